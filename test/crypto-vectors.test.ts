@@ -1,0 +1,132 @@
+import { describe, expect, it } from 'vitest';
+import { join } from 'node:path';
+import { SHARED_VECTORS, readJson, type WycheproofEcdsa } from './helpers.ts';
+import { hexToBytes, bytesToHex } from '../core/encoding/index.ts';
+import {
+  SignatureVerifier, compressPublicKey, ecdh, getPublicKey, privateKeyFromHex, privateKeyFromWif,
+  privateKeyToWif, sign, verifyNoble,
+} from '../core/crypto/index.ts';
+import { DecodeError } from '../core/encoding/errors.ts';
+
+const p256 = readJson<WycheproofEcdsa>(join(SHARED_VECTORS, 'wycheproof', 'ecdsa_secp256r1_sha256_p1363_test.json'));
+const k1 = readJson<WycheproofEcdsa>(join(SHARED_VECTORS, 'wycheproof', 'ecdsa_secp256k1_sha256_p1363_test.json'));
+
+function cases(file: WycheproofEcdsa) {
+  return file.testGroups.flatMap((g) => g.tests.map((t) => ({ ...t, pub: hexToBytes(g.publicKey.uncompressed) })));
+}
+
+describe('Wycheproof ECDSA P-256 / SHA-256 (P1363)', () => {
+  const all = cases(p256);
+
+  it('has the 262 published cases', () => expect(all.length).toBe(262));
+
+  it('noble path: every valid case verifies, every invalid one does not', () => {
+    for (const t of all) {
+      const ok = verifyNoble(hexToBytes(t.sig), hexToBytes(t.msg), t.pub);
+      expect(ok, `tcId ${t.tcId} ${t.comment}`).toBe(t.result === 'valid');
+    }
+  });
+
+  it('WebCrypto path: the same answers, also with compressed keys', async () => {
+    const v = new SignatureVerifier();
+    expect(v.backend).toBe('webcrypto');
+    const results = await v.verifyMany(all.map((t) => ({ signature: hexToBytes(t.sig), message: hexToBytes(t.msg), publicKey: t.pub })));
+    all.forEach((t, i) => expect(results[i], `tcId ${t.tcId} ${t.comment}`).toBe(t.result === 'valid'));
+    const compressed = await v.verifyMany(all.map((t) => ({ signature: hexToBytes(t.sig), message: hexToBytes(t.msg), publicKey: compressPublicKey(t.pub) })));
+    expect(compressed).toEqual(results);
+  });
+
+  it('a verifier forced onto noble gives the same answers', async () => {
+    const v = new SignatureVerifier({ useWebCrypto: false });
+    expect(v.backend).toBe('noble');
+    const results = await v.verifyMany(all.map((t) => ({ signature: hexToBytes(t.sig), message: hexToBytes(t.msg), publicKey: t.pub })));
+    all.forEach((t, i) => expect(results[i], `tcId ${t.tcId}`).toBe(t.result === 'valid'));
+  });
+});
+
+describe('Wycheproof ECDSA secp256k1 / SHA-256 (P1363)', () => {
+  it('noble path agrees with every case', () => {
+    const all = cases(k1);
+    expect(all.length).toBe(252);
+    for (const t of all) {
+      const ok = verifyNoble(hexToBytes(t.sig), hexToBytes(t.msg), t.pub, 'secp256k1');
+      expect(ok, `tcId ${t.tcId} ${t.comment}`).toBe(t.result === 'valid');
+    }
+  });
+});
+
+interface WycheproofEcdh {
+  testGroups: { tests: { tcId: number; comment: string; public: string; private: string; shared: string; result: string }[] }[];
+}
+
+// The only SubjectPublicKeyInfo encodings of a P-256 key we accept: id-ecPublicKey + prime256v1,
+// then the point, uncompressed (65 bytes) or compressed (33 bytes). Everything else is refused.
+const SPKI_UNCOMPRESSED = '3059301306072a8648ce3d020106082a8648ce3d030107034200';
+const SPKI_COMPRESSED = '3039301306072a8648ce3d020106082a8648ce3d030107032200';
+function pointFromSpki(der: string): Uint8Array {
+  if (der.startsWith(SPKI_UNCOMPRESSED) && der.length === SPKI_UNCOMPRESSED.length + 130) return hexToBytes(der.slice(SPKI_UNCOMPRESSED.length));
+  if (der.startsWith(SPKI_COMPRESSED) && der.length === SPKI_COMPRESSED.length + 66) return hexToBytes(der.slice(SPKI_COMPRESSED.length));
+  throw new DecodeError('SubjectPublicKeyInfo', 'not a plain P-256 key');
+}
+
+describe('Wycheproof ECDH P-256', () => {
+  const file = readJson<WycheproofEcdh>(join(SHARED_VECTORS, 'wycheproof', 'ecdh_secp256r1_test.json'));
+  const all = file.testGroups.flatMap((g) => g.tests);
+
+  it('valid cases give the published secret, invalid ones are refused with a DecodeError', () => {
+    let valid = 0;
+    let invalid = 0;
+    for (const t of all) {
+      // Wycheproof writes scalars as ASN.1 integers: a leading 00 byte may stand before 32 bytes.
+      const priv = hexToBytes(t.private.padStart(64, '0').slice(-64));
+      const run = () => bytesToHex(ecdh(priv, pointFromSpki(t.public)));
+      if (t.result === 'valid') {
+        expect(run(), `tcId ${t.tcId} ${t.comment}`).toBe(t.shared);
+        valid++;
+      } else if (t.result === 'invalid') {
+        expect(run, `tcId ${t.tcId} ${t.comment}`).toThrow(DecodeError);
+        invalid++;
+      }
+    }
+    expect(valid).toBe(330);
+    expect(invalid).toBe(52);
+  });
+});
+
+interface KeyVectors {
+  keys: { privateKey: string; wif: string; publicKey: string }[];
+}
+
+describe('published Antshares key vectors: keys', () => {
+  const { keys } = readJson<KeyVectors>(join(SHARED_VECTORS, 'keys.json'));
+  it.each(keys)('$wif', (k) => {
+    const priv = privateKeyFromHex(k.privateKey);
+    expect(privateKeyToWif(priv)).toBe(k.wif);
+    expect(bytesToHex(privateKeyFromWif(k.wif))).toBe(k.privateKey);
+    expect(bytesToHex(getPublicKey(priv))).toBe(k.publicKey);
+  });
+});
+
+describe('signing', () => {
+  it('produces low-S signatures that both paths accept, and a flipped bit that both refuse', async () => {
+    const priv = privateKeyFromHex('7d128a6d096f0c14c3a25a2b0c41cf79661bfcb4a8cc95aaaea28bde4d732344');
+    const pub = getPublicKey(priv);
+    const v = new SignatureVerifier();
+    for (let i = 0; i < 20; i++) {
+      const msg = new TextEncoder().encode(`message ${i}`);
+      const sig = sign(msg, priv);
+      const s = BigInt('0x' + bytesToHex(sig.subarray(32)));
+      expect(s <= 0xffffffff00000000ffffffffffffffffbce6faada7179e84f3b9cac2fc632551n / 2n).toBe(true);
+      expect(verifyNoble(sig, msg, pub)).toBe(true);
+      expect(await v.verify(sig, msg, pub)).toBe(true);
+      const bad = Uint8Array.from(sig);
+      bad[i % 64] ^= 1;
+      expect(verifyNoble(bad, msg, pub)).toBe(false);
+      expect(await v.verify(bad, msg, pub)).toBe(false);
+    }
+  });
+  it('WIF with a bad checksum or suffix is a DecodeError', () => {
+    expect(() => privateKeyFromWif('L1QqQJnpBwbsPGAuutuzPTac8piqvbR1HRjrY5qHup48TBCBFe4h')).toThrow(DecodeError);
+    expect(() => privateKeyFromWif('not base58 0OIl')).toThrow(DecodeError);
+  });
+});
