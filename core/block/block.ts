@@ -1,0 +1,109 @@
+/** Blocks (docs/protocol.md, "Blocks"): a header, then a var-int count and the transactions. */
+import * as P from 'micro-packed';
+import { equalBytes } from '../encoding/bytes.ts';
+import { ProtocolError, isInputError } from '../encoding/errors.ts';
+import { decodeStrict, uintToString, varArray } from '../encoding/primitives.ts';
+import { AddressVersion, addressFromScriptHash } from '../script/accounts.ts';
+import { Transaction, allInputs, checkTransaction, encodeTransaction, transactionHash } from '../tx/transaction.ts';
+import { toJsonView, transactionToJson, type Json } from '../tx/json.ts';
+import { HeaderWitness, blockHash, headerFields, type Header } from './header.ts';
+import { merkleRoot } from './merkle.ts';
+
+/** Most transactions in one block. */
+export const MAX_BLOCK_TRANSACTIONS = 65_535;
+
+/** A block: the header's fields, its witness and the transactions. */
+export const Block = P.struct({
+  ...headerFields,
+  witness: HeaderWitness,
+  transactions: varArray(MAX_BLOCK_TRANSACTIONS, Transaction),
+});
+export type Block = Header & { transactions: Transaction[] };
+
+/** Decodes one whole block; DecodeError with the field path on any malformed byte. */
+export function decodeBlock(bytes: Uint8Array): Block {
+  return decodeStrict(Block, bytes, 'Block');
+}
+
+/** The block's bytes. */
+export function encodeBlock(block: Block): Uint8Array {
+  return Block.encode(block);
+}
+
+export type BlockErrorCode =
+  | 'BLOCK_NO_MINER_TRANSACTION'
+  | 'BLOCK_MINER_TRANSACTION_TWICE'
+  | 'BLOCK_MERKLE_ROOT_MISMATCH'
+  | 'BLOCK_DUPLICATE_TRANSACTION'
+  | 'BLOCK_DOUBLE_SPEND'
+  | 'BLOCK_TRANSACTION_INVALID';
+
+function blockError(code: BlockErrorCode, message: string, data: Record<string, unknown> = {}) {
+  return new ProtocolError<BlockErrorCode>(code, message, data);
+}
+
+/** The merkle root a header must hold for these transactions. */
+export function computeMerkleRoot(transactions: readonly Transaction[]): Uint8Array {
+  return merkleRoot(transactions.map(transactionHash));
+}
+
+/**
+ * The block rules that need no ledger: one MinerTransaction, first; the merkle root; no
+ * transaction twice; no output spent twice within the block; every transaction's own rules.
+ * Returns the transaction hashes (raw), which callers need next.
+ */
+export function checkBlock(block: Block): Uint8Array[] {
+  const txs = block.transactions;
+  if (txs.length === 0 || txs[0].type !== 'MinerTransaction') {
+    throw blockError('BLOCK_NO_MINER_TRANSACTION', 'a block starts with its MinerTransaction', { height: block.height });
+  }
+  const second = txs.findIndex((t, i) => i > 0 && t.type === 'MinerTransaction');
+  if (second > 0) throw blockError('BLOCK_MINER_TRANSACTION_TWICE', 'a block holds one MinerTransaction', { index: second });
+  const hashes = txs.map(transactionHash);
+  if (!equalBytes(merkleRoot(hashes), block.merkleRoot)) {
+    throw blockError('BLOCK_MERKLE_ROOT_MISMATCH', "the header's merkle root is not the root of these transactions", {
+      header: uintToString(block.merkleRoot),
+    });
+  }
+  const seenTx = new Set<string>();
+  const spent = new Set<string>();
+  txs.forEach((tx, i) => {
+    const id = uintToString(hashes[i]);
+    if (seenTx.has(id)) throw blockError('BLOCK_DUPLICATE_TRANSACTION', `transaction ${id} appears twice`, { tx: id });
+    seenTx.add(id);
+    try {
+      checkTransaction(tx);
+    } catch (e) {
+      if (!isInputError(e)) throw e;
+      throw blockError('BLOCK_TRANSACTION_INVALID', `transaction ${i} (${id}): ${e.message}`, { tx: id, index: i, cause: (e as ProtocolError).code });
+    }
+    for (const input of allInputs(tx)) {
+      const out = `${uintToString(input.prevHash)}:${input.prevIndex}`;
+      if (spent.has(out)) throw blockError('BLOCK_DOUBLE_SPEND', `output ${out} is spent twice in the block`, { output: out, tx: id });
+      spent.add(out);
+    }
+  });
+  return hashes;
+}
+
+/** JSON of a block: hash, size, header fields, transaction hashes, merkle root and transactions. */
+export function blockToJson(block: Block, addressVersion: number = AddressVersion.secp256r1): { [key: string]: Json } {
+  const hashes = block.transactions.map((t) => uintToString(transactionHash(t)));
+  return {
+    hash: uintToString(blockHash(block)),
+    size: encodeBlock(block).length,
+    version: block.version,
+    prevBlock: uintToString(block.prevBlock),
+    merkleRoot: uintToString(block.merkleRoot),
+    computedMerkleRoot: block.transactions.length ? uintToString(computeMerkleRoot(block.transactions)) : null,
+    timestamp: block.timestamp,
+    time: new Date(block.timestamp * 1000).toISOString(),
+    height: block.height,
+    consensusData: block.consensusData.toString(),
+    nextMiner: { hash: uintToString(block.nextMiner), address: addressFromScriptHash(block.nextMiner, addressVersion) },
+    witness: toJsonView(block.witness),
+    transactionHashes: hashes,
+    transactions: block.transactions.map((t) => transactionToJson(t, addressVersion)),
+    transactionSizes: block.transactions.map((t) => encodeTransaction(t).length),
+  };
+}

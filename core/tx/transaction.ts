@@ -1,0 +1,206 @@
+/**
+ * Transactions (docs/protocol.md, "Transactions"): `type u8, version u8, <type-specific data>,
+ * attributes[], inputs[], outputs[], witnesses[]`. The type-specific coders live one per file;
+ * this file joins them, and gives the hash, the signed message, signing and the stateless checks.
+ */
+import * as P from 'micro-packed';
+import { compareBytes, equalBytes } from '../encoding/bytes.ts';
+import { decodeStrict, compareUint, formatFixed8, uintToString, varArray } from '../encoding/primitives.ts';
+import { hash256 } from '../crypto/hash.ts';
+import { defaultVerifier, sign, type SignatureVerifier } from '../crypto/ecdsa.ts';
+import { scriptHash } from '../script/accounts.ts';
+import { runWitness } from '../script/vm.ts';
+import { TransactionAttribute } from './attribute.ts';
+import { TransactionInput, TransactionOutput, Witness } from './io.ts';
+import { MAX_ATTRIBUTES, MAX_INPUTS, MAX_OUTPUTS, MAX_TRANSACTION_SIZE, MAX_WITNESSES } from './limits.ts';
+import { txError } from './errors.ts';
+import { witnessFor, type Signer } from './sign.ts';
+import { MinerTransactionData, checkMinerTransaction } from './miner.ts';
+import { IssueTransactionData } from './issue.ts';
+import { ClaimTransactionData } from './claim.ts';
+import { EnrollmentTransactionData, checkEnrollmentTransaction } from './enrollment.ts';
+import { VotingTransactionData, checkVotingTransaction } from './voting.ts';
+import { RegisterTransactionData, checkRegisterTransaction } from './register.ts';
+import { ContractTransactionData } from './contract.ts';
+import { AgencyTransactionData, checkAgencyTransaction } from './agency.ts';
+import { PublishTransactionData } from './publish.ts';
+
+/** Each transaction type: its byte and the coder of `version` + its own data. */
+const TYPES = {
+  MinerTransaction: [0x00, MinerTransactionData],
+  IssueTransaction: [0x01, IssueTransactionData],
+  ClaimTransaction: [0x02, ClaimTransactionData],
+  EnrollmentTransaction: [0x20, EnrollmentTransactionData],
+  VotingTransaction: [0x24, VotingTransactionData],
+  RegisterTransaction: [0x40, RegisterTransactionData],
+  ContractTransaction: [0x80, ContractTransactionData],
+  AgencyTransaction: [0xb0, AgencyTransactionData],
+  PublishTransaction: [0xd0, PublishTransactionData],
+} as const;
+
+/** The name of a transaction type. */
+export type TransactionType = keyof typeof TYPES;
+type DataOf<K extends TransactionType> = P.UnwrapCoder<(typeof TYPES)[K][1]>;
+
+/** The parts every transaction has after its type-specific data. */
+const Common = P.struct({
+  attributes: varArray(MAX_ATTRIBUTES, TransactionAttribute),
+  inputs: varArray(MAX_INPUTS, TransactionInput),
+  outputs: varArray(MAX_OUTPUTS, TransactionOutput),
+});
+type Common = P.UnwrapCoder<typeof Common>;
+const Witnesses = varArray(MAX_WITNESSES, Witness);
+
+/** A transaction without its witnesses: what is hashed and signed. */
+export type UnsignedTransaction = { [K in TransactionType]: { type: K } & DataOf<K> & Common }[TransactionType];
+/** A transaction: a flat object whose `type` selects the type-specific fields. */
+export type Transaction = UnsignedTransaction & { witnesses: Witness[] };
+
+const typeByByte = new Map<number, TransactionType>(Object.entries(TYPES).map(([name, [byte]]) => [byte, name as TransactionType]));
+
+/** Byte of a transaction type. */
+export function transactionTypeByte(type: TransactionType): number {
+  return TYPES[type][0];
+}
+
+function dataCoder(type: TransactionType): P.CoderType<unknown> {
+  return TYPES[type][1] as P.CoderType<unknown>;
+}
+
+function bodyCoder(withWitnesses: boolean) {
+  return P.wrap({
+    encodeStream(w, tx: Transaction) {
+      const entry = TYPES[tx.type];
+      if (!entry) throw w.err(`unknown transaction type ${String(tx.type)}`);
+      w.byte(entry[0]);
+      dataCoder(tx.type).encodeStream(w, tx);
+      Common.encodeStream(w, tx);
+      if (withWitnesses) Witnesses.encodeStream(w, tx.witnesses);
+    },
+    decodeStream(r): Transaction {
+      const byte = r.byte();
+      const type = typeByByte.get(byte);
+      if (type === undefined) throw r.err(`unknown transaction type 0x${byte.toString(16)}`);
+      const data = dataCoder(type).decodeStream(r) as object;
+      const common = Common.decodeStream(r);
+      const witnesses = withWitnesses ? Witnesses.decodeStream(r) : [];
+      return { type, ...data, ...common, witnesses } as Transaction;
+    },
+  });
+}
+
+/** Wire coder of a whole transaction. */
+export const Transaction: P.CoderType<Transaction> = bodyCoder(true);
+/** Wire coder of the unsigned part (witnesses left out). */
+export const UnsignedTransaction: P.CoderType<Transaction> = bodyCoder(false);
+
+/** Decodes one whole transaction; DecodeError (with the field path) on any malformed byte. */
+export function decodeTransaction(bytes: Uint8Array): Transaction {
+  return decodeStrict(Transaction, bytes, 'Transaction');
+}
+
+/** The transaction's bytes, witnesses included. */
+export function encodeTransaction(tx: Transaction): Uint8Array {
+  return Transaction.encode(tx);
+}
+
+/** The signed message: the bytes of everything but the witnesses. */
+export function signingMessage(tx: UnsignedTransaction | Transaction): Uint8Array {
+  return UnsignedTransaction.encode({ witnesses: [], ...tx } as Transaction);
+}
+
+/** Transaction hash = hash256(unsigned bytes), raw; show it with `uintToString`. */
+export function transactionHash(tx: UnsignedTransaction | Transaction): Uint8Array {
+  return hash256(signingMessage(tx));
+}
+
+/** Sorts witnesses by the ascending script hash of the account each serves (UInt160 order). */
+export function sortWitnesses(witnesses: readonly Witness[]): Witness[] {
+  return witnesses
+    .map((w) => ({ w, h: scriptHash(w.verification) }))
+    .sort((a, b) => compareUint(a.h, b.h))
+    .map((x) => x.w);
+}
+
+/**
+ * Signs `tx` for every signer: one witness each, ordered by script hash. Signers whose script
+ * already has a witness in `tx` replace it.
+ */
+export function signTransaction(tx: UnsignedTransaction | Transaction, signers: readonly Signer[]): Transaction {
+  const message = signingMessage(tx);
+  const fresh = signers.map((s) => witnessFor(s, (k) => sign(message, k)));
+  const freshHashes = fresh.map((w) => scriptHash(w.verification));
+  const kept = ('witnesses' in tx ? tx.witnesses : []).filter((w) => !freshHashes.some((h) => equalBytes(h, scriptHash(w.verification))));
+  return { ...tx, witnesses: sortWitnesses([...kept, ...fresh]) } as Transaction;
+}
+
+/**
+ * The rules that need no ledger: version, size, positive outputs, no input twice, and each
+ * type's own (one file per type). Throws a ProtocolError with the rule's code.
+ */
+export function checkTransaction(tx: Transaction, encodedSize?: number): void {
+  const maxVersion = tx.type === 'PublishTransaction' ? 1 : 0;
+  if (tx.version > maxVersion) throw txError('TX_VERSION_UNSUPPORTED', `${tx.type} version ${tx.version}`, { version: tx.version });
+  const size = encodedSize ?? encodeTransaction(tx).length;
+  if (size > MAX_TRANSACTION_SIZE) throw txError('TX_TOO_LARGE', `${size} bytes, at most ${MAX_TRANSACTION_SIZE}`, { size });
+  if (tx.type === 'ClaimTransaction' || tx.type === 'PublishTransaction') {
+    throw txError('TX_TYPE_RESERVED', `${tx.type} is reserved by this protocol`, { type: tx.type });
+  }
+  tx.outputs.forEach((o, i) => {
+    if (o.value <= 0n) throw txError('TX_OUTPUT_VALUE_NOT_POSITIVE', `output ${i} has value ${formatFixed8(o.value)}`, { output: i });
+  });
+  const spent = new Set<string>();
+  for (const input of allInputs(tx)) {
+    const id = `${uintToString(input.prevHash)}:${input.prevIndex}`;
+    if (spent.has(id)) throw txError('TX_DUPLICATE_INPUT', `input ${id} is spent twice`, { input: id });
+    spent.add(id);
+  }
+  switch (tx.type) {
+    case 'MinerTransaction': return checkMinerTransaction(tx);
+    case 'EnrollmentTransaction': return checkEnrollmentTransaction(tx);
+    case 'VotingTransaction': return checkVotingTransaction(tx);
+    case 'RegisterTransaction': return checkRegisterTransaction(tx);
+    case 'AgencyTransaction': return checkAgencyTransaction(tx);
+    default: return;
+  }
+}
+
+/** Every output the transaction spends: its inputs, and those of the orders it settles. */
+export function allInputs(tx: Transaction): TransactionInput[] {
+  if (tx.type === 'AgencyTransaction') return [...tx.orders.flatMap((o) => o.inputs), ...tx.inputs];
+  return tx.inputs;
+}
+
+/**
+ * Checks the witnesses against the accounts that must sign (`signers`, script hashes; the
+ * ledger knows them), or, with no list, against the accounts the witnesses name: one witness per
+ * signer, in ascending script-hash order, each running true over the signed message.
+ */
+export async function verifyWitnesses(
+  tx: Transaction,
+  signers?: readonly Uint8Array[],
+  verifier: SignatureVerifier = defaultVerifier(),
+  message: Uint8Array = signingMessage(tx),
+): Promise<void> {
+  const hashes = tx.witnesses.map((w) => scriptHash(w.verification));
+  for (let i = 1; i < hashes.length; i++) {
+    if (compareUint(hashes[i - 1], hashes[i]) >= 0) {
+      throw txError('TX_WITNESS_ORDER', 'witnesses must be ordered by ascending script hash, one per signer', { index: i });
+    }
+  }
+  if (signers) {
+    const expected = [...signers].sort(compareUint).filter((h, i, a) => i === 0 || compareBytes(a[i - 1], h) !== 0);
+    if (expected.length !== hashes.length) {
+      throw txError('TX_WITNESS_COUNT', `${hashes.length} witnesses for ${expected.length} signers`, { expected: expected.map(uintToString) });
+    }
+    expected.forEach((h, i) => {
+      if (!equalBytes(h, hashes[i])) {
+        throw txError('TX_WITNESS_SCRIPT_MISMATCH', `witness ${i} is not the script of signer ${uintToString(h)}`, { signer: uintToString(h), index: i });
+      }
+    });
+  }
+  const results = await Promise.all(tx.witnesses.map((w) => runWitness(w.invocation, w.verification, message, verifier)));
+  results.forEach((r, i) => {
+    if (!r.ok) throw txError('TX_WITNESS_INVALID', `witness ${i} fails: ${r.reason}`, { index: i, signer: uintToString(hashes[i]), reason: r.reason });
+  });
+}
