@@ -1,0 +1,214 @@
+import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import * as arb from './arbitraries.ts';
+import { DecodeError, ProtocolError, bytesToHex, concatBytes, hexToBytes, parseFixed8, uintToString } from '../core/encoding/index.ts';
+import { SignatureVerifier, generatePrivateKey, getPublicKey } from '../core/crypto/index.ts';
+import { dualKeyAccount, scriptHash, singleKeyScript, multiSigScript } from '../core/script/index.ts';
+import {
+  Order, Transaction, UnsignedTransaction, checkTransaction, decodeTransaction, encodeTransaction, expandOrder, orderHash,
+  signOrder, signTransaction, signingMessage, transactionHash, transactionToJson, verifyOrder, verifyWitnesses,
+  type Transaction as Tx, type TransactionType,
+} from '../core/tx/index.ts';
+import { ANTCOIN_ID, ANTSHARE_ID } from '../core/block/index.ts';
+import { decodeStrict } from '../core/encoding/primitives.ts';
+
+function expectDecodeErrorOrCanonical(bytes: Uint8Array) {
+  let tx: Tx;
+  try {
+    tx = decodeTransaction(bytes);
+  } catch (e) {
+    expect(e).toBeInstanceOf(DecodeError);
+    return;
+  }
+  // Whatever decodes is canonical: it encodes back to the very same bytes.
+  expect(bytesToHex(encodeTransaction(tx))).toBe(bytesToHex(bytes));
+}
+
+describe('transaction coders (every type)', () => {
+  it('round-trip: decode(encode(tx)) = tx, and the bytes are stable', () => {
+    fc.assert(fc.property(arb.transaction, (tx) => {
+      const bytes = encodeTransaction(tx);
+      const back = decodeTransaction(bytes);
+      expect(back).toEqual(tx);
+      expect(encodeTransaction(back)).toEqual(bytes);
+    }), { numRuns: 400 });
+  });
+
+  it('the hash covers everything but the witnesses', () => {
+    fc.assert(fc.property(arb.transaction, arb.witness, (tx, w) => {
+      const h = transactionHash(tx);
+      expect(transactionHash({ ...tx, witnesses: [...tx.witnesses, w] })).toEqual(h);
+      expect(bytesToHex(concatBytes(signingMessage(tx), encodeTransaction(tx).subarray(signingMessage(tx).length)))).toBe(bytesToHex(encodeTransaction(tx)));
+      expect(UnsignedTransaction.decode(signingMessage(tx))).toEqual({ ...tx, witnesses: [] });
+    }), { numRuns: 200 });
+  });
+
+  it('mutated bytes give a DecodeError or a canonical transaction, never another error', () => {
+    fc.assert(fc.property(arb.mutated(arb.transaction.map(encodeTransaction)), expectDecodeErrorOrCanonical), { numRuns: 2000 });
+  });
+
+  it('random bytes give a DecodeError or a canonical transaction', () => {
+    fc.assert(fc.property(fc.uint8Array({ maxLength: 400 }), expectDecodeErrorOrCanonical), { numRuns: 3000 });
+    // Every type byte, followed by random data.
+    fc.assert(fc.property(fc.constantFrom(0x00, 0x01, 0x02, 0x20, 0x24, 0x40, 0x80, 0xb0, 0xd0), fc.uint8Array({ maxLength: 200 }), (t, rest) =>
+      expectDecodeErrorOrCanonical(concatBytes(Uint8Array.of(t), rest))), { numRuns: 3000 });
+  });
+
+  it('forged counts and lengths are refused by their bounds, without allocating', () => {
+    const before = process.memoryUsage().arrayBuffers;
+    const forged = [
+      '8000' + 'feffffffff',                 // 4 billion attributes
+      '800000' + 'ff0000000000000001',       // 2^56 inputs
+      '80000000' + 'fe00000100',             // 65,537 outputs (one above the u16 index space)
+      '8000000000' + '01' + 'fe00000001',    // a witness with a 16 MiB invocation script
+      '2400' + 'fd0104',                     // 1,025 votes
+      '2400' + '00',                         // no vote
+      '4000' + '08' + 'fd0104',              // an asset name of 1,025 bytes
+    ];
+    for (const hex of forged) expect(() => decodeTransaction(hexToBytes(hex)), hex).toThrow(DecodeError);
+    expect(process.memoryUsage().arrayBuffers - before).toBeLessThan(1 << 20);
+  });
+
+  it('names the field path of a decode error', () => {
+    const tx: Tx = { type: 'ContractTransaction', version: 0, attributes: [], inputs: [], outputs: [], witnesses: [] };
+    const bytes = encodeTransaction(tx);
+    expect(() => decodeTransaction(bytes.subarray(0, 3))).toThrow(/Transaction/);
+    expect(() => decodeTransaction(concatBytes(bytes, Uint8Array.of(0)))).toThrow(DecodeError);
+    expect(() => decodeTransaction(hexToBytes('4000' + '07' + '00' + '00'))).toThrow(/assetType|07|7/);
+    expect(() => decodeTransaction(hexToBytes('5500'))).toThrow(/unknown transaction type 0x55/);
+    expect(() => decodeTransaction(hexToBytes('800001' + '55' + '00'))).toThrow(/attribute usage 0x55/);
+  });
+
+  it('JSON views show every field of every type', () => {
+    fc.assert(fc.property(arb.transaction, (tx) => {
+      const j = transactionToJson(tx);
+      expect(j.hash).toBe(uintToString(transactionHash(tx)));
+      expect(j.type).toBe(tx.type);
+      for (const k of Object.keys(tx)) expect(j, k).toHaveProperty(k);
+      JSON.stringify(j);
+    }), { numRuns: 200 });
+  });
+});
+
+function contract(outputs: Tx['outputs'], inputs: Tx['inputs'] = []): Tx {
+  return { type: 'ContractTransaction', version: 0, attributes: [], inputs, outputs, witnesses: [] };
+}
+
+describe('stateless rules (checkTransaction)', () => {
+  const code = (f: () => void) => {
+    try {
+      f();
+    } catch (e) {
+      if (e instanceof ProtocolError) return e.code;
+      throw e;
+    }
+    return 'accepted';
+  };
+  const to = scriptHash(singleKeyScript(getPublicKey(generatePrivateKey())));
+  const input = { prevHash: new Uint8Array(32).fill(7), prevIndex: 0 };
+
+  it('each rule: one accepted and one rejected case', () => {
+    const cases: [string, Tx, string][] = [
+      ['positive output', contract([{ assetId: ANTSHARE_ID, value: 1n, scriptHash: to }]), 'accepted'],
+      ['zero output', contract([{ assetId: ANTSHARE_ID, value: 0n, scriptHash: to }]), 'TX_OUTPUT_VALUE_NOT_POSITIVE'],
+      ['negative output', contract([{ assetId: ANTSHARE_ID, value: -5n, scriptHash: to }]), 'TX_OUTPUT_VALUE_NOT_POSITIVE'],
+      ['one input', contract([], [input]), 'accepted'],
+      ['input twice', contract([], [input, input]), 'TX_DUPLICATE_INPUT'],
+      ['version 0', contract([]), 'accepted'],
+      ['version 1', { ...contract([]), version: 1 }, 'TX_VERSION_UNSUPPORTED'],
+      ['claim', { type: 'ClaimTransaction', version: 0, claims: [input], attributes: [], inputs: [], outputs: [], witnesses: [] }, 'TX_TYPE_RESERVED'],
+      ['miner without inputs', { type: 'MinerTransaction', version: 0, nonce: 1, attributes: [], inputs: [], outputs: [], witnesses: [] }, 'accepted'],
+      ['miner with inputs', { type: 'MinerTransaction', version: 0, nonce: 1, attributes: [], inputs: [input], outputs: [], witnesses: [] }, 'TX_MINER_HAS_INPUTS'],
+      ['too large', { ...contract([]), attributes: Array.from({ length: 2 }, () => ({ usage: 0xf0, data: new Uint8Array(60_000) })) }, 'TX_TOO_LARGE'],
+    ];
+    const pk = getPublicKey(generatePrivateKey());
+    const own = scriptHash(singleKeyScript(pk));
+    const enroll = (outTo: Uint8Array): Tx => ({ type: 'EnrollmentTransaction', version: 0, publicKey: pk, attributes: [], inputs: [], outputs: [{ assetId: ANTCOIN_ID, value: 100n, scriptHash: outTo }], witnesses: [] });
+    cases.push(['enrol with own deposit', enroll(own), 'accepted'], ['enrol paying another', enroll(to), 'TX_ENROLLMENT_NO_DEPOSIT']);
+    const vote = (e: Uint8Array[]): Tx => ({ type: 'VotingTransaction', version: 0, enrollments: e, attributes: [], inputs: [], outputs: [], witnesses: [] });
+    cases.push(['vote', vote([new Uint8Array(32).fill(1), new Uint8Array(32).fill(2)]), 'accepted'], ['vote twice', vote([new Uint8Array(32).fill(1), new Uint8Array(32).fill(1)]), 'TX_VOTE_DUPLICATE_CANDIDATE']);
+    const reg = (assetType: 'Share' | 'Currency', amount: bigint, precision: number, name = 'Equity of ACME'): Tx => ({ type: 'RegisterTransaction', version: 0, assetType, name, amount, precision, issuer: pk, admin: own, attributes: [], inputs: [], outputs: [], witnesses: [] });
+    cases.push(
+      ['share, precision 0', reg('Share', parseFixed8('1000'), 0), 'accepted'],
+      ['share, precision 2', reg('Share', parseFixed8('1000'), 2), 'TX_ASSET_PRECISION_INVALID'],
+      ['currency, no cap', reg('Currency', -1n, 2), 'accepted'],
+      ['currency, amount finer than precision', reg('Currency', parseFixed8('10.001'), 2), 'TX_ASSET_AMOUNT_INVALID'],
+      ['zero total', reg('Currency', 0n, 2), 'TX_ASSET_AMOUNT_INVALID'],
+      ['no name', reg('Currency', 100n, 8, ' '), 'TX_ASSET_NAME_INVALID'],
+    );
+    const order = (amount: bigint) => ({ amount, price: parseFixed8('2'), client: to, inputs: [{ prevHash: new Uint8Array(32).fill(Number(amount & 0xffn)), prevIndex: 0 }], witnesses: [] });
+    const agency = (orders: ReturnType<typeof order>[], valueAssetId = ANTCOIN_ID): Tx => ({ type: 'AgencyTransaction', version: 0, assetId: ANTSHARE_ID, valueAssetId, agent: to, orders, splitOrder: undefined, attributes: [], inputs: [], outputs: [], witnesses: [] });
+    cases.push(
+      ['agency, buy and sell', agency([order(5n), order(-5n)]), 'accepted'],
+      ['agency, buys only', agency([order(5n), order(6n)]), 'TX_AGENCY_ORDERS_ONE_SIDED'],
+      ['agency, same asset', agency([order(5n), order(-5n)], ANTSHARE_ID), 'TX_AGENCY_SAME_ASSET'],
+      ['agency, zero amount', agency([order(5n), order(-5n), order(0n)]), 'TX_AGENCY_ORDER_INVALID'],
+    );
+    for (const [what, tx, expected] of cases) expect(code(() => checkTransaction(tx)), what).toBe(expected);
+  });
+});
+
+describe('signing and witnesses', () => {
+  const verifier = new SignatureVerifier();
+  const alice = generatePrivateKey();
+  const bob = generatePrivateKey();
+  const aliceScript = singleKeyScript(getPublicKey(alice));
+  const bobScript = singleKeyScript(getPublicKey(bob));
+  const input = { prevHash: new Uint8Array(32).fill(9), prevIndex: 1 };
+
+  it('a signed transaction verifies against its signers, in script-hash order', async () => {
+    const tx = signTransaction(contract([{ assetId: ANTCOIN_ID, value: 10n, scriptHash: scriptHash(bobScript) }], [input]), [
+      { script: bobScript, keys: [bob] },
+      { script: aliceScript, keys: [alice] },
+    ]);
+    await verifyWitnesses(tx, [scriptHash(aliceScript), scriptHash(bobScript)], verifier);
+    const decoded = decodeTransaction(encodeTransaction(tx));
+    await verifyWitnesses(decoded, [scriptHash(bobScript), scriptHash(aliceScript)], verifier);
+    await expect(verifyWitnesses(tx, [scriptHash(aliceScript)], verifier)).rejects.toMatchObject({ code: 'TX_WITNESS_COUNT' });
+    await expect(verifyWitnesses({ ...tx, witnesses: [...tx.witnesses].reverse() }, undefined, verifier)).rejects.toMatchObject({ code: 'TX_WITNESS_ORDER' });
+    const changed = { ...tx, outputs: [{ ...tx.outputs[0], value: 11n }] };
+    await expect(verifyWitnesses(changed, undefined, verifier)).rejects.toMatchObject({ code: 'TX_WITNESS_INVALID' });
+  });
+
+  it('a dual-key (2-of-2) account needs both keys', async () => {
+    const pay = generatePrivateKey();
+    const query = generatePrivateKey();
+    const acc = dualKeyAccount(getPublicKey(pay), getPublicKey(query));
+    const base = contract([{ assetId: ANTCOIN_ID, value: 1n, scriptHash: scriptHash(acc.script) }], [input]);
+    const tx = signTransaction(base, [{ script: acc.script, keys: [pay, query] }]);
+    await verifyWitnesses(tx, [scriptHash(acc.script)], verifier);
+    expect(() => signTransaction(base, [{ script: acc.script, keys: [query] }])).toThrow(/needs 2 keys, 1 held/);
+  });
+
+  it('M-of-N signs with the first M keys held, in key order', async () => {
+    const keys = Array.from({ length: 4 }, () => generatePrivateKey());
+    const script = multiSigScript(3, keys.map((k) => getPublicKey(k)));
+    const tx = signTransaction(contract([], [input]), [{ script, keys: [keys[3], keys[0], keys[2], keys[1]] }]);
+    expect(tx.witnesses[0].invocation.length).toBe(3 * 65);
+    await verifyWitnesses(tx, [scriptHash(script)], verifier);
+  });
+
+  it('an order is signed by its client alone and survives the compact form', async () => {
+    const client = scriptHash(aliceScript);
+    const order = signOrder({ assetId: ANTSHARE_ID, valueAssetId: ANTCOIN_ID, agent: scriptHash(bobScript), amount: 5n, price: parseFixed8('2.5'), client, inputs: [input] }, { script: aliceScript, keys: [alice] });
+    await verifyOrder(Order.decode(Order.encode(order)), verifier);
+    const tx: Tx = { type: 'AgencyTransaction', version: 0, assetId: ANTSHARE_ID, valueAssetId: ANTCOIN_ID, agent: scriptHash(bobScript), orders: [{ amount: order.amount, price: order.price, client, inputs: order.inputs, witnesses: order.witnesses }], splitOrder: undefined, attributes: [], inputs: [], outputs: [], witnesses: [] };
+    const back = decodeTransaction(encodeTransaction(tx));
+    if (back.type !== 'AgencyTransaction') throw new Error('type');
+    const expanded = expandOrder(back, back.orders[0]);
+    expect(orderHash(expanded)).toEqual(orderHash(order));
+    await verifyOrder(expanded, verifier);
+    await expect(verifyOrder({ ...expanded, price: parseFixed8('3') }, verifier)).rejects.toMatchObject({ code: 'ORDER_WITNESS_INVALID' });
+  });
+
+  it('every type byte is the one of docs/protocol.md', () => {
+    const bytes: Record<TransactionType, number> = {
+      MinerTransaction: 0x00, IssueTransaction: 0x01, ClaimTransaction: 0x02, EnrollmentTransaction: 0x20, VotingTransaction: 0x24,
+      RegisterTransaction: 0x40, ContractTransaction: 0x80, AgencyTransaction: 0xb0, PublishTransaction: 0xd0,
+    };
+    fc.assert(fc.property(arb.transaction, (tx) => {
+      expect(encodeTransaction(tx)[0]).toBe(bytes[tx.type]);
+    }), { numRuns: 100 });
+    expect(decodeStrict(Transaction, encodeTransaction(contract([])), 'x').type).toBe('ContractTransaction');
+  });
+});
