@@ -73,7 +73,7 @@ export const block: fc.Arbitrary<Block> = fc.record({
 /** Flips, inserts or deletes a few bytes. */
 export function mutated(base: fc.Arbitrary<Uint8Array>): fc.Arbitrary<Uint8Array> {
   return fc.tuple(base, fc.array(fc.tuple(fc.nat(), u8, fc.constantFrom('flip', 'insert', 'delete')), { minLength: 1, maxLength: 3 })).map(([b, edits]) => {
-    let out = Array.from(b);
+    const out = Array.from(b);
     for (const [pos, val, kind] of edits) {
       const i = out.length ? pos % out.length : 0;
       if (kind === 'flip' && out.length) out[i] ^= val || 1;

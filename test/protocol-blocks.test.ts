@@ -7,7 +7,7 @@ import { buildChain } from './fixtures.ts';
 import { DecodeError, ProtocolError, bytesToHex, hexToBytes, uintToString, isInputError } from '../core/encoding/index.ts';
 import { SignatureVerifier } from '../core/crypto/index.ts';
 import { multiSigScript, scriptHash } from '../core/script/index.ts';
-import { transactionHash, verifyWitnesses } from '../core/tx/index.ts';
+import { transactionHash, verifyWitnesses, type Transaction } from '../core/tx/index.ts';
 import {
   ANTCOIN_ID, ANTSHARE_ID, blockHash, blockToJson, buildGenesisBlock, checkBlock, decodeBlock, decodeHeader, encodeBlock,
   merkleRoot, Header, verifyHeaderWitness, type Block,
@@ -137,7 +137,7 @@ describe('a chain built by hand', () => {
     expect(codeOf(b)).toBe('accepted');
     const withTxs = (txs: Block['transactions']) => ({ ...b, transactions: txs, merkleRoot: merkleRoot(txs.map(transactionHash)) });
     expect(codeOf(withTxs(b.transactions.slice(1)))).toBe('BLOCK_NO_MINER_TRANSACTION');
-    expect(codeOf(withTxs([b.transactions[0], b.transactions[1], { ...b.transactions[0], nonce: 8 }]))).toBe('BLOCK_MINER_TRANSACTION_TWICE');
+    expect(codeOf(withTxs([b.transactions[0], b.transactions[1], { ...(b.transactions[0] as Extract<Transaction, { type: 'MinerTransaction' }>), nonce: 8 }]))).toBe('BLOCK_MINER_TRANSACTION_TWICE');
     expect(codeOf({ ...b, merkleRoot: new Uint8Array(32) })).toBe('BLOCK_MERKLE_ROOT_MISMATCH');
     expect(codeOf(withTxs([b.transactions[0], b.transactions[1], b.transactions[1]]))).toBe('BLOCK_DUPLICATE_TRANSACTION');
     const t1 = b.transactions[1];

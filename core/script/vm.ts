@@ -12,7 +12,7 @@ import { OpCode, isPushOpcode } from './opcodes.ts';
 type Item = Uint8Array | bigint | boolean;
 
 /** Why a run failed, for logs and peer scoring; `ok` when it halted with one true item. */
-export type VmResult = { ok: true } | { ok: false; reason: string };
+export type VmResult = { ok: true; reason?: undefined } | { ok: false; reason: string };
 
 /** Limits of one witness run. */
 export interface VmLimits {
