@@ -1,4 +1,5 @@
 /** A small hand-built chain: a devnet-like genesis, then a block of signed contract transactions. */
+import { FIXED8_ONE } from '../core/encoding/index.ts';
 import { generatePrivateKey, getPublicKey, sign } from '../core/crypto/index.ts';
 import { multiSigScript, scriptHash, singleKeyScript } from '../core/script/index.ts';
 import { signTransaction, transactionHash, type Transaction } from '../core/tx/index.ts';
@@ -52,15 +53,15 @@ export function buildChain(transfers = 3): Chain {
         type: 'ContractTransaction', version: 0, attributes: [], witnesses: [],
         inputs: [{ prevHash: prev.hash, prevIndex: prev.index }],
         outputs: [
-          { assetId: ANTSHARE_ID, value: 100n, scriptHash: toScript },
-          { assetId: ANTSHARE_ID, value: prev.value - 100n, scriptHash: scriptHash(fromScript) },
+          { assetId: ANTSHARE_ID, value: 100n * FIXED8_ONE, scriptHash: toScript },
+          { assetId: ANTSHARE_ID, value: prev.value - 100n * FIXED8_ONE, scriptHash: scriptHash(fromScript) },
         ],
       },
       [{ script: fromScript, keys: [prev.key] }],
     );
     txs.push(tx);
     signers.push([scriptHash(fromScript)]);
-    prev = { hash: transactionHash(tx), index: 1, value: prev.value - 100n, key: prev.key };
+    prev = { hash: transactionHash(tx), index: 1, value: prev.value - 100n * FIXED8_ONE, key: prev.key };
   }
   const block1 = signHeader(
     {

@@ -49,7 +49,8 @@ const Common = P.struct({
   outputs: varArray(MAX_OUTPUTS, TransactionOutput),
 });
 type Common = P.UnwrapCoder<typeof Common>;
-const Witnesses = varArray(MAX_WITNESSES, Witness);
+// A struct, so that decode errors name the field ("witnesses/0/invocation").
+const Witnesses = P.struct({ witnesses: varArray(MAX_WITNESSES, Witness) });
 
 /** A transaction without its witnesses: what is hashed and signed. */
 export type UnsignedTransaction = { [K in TransactionType]: { type: K } & DataOf<K> & Common }[TransactionType];
@@ -75,7 +76,7 @@ function bodyCoder(withWitnesses: boolean) {
       w.byte(entry[0]);
       dataCoder(tx.type).encodeStream(w, tx);
       Common.encodeStream(w, tx);
-      if (withWitnesses) Witnesses.encodeStream(w, tx.witnesses);
+      if (withWitnesses) Witnesses.encodeStream(w, tx);
     },
     decodeStream(r): Transaction {
       const byte = r.byte();
@@ -83,7 +84,7 @@ function bodyCoder(withWitnesses: boolean) {
       if (type === undefined) throw r.err(`unknown transaction type 0x${byte.toString(16)}`);
       const data = dataCoder(type).decodeStream(r) as object;
       const common = Common.decodeStream(r);
-      const witnesses = withWitnesses ? Witnesses.decodeStream(r) : [];
+      const witnesses = withWitnesses ? Witnesses.decodeStream(r).witnesses : [];
       return { type, ...data, ...common, witnesses } as Transaction;
     },
   });

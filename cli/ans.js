@@ -1,0 +1,10 @@
+#!/usr/bin/env node
+// Entry point of `ans`. The commands are TypeScript, run directly by Node >= 24 (type stripping);
+// `npm ci` installs that Node into node_modules/.bin, which `npx ans` and `npm run` put first on PATH.
+const [major] = process.versions.node.split('.').map(Number);
+if (major < 24) {
+  console.error(`ans: Node ${process.versions.node} is too old; run it through npx (the project installs Node 24) or install Node >= 24`);
+  process.exit(2);
+}
+const { main } = await import('./main.ts');
+process.exitCode = await main(process.argv.slice(2));

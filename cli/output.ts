@@ -1,0 +1,16 @@
+/** Output helpers of the command line. */
+
+/** Writes a line to standard output. */
+export function out(line: string): void {
+  process.stdout.write(line + '\n');
+}
+
+/** Prints JSON, bigints as strings. */
+export function outJson(value: unknown): void {
+  out(JSON.stringify(value, (_k, v) => (typeof v === 'bigint' ? v.toString() : v), 2));
+}
+
+/** Hex from an argument, or from standard input when the argument is "-". */
+export function cleanHex(text: string): string {
+  return text.trim().replace(/^0x/, '');
+}
