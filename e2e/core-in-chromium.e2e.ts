@@ -1,0 +1,100 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import type { ViteDevServer } from 'vite';
+import { devServer, launchChromium } from './browser.ts';
+import { OWN_VECTORS, SHARED_VECTORS, readJson, type WycheproofEcdsa } from '../test/helpers.ts';
+import { getPublicKey, privateKeyFromHex, verifyNoble } from '../core/crypto/index.ts';
+import { bytesToHex, hexToBytes } from '../core/encoding/index.ts';
+
+type Core = {
+  crypto: typeof import('../core/crypto/index.ts');
+  encoding: typeof import('../core/encoding/index.ts');
+  script: typeof import('../core/script/index.ts');
+  tx: typeof import('../core/tx/index.ts');
+  block: typeof import('../core/block/index.ts');
+};
+declare global {
+  interface Window {
+    core: Core;
+  }
+}
+
+let browser: Browser;
+let server: ViteDevServer;
+let page: Page;
+
+beforeAll(async () => {
+  const dev = await devServer();
+  server = dev.server;
+  browser = await launchChromium();
+  page = await browser.newPage();
+  await page.goto(new URL('/e2e/pages/core.html', dev.url).href);
+  await page.waitForFunction(() => document.getElementById('status')?.textContent === 'ready');
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+describe('core/ in Chromium', () => {
+  it('verifies through WebCrypto and noble with the Wycheproof answers', async () => {
+    const file = readJson<WycheproofEcdsa>(join(SHARED_VECTORS, 'wycheproof', 'ecdsa_secp256r1_sha256_p1363_test.json'));
+    const cases = file.testGroups.flatMap((g) => g.tests.map((t) => ({ pub: g.publicKey.uncompressed, msg: t.msg, sig: t.sig, valid: t.result === 'valid' })));
+    const result = await page.evaluate(async (cs) => {
+      const { SignatureVerifier, verifyNoble, compressPublicKey } = window.core.crypto;
+      const { hexToBytes } = window.core.encoding;
+      const v = new SignatureVerifier();
+      const items = cs.map((c) => ({ signature: hexToBytes(c.sig), message: hexToBytes(c.msg), publicKey: hexToBytes(c.pub) }));
+      const web = await v.verifyMany(items);
+      const webCompressed = await v.verifyMany(items.map((i) => ({ ...i, publicKey: compressPublicKey(i.publicKey) })));
+      const noble = items.map((i) => verifyNoble(i.signature, i.message, i.publicKey));
+      return { backend: v.backend, web, webCompressed, noble };
+    }, cases);
+    expect(result.backend).toBe('webcrypto');
+    const expected = cases.map((c) => c.valid);
+    expect(result.web).toEqual(expected);
+    expect(result.webCompressed).toEqual(expected);
+    expect(result.noble).toEqual(expected);
+  });
+
+  it('gives the published addresses and the real network genesis hash', async () => {
+    const { keys } = readJson<{ keys: { privateKey: string; address: string; wif: string }[] }>(join(SHARED_VECTORS, 'keys.json'));
+    const real = readJson<{ antShareId: string; genesis: { hash: string; timestamp: number; antShareHolderM: number; standbyValidators: string[] } }>(join(OWN_VECTORS, 'real-network.json'));
+    const out = await page.evaluate(({ keys, real }) => {
+      const { crypto, encoding, script, block } = window.core;
+      const addresses = keys.map((k) => script.addressFromScript(script.singleKeyScript(crypto.getPublicKey(crypto.privateKeyFromHex(k.privateKey)))));
+      const wifs = keys.map((k) => crypto.privateKeyToWif(crypto.privateKeyFromHex(k.privateKey)));
+      const validators = real.genesis.standbyValidators.map(encoding.hexToBytes);
+      const g = block.buildGenesisBlock({
+        standbyValidators: validators,
+        antShareHolder: script.scriptHash(script.multiSigScript(real.genesis.antShareHolderM, validators)),
+        timestamp: real.genesis.timestamp,
+      });
+      return { addresses, wifs, genesis: encoding.uintToString(block.blockHash(g)), antShare: encoding.uintToString(block.ANTSHARE_ID) };
+    }, { keys, real });
+    expect(out.addresses).toEqual(keys.map((k) => k.address));
+    expect(out.wifs).toEqual(keys.map((k) => k.wif));
+    expect(out.genesis).toBe(real.genesis.hash);
+    expect(out.antShare).toBe(real.antShareId);
+  });
+
+  it('signatures made in the browser verify in Node, and the reverse', async () => {
+    const priv = '7d128a6d096f0c14c3a25a2b0c41cf79661bfcb4a8cc95aaaea28bde4d732344';
+    const fromBrowser = await page.evaluate((p) => {
+      const { crypto, encoding } = window.core;
+      const msg = new TextEncoder().encode('signed in Chromium');
+      return encoding.bytesToHex(crypto.sign(msg, crypto.privateKeyFromHex(p)));
+    }, priv);
+    const pub = getPublicKey(privateKeyFromHex(priv));
+    expect(verifyNoble(hexToBytes(fromBrowser), new TextEncoder().encode('signed in Chromium'), pub)).toBe(true);
+    const { sign } = await import('../core/crypto/index.ts');
+    const nodeSig = bytesToHex(sign(new TextEncoder().encode('signed in Node'), privateKeyFromHex(priv)));
+    const ok = await page.evaluate(async ({ sig, pub }) => {
+      const { crypto, encoding } = window.core;
+      return new crypto.SignatureVerifier().verify(encoding.hexToBytes(sig), new TextEncoder().encode('signed in Node'), encoding.hexToBytes(pub));
+    }, { sig: nodeSig, pub: bytesToHex(pub) });
+    expect(ok).toBe(true);
+  });
+});
