@@ -69,6 +69,13 @@ describe('block coders', () => {
       const { transactions: _transactions, ...header } = b;
       expect(decodeHeader(Header.encode(b))).toEqual(header);
     }), { numRuns: 50 });
+    fc.assert(fc.property(fc.oneof(arb.mutated(arb.block.map((b) => Header.encode(b))), fc.uint8Array({ maxLength: 300 })), (bytes) => {
+      try {
+        expect(bytesToHex(Header.encode(decodeHeader(bytes)))).toBe(bytesToHex(bytes));
+      } catch (e) {
+        expect(e).toBeInstanceOf(DecodeError);
+      }
+    }), { numRuns: 1000 });
     const { genesis } = buildChain(0);
     const bytes = Header.encode(genesis);
     bytes[4 + 32 + 32 + 4 + 4 + 8 + 20] = 2;

@@ -87,6 +87,26 @@ describe('transaction coders (every type)', () => {
     expect(() => decodeTransaction(hexToBytes('800001' + '55' + '00'))).toThrow(/attribute usage 0x55/);
   });
 
+  it('orders round-trip, re-encode canonically and refuse bad bytes with a DecodeError', () => {
+    const order = fc.record({
+      assetId: arb.uint256, valueAssetId: arb.uint256, agent: arb.uint160, amount: arb.fixed8, price: arb.fixed8, client: arb.uint160,
+      inputs: fc.array(arb.input, { maxLength: 3 }), witnesses: fc.array(arb.witness, { maxLength: 2 }),
+    });
+    fc.assert(fc.property(order, (o) => {
+      expect(Order.decode(Order.encode(o))).toEqual(o);
+    }), { numRuns: 200 });
+    fc.assert(fc.property(fc.oneof(arb.mutated(order.map((o) => Order.encode(o))), fc.uint8Array({ maxLength: 200 })), (bytes) => {
+      let o: Order;
+      try {
+        o = decodeStrict(Order, bytes, 'Order');
+      } catch (e) {
+        expect(e).toBeInstanceOf(DecodeError);
+        return;
+      }
+      expect(bytesToHex(Order.encode(o))).toBe(bytesToHex(bytes));
+    }), { numRuns: 1000 });
+  });
+
   it('JSON views show every field of every type', () => {
     fc.assert(fc.property(arb.transaction, (tx) => {
       const j = transactionToJson(tx);
