@@ -24,6 +24,9 @@ export interface VmLimits {
 
 class Fault extends Error {}
 
+const PASSED: VmResult = Object.freeze({ ok: true });
+const HALTED_FALSE: VmResult = Object.freeze({ ok: false, reason: 'halted with false' });
+
 function toBool(x: Item): boolean {
   if (typeof x === 'boolean') return x;
   if (typeof x === 'bigint') return x !== 0n;
@@ -61,7 +64,7 @@ export async function runWitness(
     verification.length === 35 && verification[0] === 0x21 && verification[34] === OpCode.CHECKSIG
   ) {
     const ok = await verifier.verify(invocation.subarray(1), message, verification.subarray(1, 34));
-    return ok ? { ok: true } : { ok: false, reason: 'halted with false' };
+    return ok ? PASSED : HALTED_FALSE;
   }
   const maxSteps = limits.maxSteps ?? 4096;
   const maxStack = limits.maxStack ?? 2100;
@@ -120,5 +123,5 @@ export async function runWitness(
     return { ok: false, reason: e instanceof Error ? e.message : String(e) };
   }
   if (stack.length !== 1) return { ok: false, reason: `halted with ${stack.length} items, expected 1` };
-  return toBool(stack[0]) ? { ok: true } : { ok: false, reason: 'halted with false' };
+  return toBool(stack[0]) ? PASSED : HALTED_FALSE;
 }

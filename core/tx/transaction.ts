@@ -4,7 +4,7 @@
  * this file joins them, and gives the hash, the signed message, signing and the stateless checks.
  */
 import * as P from 'micro-packed';
-import { compareBytes, equalBytes } from '../encoding/bytes.ts';
+import { bytesToHex, compareBytes, equalBytes } from '../encoding/bytes.ts';
 import { decodeStrict, compareUint, formatFixed8, uintToString, varArray } from '../encoding/primitives.ts';
 import { hash256 } from '../crypto/hash.ts';
 import { defaultVerifier, sign, type SignatureVerifier } from '../crypto/ecdsa.ts';
@@ -201,27 +201,54 @@ export async function verifyWitnesses(
   verifier: SignatureVerifier = defaultVerifier(),
   message: Uint8Array = signingMessage(tx),
 ): Promise<void> {
-  const hashes = tx.witnesses.map((w) => scriptHash(w.verification));
+  const hashes = tx.witnesses.map((w) => verificationScriptHash(w.verification));
   for (let i = 1; i < hashes.length; i++) {
     if (compareUint(hashes[i - 1], hashes[i]) >= 0) {
       throw txError('TX_WITNESS_ORDER', 'witnesses must be ordered by ascending script hash, one per signer', { index: i });
     }
   }
   if (signers) {
-    const expected = [...signers].sort(compareUint).filter((h, i, a) => i === 0 || compareBytes(a[i - 1], h) !== 0);
+    const expected = signers.length === 1 ? signers : [...signers].sort(compareUint).filter((h, i, a) => i === 0 || compareBytes(a[i - 1], h) !== 0);
     if (expected.length !== hashes.length) {
       throw txError('TX_WITNESS_COUNT', `${hashes.length} witnesses for ${expected.length} signers`, { expected: expected.map(uintToString) });
     }
-    expected.forEach((h, i) => {
-      if (!equalBytes(h, hashes[i])) {
-        throw txError('TX_WITNESS_SCRIPT_MISMATCH', `witness ${i} is not the script of signer ${uintToString(h)}`, { signer: uintToString(h), index: i });
+    for (let i = 0; i < expected.length; i++) {
+      if (!equalBytes(expected[i], hashes[i])) {
+        throw txError('TX_WITNESS_SCRIPT_MISMATCH', `witness ${i} is not the script of signer ${uintToString(expected[i])}`, { signer: uintToString(expected[i]), index: i });
       }
-    });
+    }
+  }
+  const fail = (i: number, reason: string) => txError('TX_WITNESS_INVALID', `witness ${i} fails: ${reason}`, { index: i, signer: uintToString(hashes[i]), reason });
+  if (tx.witnesses.length === 1) {
+    // The common case, without the arrays and joins of the general one.
+    const w = tx.witnesses[0];
+    const r = await runWitness(w.invocation, w.verification, message, verifier);
+    if (!r.ok) throw fail(0, r.reason);
+    return;
   }
   const results = await Promise.all(tx.witnesses.map((w) => runWitness(w.invocation, w.verification, message, verifier)));
   results.forEach((r, i) => {
-    if (!r.ok) throw txError('TX_WITNESS_INVALID', `witness ${i} fails: ${r.reason}`, { index: i, signer: uintToString(hashes[i]), reason: r.reason });
+    if (!r.ok) throw fail(i, r.reason);
   });
+}
+
+// Script hashes of recently seen verification scripts: the same accounts sign again and again,
+// and a lookup costs less than RIPEMD-160(SHA-256(script)). Bounded; scripts above 128 bytes
+// (multisig) are hashed each time.
+const scriptHashCache = new Map<string, Uint8Array>();
+const SCRIPT_HASH_CACHE_SIZE = 16_384;
+
+/** hash160 of a verification script, from a small cache for short (single-key) scripts. */
+function verificationScriptHash(script: Uint8Array): Uint8Array {
+  if (script.length > 128) return scriptHash(script);
+  const id = bytesToHex(script);
+  let h = scriptHashCache.get(id);
+  if (h === undefined) {
+    h = scriptHash(script);
+    if (scriptHashCache.size >= SCRIPT_HASH_CACHE_SIZE) scriptHashCache.delete(scriptHashCache.keys().next().value as string);
+    scriptHashCache.set(id, h);
+  }
+  return h;
 }
 
 /** A received transaction, checked: its id, or the rule it breaks. */
