@@ -4,7 +4,8 @@ import { equalBytes } from '../encoding/bytes.ts';
 import { ProtocolError, isInputError } from '../encoding/errors.ts';
 import { decodeStrict, uintToString, varArray } from '../encoding/primitives.ts';
 import { AddressVersion, addressFromScriptHash } from '../script/accounts.ts';
-import { Transaction, allInputs, checkTransaction, encodeTransaction, transactionHash } from '../tx/transaction.ts';
+import { Transaction, allInputs, checkTransaction, encodeTransaction, transactionHash, witnessesSize } from '../tx/transaction.ts';
+import { hash256 } from '../crypto/hash.ts';
 import { toJsonView, transactionToJson, type Json } from '../tx/json.ts';
 import { HeaderWitness, blockHash, headerFields, type Header } from './header.ts';
 import { merkleRoot } from './merkle.ts';
@@ -52,14 +53,15 @@ export function computeMerkleRoot(transactions: readonly Transaction[]): Uint8Ar
  * transaction twice; no output spent twice within the block; every transaction's own rules.
  * Returns the transaction hashes (raw), which callers need next.
  */
-export function checkBlock(block: Block): Uint8Array[] {
+export function checkBlock(block: Block, messages?: readonly Uint8Array[]): Uint8Array[] {
   const txs = block.transactions;
   if (txs.length === 0 || txs[0].type !== 'MinerTransaction') {
     throw blockError('BLOCK_NO_MINER_TRANSACTION', 'a block starts with its MinerTransaction', { height: block.height });
   }
   const second = txs.findIndex((t, i) => i > 0 && t.type === 'MinerTransaction');
   if (second > 0) throw blockError('BLOCK_MINER_TRANSACTION_TWICE', 'a block holds one MinerTransaction', { index: second });
-  const hashes = txs.map(transactionHash);
+  // `messages` (the transactions' signed bytes), when the caller has them, save encoding again.
+  const hashes = messages ? messages.map(hash256) : txs.map(transactionHash);
   if (!equalBytes(merkleRoot(hashes), block.merkleRoot)) {
     throw blockError('BLOCK_MERKLE_ROOT_MISMATCH', "the header's merkle root is not the root of these transactions", {
       header: uintToString(block.merkleRoot),
@@ -72,7 +74,7 @@ export function checkBlock(block: Block): Uint8Array[] {
     if (seenTx.has(id)) throw blockError('BLOCK_DUPLICATE_TRANSACTION', `transaction ${id} appears twice`, { tx: id });
     seenTx.add(id);
     try {
-      checkTransaction(tx);
+      checkTransaction(tx, messages ? messages[i].length + witnessesSize(tx.witnesses) : undefined);
     } catch (e) {
       if (!isInputError(e)) throw e;
       throw blockError('BLOCK_TRANSACTION_INVALID', `transaction ${i} (${id}): ${e.message}`, { tx: id, index: i, cause: (e as ProtocolError).code });

@@ -27,12 +27,20 @@ export class ProtocolError<C extends string = string> extends Error {
   readonly code: C;
   /** Values that explain the rejection (hashes as display hex, amounts as strings). */
   readonly data: Readonly<Record<string, unknown>>;
+  /** The message without the code. */
+  readonly detail: string;
 
   constructor(code: C, message: string, data: Record<string, unknown> = {}) {
     super(`${code}: ${message}`);
     this.name = 'ProtocolError';
     this.code = code;
+    this.detail = message;
     this.data = data;
+  }
+
+  /** The same rejection with more data (for example, which transaction of a block broke the rule). */
+  with(extra: Record<string, unknown>): ProtocolError<C> {
+    return new ProtocolError(this.code, this.detail, { ...this.data, ...extra });
   }
 }
 

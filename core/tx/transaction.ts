@@ -111,11 +111,14 @@ function varIntSize(n: number): number {
  */
 export function decodeTransactionWithMessage(bytes: Uint8Array): { tx: Transaction; message: Uint8Array } {
   const tx = decodeTransaction(bytes);
-  let witnessBytes = varIntSize(tx.witnesses.length);
-  for (const w of tx.witnesses) {
-    witnessBytes += varIntSize(w.invocation.length) + w.invocation.length + varIntSize(w.verification.length) + w.verification.length;
-  }
-  return { tx, message: bytes.subarray(0, bytes.length - witnessBytes) };
+  return { tx, message: bytes.subarray(0, bytes.length - witnessesSize(tx.witnesses)) };
+}
+
+/** Encoded size of a witness list: a transaction's size is its signed message's plus this. */
+export function witnessesSize(witnesses: readonly Witness[]): number {
+  let n = varIntSize(witnesses.length);
+  for (const w of witnesses) n += varIntSize(w.invocation.length) + w.invocation.length + varIntSize(w.verification.length) + w.verification.length;
+  return n;
 }
 
 /** The transaction's bytes, witnesses included. */

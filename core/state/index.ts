@@ -1,0 +1,8 @@
+/** The state layer: the ledger, its rules, settings, elections and AntCoin. */
+export * from './settings.ts';
+export * from './errors.ts';
+export * from './keys.ts';
+export * from './tables.ts';
+export * from './antcoin.ts';
+export * from './election.ts';
+export * from './ledger.ts';

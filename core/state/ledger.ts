@@ -1,0 +1,473 @@
+/**
+ * The ledger: the state the blocks produce (docs/protocol.md; whitepaper chapters 3-5), held in
+ * journaled tables in memory. `applyBlock` checks a block against every rule and, if it passes,
+ * changes the tables and returns the block's delta (what the store writes, and what rolls the
+ * block back); a block that breaks a rule changes nothing.
+ *
+ * Blocks are sets: a transaction may spend an output made anywhere in its block (the consensus
+ * orders transactions by the block random number, so an order-dependent rule would make valid
+ * batches fail by chance). Assets and candidates a transaction refers to come from earlier blocks.
+ */
+import { bytesToHex, equalBytes, hexToBytes } from '../encoding/bytes.ts';
+import { ProtocolError } from '../encoding/errors.ts';
+import { FIXED8_ONE, decodeStrict, uintToString } from '../encoding/primitives.ts';
+import { hash256 } from '../crypto/hash.ts';
+import { defaultVerifier, type SignatureVerifier } from '../crypto/ecdsa.ts';
+import { verifyWitnesses, signingMessage, witnessesSize, type Transaction } from '../tx/transaction.ts';
+import { checkBlock, type Block } from '../block/block.ts';
+import { merkleRoot } from '../block/merkle.ts';
+import { blockHash, verifyHeaderWitness } from '../block/header.ts';
+import { ANTCOIN_ID, ANTSHARE_ID, nextMinerOf } from '../block/genesis.ts';
+import { outpointKey, heightKey } from './keys.ts';
+import { stateError } from './errors.ts';
+import { genesisOf, type NetworkSettings } from './settings.ts';
+import {
+  AssetRecord, CandidateRecord, Delta, HeaderRecord, HistoryRecord, Journal, MetaRecord, SnapshotChunk, Table, TxRecord, UtxoRecord, VoteRecord,
+} from './tables.ts';
+import { drawHolder, newAntCoin } from './antcoin.ts';
+import { electValidators } from './election.ts';
+import type { BlockContext, TxContext } from './rules/context.ts';
+import { applyOutputs, applySpends, checkValueAndFees, collectSigners, resolveInputs, sumFlows } from './rules/common.ts';
+import { applyRegister, checkRegister } from './rules/register.ts';
+import { applyIssue, checkIssue } from './rules/issue.ts';
+import { applyEnrollment, checkEnrollment } from './rules/enrollment.ts';
+import { applyVoting, checkVoting } from './rules/voting.ts';
+import { checkMiner, expectedMinerOutputs } from './rules/miner.ts';
+
+const TIP = 'tip';
+
+/** Balances of one account, by asset (raw hex). */
+export type Balances = Map<string, bigint>;
+
+export class Ledger {
+  readonly settings: NetworkSettings;
+  readonly #journal = new Journal();
+  readonly utxos: Table<UtxoRecord>;
+  readonly txs: Table<TxRecord>;
+  readonly assets: Table<AssetRecord>;
+  readonly candidates: Table<CandidateRecord>;
+  readonly votes: Table<VoteRecord>;
+  readonly headers: Table<HeaderRecord>;
+  readonly history: Table<HistoryRecord>;
+  readonly meta: Table<MetaRecord>;
+  readonly #tables: Table<unknown>[];
+
+  // Derived indexes, kept in step with the utxo table (never stored: rebuilt on load).
+  /** Balances by account (script hash hex) then asset (hex). */
+  readonly balances = new Map<string, Balances>();
+  /** Holders of each asset (hex): account hex -> units. */
+  readonly holders = new Map<string, Map<string, { scriptHash: Uint8Array; units: bigint }>>();
+  /** Unspent outpoint keys by account (hex). */
+  readonly outputsByAccount = new Map<string, Set<string>>();
+
+  constructor(settings: NetworkSettings) {
+    this.settings = settings;
+    const j = this.#journal;
+    this.utxos = new Table(1, 'utxos', UtxoRecord, j);
+    this.txs = new Table(2, 'txs', TxRecord, j);
+    this.assets = new Table(3, 'assets', AssetRecord, j);
+    this.candidates = new Table(4, 'candidates', CandidateRecord, j);
+    this.votes = new Table(5, 'votes', VoteRecord, j);
+    this.headers = new Table(6, 'headers', HeaderRecord, j);
+    this.history = new Table(7, 'history', HistoryRecord, j);
+    this.meta = new Table(8, 'meta', MetaRecord, j);
+    this.#tables = [this.utxos, this.txs, this.assets, this.candidates, this.votes, this.headers, this.history, this.meta] as Table<unknown>[];
+    this.utxos.onChange = (key, before, after) => {
+      if (before) this.#index(key, before, -1n);
+      if (after) this.#index(key, after, 1n);
+    };
+  }
+
+  #index(key: string, u: UtxoRecord, sign: bigint): void {
+    const account = bytesToHex(u.scriptHash);
+    const asset = bytesToHex(u.assetId);
+    let b = this.balances.get(account);
+    if (!b) this.balances.set(account, (b = new Map()));
+    const nb = (b.get(asset) ?? 0n) + sign * u.value;
+    if (nb === 0n) b.delete(asset);
+    else b.set(asset, nb);
+    if (b.size === 0) this.balances.delete(account);
+    let h = this.holders.get(asset);
+    if (!h) this.holders.set(asset, (h = new Map()));
+    if (nb === 0n) h.delete(account);
+    else h.set(account, { scriptHash: u.scriptHash, units: nb });
+    let o = this.outputsByAccount.get(account);
+    if (!o) this.outputsByAccount.set(account, (o = new Set()));
+    if (sign > 0n) o.add(key);
+    else o.delete(key);
+    if (o.size === 0) this.outputsByAccount.delete(account);
+  }
+
+  /** The tip record; throws before genesis. */
+  get tip(): MetaRecord {
+    const m = this.meta.get(TIP);
+    if (!m) throw new RangeError('the ledger has no genesis yet');
+    return m;
+  }
+
+  /** Height of the last applied block, -1 before genesis. */
+  get height(): number {
+    return this.meta.get(TIP)?.height ?? -1;
+  }
+
+  /** A ledger holding the network's genesis block. */
+  static withGenesis(settings: NetworkSettings): { ledger: Ledger; genesis: Block; delta: Delta } {
+    const ledger = new Ledger(settings);
+    const genesis = genesisOf(settings);
+    return { ledger, genesis, delta: ledger.applyGenesis(genesis) };
+  }
+
+  /**
+   * Applies the genesis block, which must be the one the settings make. Its transactions are
+   * taken as given (the native assets' registrations have no signer).
+   */
+  applyGenesis(block: Block): Delta {
+    if (this.height !== -1) throw new RangeError('genesis goes into an empty ledger');
+    const expected = genesisOf(this.settings);
+    const hash = blockHash(block);
+    if (!equalBytes(hash, blockHash(expected))) {
+      throw stateError('BLOCK_PREV_HASH_WRONG', "this is not the network's genesis block", { expected: uintToString(blockHash(expected)), actual: uintToString(hash) });
+    }
+    this.#journal.clear();
+    const ctx = this.#blockContext(0);
+    const txCtxs = block.transactions.map((tx, i) => this.#txContext(ctx, tx, i, signingMessage(tx)));
+    for (const c of txCtxs) {
+      if (c.tx.type === 'RegisterTransaction') {
+        this.assets.set(c.hashHex, {
+          assetType: c.tx.assetType, name: c.tx.name, amount: c.tx.amount, precision: c.tx.precision, issuer: c.tx.issuer, admin: c.tx.admin,
+          issued: c.tx.assetType === 'AntShare' ? c.tx.amount : 0n, height: 0,
+        });
+      }
+      applyOutputs(c);
+    }
+    const validators = electValidators(this.#electionInput());
+    this.headers.set(heightKey(0), { hash, timestamp: block.timestamp });
+    this.meta.set(TIP, { height: 0, blockHash: hash, timestamp: block.timestamp, antCoinMinted: 0n, antCoinBurned: 0n, validators });
+    return this.#takeDelta(0, hash);
+  }
+
+  #blockContext(height: number): BlockContext {
+    return { height, created: new Map(), txOutputs: new Map(), serviceFees: 0n, byteFees: 0n, issued: new Map() };
+  }
+
+  #txContext(block: BlockContext, tx: Transaction, index: number, message: Uint8Array): TxContext {
+    const hash = hash256(message);
+    return {
+      ledger: this, block, tx, hash, hashHex: bytesToHex(hash), index,
+      size: message.length + witnessesSize(tx.witnesses), spent: [], signers: new Map(), flows: new Map(),
+    };
+  }
+
+  #electionInput() {
+    const candidates = new Map<string, Uint8Array>();
+    for (const [k, c] of this.candidates.entries()) candidates.set(k, c.publicKey);
+    return { candidates, votes: this.votes.values(), standbyValidators: this.settings.standbyValidators };
+  }
+
+  /** The validators of the next block, sorted. */
+  nextValidators(): Uint8Array[] {
+    return this.tip.validators;
+  }
+
+  /** The AntCoin the next block creates. */
+  nextAntCoin(): bigint {
+    const t = this.tip;
+    return newAntCoin(t.antCoinMinted, t.antCoinBurned);
+  }
+
+  /**
+   * Checks `block` against every rule and applies it. Throws a ProtocolError (code and data)
+   * and changes nothing when a rule is broken; returns the block's delta otherwise.
+   * `messages` are the transactions' signed bytes when the caller has them (saves encoding).
+   */
+  async applyBlock(block: Block, verifier: SignatureVerifier = defaultVerifier(), messages?: readonly Uint8Array[]): Promise<Delta> {
+    const tip = this.tip;
+    const height = tip.height + 1;
+    if (block.height !== height) throw stateError('BLOCK_HEIGHT_WRONG', `expected height ${height}, got ${block.height}`, { expected: height, actual: block.height });
+    if (!equalBytes(block.prevBlock, tip.blockHash)) {
+      throw stateError('BLOCK_PREV_HASH_WRONG', 'the block does not follow the tip', { expected: uintToString(tip.blockHash), actual: uintToString(block.prevBlock) });
+    }
+    if (block.version !== 0) throw stateError('BLOCK_VERSION_UNSUPPORTED', `block version ${block.version}`, { version: block.version });
+    if (block.timestamp <= tip.timestamp) {
+      throw stateError('BLOCK_TIMESTAMP_NOT_INCREASING', `timestamp ${block.timestamp} is not after ${tip.timestamp}`, { previous: tip.timestamp, timestamp: block.timestamp });
+    }
+    const msgs = messages ?? block.transactions.map(signingMessage);
+    checkBlock(block, msgs);
+    const hash = blockHash(block);
+
+    // Phase A: every rule that needs no signature; nothing is written yet.
+    const { txCtxs, ctx } = this.#checkAll(height, block.transactions, msgs);
+    const { reward, holder } = this.#draw(block.consensusData);
+    checkMiner(block.transactions[0], expectedMinerOutputs({ reward, holder, byteFees: ctx.byteFees, validators: tip.validators }));
+
+    // Phase B: every signature, all in flight together.
+    await verifyHeaderWitness(block, nextMinerOf(tip.validators), verifier);
+    await Promise.all(txCtxs.slice(1).map((c) => verifyWitnesses(c.tx, [...c.signers.values()], verifier, msgs[c.index])));
+
+    // Phase C: the effects, undone if the header's nextMiner turns out wrong.
+    this.#journal.clear();
+    try {
+      const validators = this.#applyAll(txCtxs);
+      if (!equalBytes(nextMinerOf(validators), block.nextMiner)) {
+        throw stateError('BLOCK_NEXT_MINER_WRONG', "nextMiner is not the script of the next block's validators", {
+          expected: uintToString(nextMinerOf(validators)), actual: uintToString(block.nextMiner),
+        });
+      }
+      this.headers.set(heightKey(height), { hash, timestamp: block.timestamp });
+      this.meta.set(TIP, {
+        height, blockHash: hash, timestamp: block.timestamp,
+        antCoinMinted: tip.antCoinMinted + (holder ? reward : 0n),
+        antCoinBurned: tip.antCoinBurned + ctx.serviceFees,
+        validators,
+      });
+    } catch (e) {
+      this.#journal.revert();
+      throw e;
+    }
+    return this.#takeDelta(height, hash);
+  }
+
+  /** Phase A over a block's transactions (the first is its MinerTransaction). */
+  #checkAll(height: number, transactions: readonly Transaction[], msgs: readonly Uint8Array[]) {
+    const ctx = this.#blockContext(height);
+    const txCtxs = transactions.map((tx, i) => this.#txContext(ctx, tx, i, msgs[i]));
+    for (const c of txCtxs) {
+      ctx.txOutputs.set(c.hashHex, c.tx.outputs.length);
+      c.tx.outputs.forEach((o, i) => ctx.created.set(outpointKey(c.hash, i), { output: o, miner: c.tx.type === 'MinerTransaction' }));
+    }
+    for (const c of txCtxs.slice(1)) this.#checkTransaction(c);
+    return { ctx, txCtxs };
+  }
+
+  /** The next block's new AntCoin and the holder its random number draws. */
+  #draw(random: bigint): { reward: bigint; holder: Uint8Array | null } {
+    const tip = this.tip;
+    return {
+      reward: newAntCoin(tip.antCoinMinted, tip.antCoinBurned),
+      holder: drawHolder(this.holders.get(bytesToHex(ANTSHARE_ID)) ?? new Map(), random),
+    };
+  }
+
+  /** Phase C: outputs first, then spends (a transaction may spend a later one's output); returns the next validators. */
+  #applyAll(txCtxs: readonly TxContext[]): Uint8Array[] {
+    for (const c of txCtxs) {
+      applyOutputs(c);
+      this.#applyType(c);
+    }
+    for (const c of txCtxs) applySpends(c);
+    return electValidators(this.#electionInput());
+  }
+
+  /**
+   * The unsigned block that would follow the tip with `transactions` (already checked, in the
+   * order given) after a MinerTransaction paying what the rules require: the proposer's half of
+   * a block. Runs the rules and effects to learn the next validators, then undoes them.
+   */
+  prepareBlock(params: { transactions: readonly Transaction[]; timestamp: number; consensusData: bigint; nonce?: number }): Omit<Block, 'witness'> {
+    const tip = this.tip;
+    const height = tip.height + 1;
+    const { reward, holder } = this.#draw(params.consensusData);
+    const bodies = params.transactions.map(signingMessage);
+    // Fees first (they decide the MinerTransaction), with a placeholder miner at position 0.
+    const placeholder: Transaction = { type: 'MinerTransaction', version: 0, nonce: 0, attributes: [], inputs: [], outputs: [], witnesses: [] };
+    const { ctx } = this.#checkAll(height, [placeholder, ...params.transactions], [signingMessage(placeholder), ...bodies]);
+    const miner: Transaction = {
+      type: 'MinerTransaction', version: 0, nonce: params.nonce ?? height, attributes: [], inputs: [], witnesses: [],
+      outputs: expectedMinerOutputs({ reward, holder, byteFees: ctx.byteFees, validators: tip.validators }),
+    };
+    const transactions = [miner, ...params.transactions];
+    const msgs = [signingMessage(miner), ...bodies];
+    const { txCtxs } = this.#checkAll(height, transactions, msgs);
+    this.#journal.clear();
+    let validators: Uint8Array[];
+    try {
+      validators = this.#applyAll(txCtxs);
+    } finally {
+      this.#journal.revert();
+    }
+    return {
+      version: 0, prevBlock: tip.blockHash, merkleRoot: merkleRoot(msgs.map(hash256)), timestamp: params.timestamp, height,
+      consensusData: params.consensusData, nextMiner: nextMinerOf(validators), transactions,
+    };
+  }
+
+  /** The rules of one (non-miner) transaction against the ledger: phase A. */
+  #checkTransaction(c: TxContext): void {
+    try {
+      resolveInputs(c);
+      sumFlows(c);
+      checkValueAndFees(c);
+      collectSigners(c);
+      switch (c.tx.type) {
+        case 'RegisterTransaction': return checkRegister(c, c.tx);
+        case 'IssueTransaction': return checkIssue(c);
+        case 'EnrollmentTransaction': return checkEnrollment(c, c.tx);
+        case 'VotingTransaction': return checkVoting(c, c.tx);
+        case 'ContractTransaction': return;
+        case 'AgencyTransaction': throw stateError('AGENCY_NOT_SUPPORTED', 'the ledger does not settle agency transactions yet');
+        default: throw stateError('AGENCY_NOT_SUPPORTED', `${c.tx.type} cannot stand here`);
+      }
+    } catch (e) {
+      throw e instanceof ProtocolError ? e.with({ tx: uintToString(c.hash), index: c.index }) : e;
+    }
+  }
+
+  #applyType(c: TxContext): void {
+    switch (c.tx.type) {
+      case 'RegisterTransaction': return applyRegister(c, c.tx);
+      case 'IssueTransaction': return applyIssue(c);
+      case 'EnrollmentTransaction': return applyEnrollment(c, c.tx);
+      case 'VotingTransaction': return applyVoting(c, c.tx);
+      default: return;
+    }
+  }
+
+  /**
+   * Checks one transaction against the tip (for a mempool or a wallet about to send): every rule
+   * of a block that holds only it, signatures included. Throws the rule's ProtocolError.
+   */
+  async checkTransaction(tx: Transaction, verifier: SignatureVerifier = defaultVerifier()): Promise<Uint8Array> {
+    const message = signingMessage(tx);
+    const ctx = this.#blockContext(this.height + 1);
+    const c = this.#txContext(ctx, tx, 1, message);
+    this.#checkTransaction(c);
+    await verifyWitnesses(tx, [...c.signers.values()], verifier, message);
+    return c.hash;
+  }
+
+  #takeDelta(height: number, hash: Uint8Array): Delta {
+    const changes = this.#journal.changes().map(({ table, key, before, after }) => ({
+      table: table.id,
+      key,
+      before: before === undefined ? undefined : table.codec.encode(before),
+      after: after === undefined ? undefined : table.codec.encode(after),
+    }));
+    this.#journal.clear();
+    return { height, blockHash: hash, changes };
+  }
+
+  #table(id: number): Table<unknown> {
+    const t = this.#tables.find((x) => x.id === id);
+    if (!t) throw new RangeError(`no table ${id}`);
+    return t;
+  }
+
+  /** Applies a stored delta again (replay after a restart). */
+  replay(delta: Delta): void {
+    if (delta.height !== this.height + 1) throw new RangeError(`delta of height ${delta.height} after tip ${this.height}`);
+    for (const c of delta.changes) {
+      const t = this.#table(c.table);
+      t.restore(c.key, c.after === undefined ? undefined : decodeStrict(t.codec, c.after, t.name));
+    }
+  }
+
+  /** Undoes the tip block with its delta (a validator may drop a block nothing final depends on). */
+  rollback(delta: Delta): void {
+    if (delta.height !== this.height || delta.height === 0) throw new RangeError(`cannot roll back height ${delta.height} at tip ${this.height}`);
+    for (const c of [...delta.changes].reverse()) {
+      const t = this.#table(c.table);
+      t.restore(c.key, c.before === undefined ? undefined : decodeStrict(t.codec, c.before, t.name));
+    }
+  }
+
+  /** Every table entry, sorted, encoded: the state in one canonical byte stream. */
+  *entries(): Generator<{ table: number; key: string; value: Uint8Array }> {
+    for (const t of this.#tables) {
+      const keys = [...t.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+      for (const [key, value] of keys) yield { table: t.id, key, value: t.codec.encode(value) };
+    }
+  }
+
+  /** hash256 over every table entry in canonical order: equal states have equal hashes. */
+  stateHash(): Uint8Array {
+    const enc = new TextEncoder();
+    const parts: Uint8Array[] = [];
+    for (const e of this.entries()) parts.push(Uint8Array.of(e.table), enc.encode(e.key), Uint8Array.of(0), e.value);
+    let n = 0;
+    for (const p of parts) n += p.length;
+    const all = new Uint8Array(n);
+    let at = 0;
+    for (const p of parts) {
+      all.set(p, at);
+      at += p.length;
+    }
+    return hash256(all);
+  }
+
+  /** The state as snapshot chunks of about `chunkBytes` each. */
+  snapshot(chunkBytes = 4 << 20): Uint8Array[] {
+    const chunks: Uint8Array[] = [];
+    let current: { table: number; key: string; value: Uint8Array }[] = [];
+    let size = 0;
+    for (const e of this.entries()) {
+      current.push(e);
+      size += e.value.length + e.key.length + 8;
+      if (size >= chunkBytes) {
+        chunks.push(SnapshotChunk.encode(current));
+        current = [];
+        size = 0;
+      }
+    }
+    if (current.length) chunks.push(SnapshotChunk.encode(current));
+    return chunks;
+  }
+
+  /** A ledger loaded from snapshot chunks. */
+  static fromSnapshot(settings: NetworkSettings, chunks: readonly Uint8Array[]): Ledger {
+    const ledger = new Ledger(settings);
+    for (const chunk of chunks) {
+      for (const e of decodeStrict(SnapshotChunk, chunk, 'Snapshot')) {
+        const t = ledger.#table(e.table);
+        t.restore(e.key, decodeStrict(t.codec, e.value, t.name));
+      }
+    }
+    return ledger;
+  }
+
+  // Queries for wallets (whitepaper 2.1: the query key reads balances and history).
+
+  /** Balance of an account in one asset, in units. */
+  balance(scriptHash: Uint8Array, assetId: Uint8Array): bigint {
+    return this.balances.get(bytesToHex(scriptHash))?.get(bytesToHex(assetId)) ?? 0n;
+  }
+
+  /** Unspent outputs of an account, optionally of one asset. */
+  unspent(scriptHash: Uint8Array, assetId?: Uint8Array): { txHash: Uint8Array; index: number; output: UtxoRecord }[] {
+    const keys = this.outputsByAccount.get(bytesToHex(scriptHash)) ?? new Set<string>();
+    const out: { txHash: Uint8Array; index: number; output: UtxoRecord }[] = [];
+    for (const k of keys) {
+      const u = this.utxos.get(k)!;
+      if (assetId && !equalBytes(u.assetId, assetId)) continue;
+      const [h, i] = k.split(':');
+      out.push({ txHash: hexToBytes(h), index: Number(i), output: u });
+    }
+    return out.sort((a, b) => (a.output.height - b.output.height) || (bytesToHex(a.txHash) < bytesToHex(b.txHash) ? -1 : 1) || a.index - b.index);
+  }
+
+  /** Transactions that touched an account, newest first, `limit` at a time after the cursor. */
+  historyOf(scriptHash: Uint8Array, page: { limit?: number; before?: string } = {}): { items: { txHash: Uint8Array; height: number }[]; next?: string } {
+    const prefix = bytesToHex(scriptHash) + ':';
+    const keys = [...this.history.entries()].map(([k]) => k).filter((k) => k.startsWith(prefix) && (!page.before || k < page.before)).sort().reverse();
+    const limit = page.limit ?? 20;
+    const items = keys.slice(0, limit).map((k) => ({ txHash: this.history.get(k)!.txHash, height: parseInt(k.split(':')[1], 16) }));
+    return { items, next: keys.length > limit ? keys[limit - 1] : undefined };
+  }
+
+  /** Holders of an asset with their units, largest first. */
+  holdersOf(assetId: Uint8Array): { scriptHash: Uint8Array; units: bigint }[] {
+    return [...(this.holders.get(bytesToHex(assetId))?.values() ?? [])].sort((a, b) => (a.units === b.units ? 0 : a.units > b.units ? -1 : 1));
+  }
+
+  /** Units of an asset in existence: for AntCoin, minted minus burned. */
+  supply(assetId: Uint8Array): bigint {
+    if (equalBytes(assetId, ANTCOIN_ID)) return this.tip.antCoinMinted - this.tip.antCoinBurned;
+    return this.assets.get(bytesToHex(assetId))?.issued ?? 0n;
+  }
+
+  /** Candidates with the AntShare voting for each. */
+  candidateVotes(): { enrollment: Uint8Array; publicKey: Uint8Array; votes: bigint }[] {
+    const tally = new Map<string, bigint>();
+    for (const v of this.votes.values()) for (const e of v.enrollments) tally.set(bytesToHex(e), (tally.get(bytesToHex(e)) ?? 0n) + v.value / FIXED8_ONE);
+    return [...this.candidates.entries()].map(([k, c]) => ({ enrollment: hexToBytes(k), publicKey: c.publicKey, votes: tally.get(k) ?? 0n }));
+  }
+}

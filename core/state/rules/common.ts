@@ -1,0 +1,145 @@
+/**
+ * The rules every transaction follows against the ledger (docs/protocol.md, "Transactions" and
+ * "Value rules"): inputs exist and are unspent, outputs are of registered assets in whole units of
+ * their precision, value is kept per asset, fees are paid, and everyone who must sign is listed.
+ */
+import { bytesToHex } from '../../encoding/bytes.ts';
+import { formatFixed8, uintToString } from '../../encoding/primitives.ts';
+import { AttributeUsage } from '../../tx/attribute.ts';
+import { precisionUnit } from '../../tx/register.ts';
+import { ANTCOIN_ID } from '../../block/genesis.ts';
+import { byteFee, serviceFee } from '../settings.ts';
+import { stateError } from '../errors.ts';
+import { heightKey, outpointKey } from '../keys.ts';
+import type { TxContext } from './context.ts';
+
+const ANTCOIN_HEX = bytesToHex(ANTCOIN_ID);
+
+/** Adds a required signer. */
+export function requireSigner(ctx: TxContext, scriptHash: Uint8Array): void {
+  ctx.signers.set(bytesToHex(scriptHash), scriptHash);
+}
+
+/** Resolves the inputs: unspent outputs of the chain, or outputs made elsewhere in the block. */
+export function resolveInputs(ctx: TxContext): void {
+  const { ledger, block } = ctx;
+  ctx.tx.inputs.forEach((input, i) => {
+    const key = outpointKey(input.prevHash, input.prevIndex);
+    const onChain = ledger.utxos.get(key);
+    if (onChain) {
+      ctx.spent.push(onChain);
+      return;
+    }
+    const inBlock = block.created.get(key);
+    if (inBlock) {
+      if (inBlock.miner) throw stateError('BLOCK_SPENDS_OWN_MINER_OUTPUT', "a block cannot spend its own MinerTransaction's outputs", { input: i });
+      ctx.spent.push({ ...inBlock.output, height: block.height });
+      return;
+    }
+    const txHex = bytesToHex(input.prevHash);
+    const known = ledger.txs.get(txHex)?.outputs ?? block.txOutputs.get(txHex);
+    const id = `${uintToString(input.prevHash)}:${input.prevIndex}`;
+    if (known !== undefined && input.prevIndex < known) throw stateError('TX_INPUT_ALREADY_SPENT', `output ${id} is already spent`, { input: i, output: id });
+    throw stateError('TX_INPUT_NOT_FOUND', `output ${id} does not exist`, { input: i, output: id });
+  });
+}
+
+/** Sums units per asset; checks that each output's asset exists and its value is a whole number of units. */
+export function sumFlows(ctx: TxContext): void {
+  const flow = (assetId: Uint8Array) => {
+    const k = bytesToHex(assetId);
+    let f = ctx.flows.get(k);
+    if (!f) ctx.flows.set(k, (f = { assetId, inputs: 0n, outputs: 0n }));
+    return f;
+  };
+  for (const s of ctx.spent) flow(s.assetId).inputs += s.value;
+  ctx.tx.outputs.forEach((o, i) => {
+    const asset = ctx.ledger.assets.get(bytesToHex(o.assetId));
+    if (!asset) throw stateError('TX_ASSET_UNKNOWN', `output ${i} is of an asset that is not registered`, { output: i, assetId: uintToString(o.assetId) });
+    const unit = precisionUnit(asset.precision);
+    if (o.value % unit !== 0n) {
+      throw stateError('TX_OUTPUT_PRECISION', `output ${i} is finer than the asset's ${asset.precision} decimals`, {
+        output: i, value: formatFixed8(o.value), precision: asset.precision,
+      });
+    }
+    flow(o.assetId).outputs += o.value;
+  });
+}
+
+/**
+ * Value kept per asset, except what IssueTransactions create (checked by their rule) and
+ * AntCoin, which may be destroyed: the destroyed AntCoin pays the service fee (burned) and the
+ * byte fee (collected by the block's validators), and must cover both.
+ */
+export function checkValueAndFees(ctx: TxContext): void {
+  for (const [k, f] of ctx.flows) {
+    if (k === ANTCOIN_HEX) continue;
+    if (ctx.tx.type === 'IssueTransaction' && f.outputs > f.inputs) continue;
+    if (f.inputs !== f.outputs) {
+      throw stateError('TX_VALUE_UNBALANCED', `asset ${uintToString(f.assetId)}: ${formatFixed8(f.inputs)} in, ${formatFixed8(f.outputs)} out`, {
+        assetId: uintToString(f.assetId), inputs: formatFixed8(f.inputs), outputs: formatFixed8(f.outputs),
+      });
+    }
+  }
+  const coin = ctx.flows.get(ANTCOIN_HEX) ?? { assetId: ANTCOIN_ID, inputs: 0n, outputs: 0n };
+  const destroyed = coin.inputs - coin.outputs;
+  if (destroyed < 0n) {
+    throw stateError('TX_VALUE_UNBALANCED', `AntCoin: ${formatFixed8(coin.inputs)} in, ${formatFixed8(coin.outputs)} out`, {
+      assetId: uintToString(ANTCOIN_ID), inputs: formatFixed8(coin.inputs), outputs: formatFixed8(coin.outputs),
+    });
+  }
+  const service = serviceFee(ctx.ledger.settings, ctx.tx.type);
+  const required = service + byteFee(ctx.ledger.settings, ctx.tx.type, ctx.size);
+  if (destroyed < required) {
+    throw stateError('TX_FEE_TOO_SMALL', `pays ${formatFixed8(destroyed)} AntCoin, needs ${formatFixed8(required)}`, {
+      paid: formatFixed8(destroyed), required: formatFixed8(required), serviceFee: formatFixed8(service), size: ctx.size,
+    });
+  }
+  ctx.block.serviceFees += service;
+  ctx.block.byteFees += destroyed - service;
+}
+
+/**
+ * Who must sign, beyond each type's own: the owners of the spent outputs, Script attributes, the
+ * receivers of assets that need the receiver's consent (Share, Invoice), and the admin of each
+ * Share asset moved (whitepaper 1.6: the admin co-signs equity transfers).
+ */
+export function collectSigners(ctx: TxContext): void {
+  for (const s of ctx.spent) requireSigner(ctx, s.scriptHash);
+  for (const a of ctx.tx.attributes) if (a.usage === AttributeUsage.Script) requireSigner(ctx, a.data);
+  for (const o of ctx.tx.outputs) {
+    const asset = ctx.ledger.assets.get(bytesToHex(o.assetId));
+    if (asset && (asset.assetType === 'Share' || asset.assetType === 'Invoice')) requireSigner(ctx, o.scriptHash);
+  }
+  for (const f of ctx.flows.values()) {
+    const asset = ctx.ledger.assets.get(bytesToHex(f.assetId));
+    if (asset?.assetType === 'Share') requireSigner(ctx, asset.admin);
+  }
+}
+
+/**
+ * Creates the outputs and records the transaction and its history. Runs for every transaction of
+ * a block before any spends (a transaction may spend an output made later in its block).
+ */
+export function applyOutputs(ctx: TxContext): void {
+  const { ledger, tx, hash, hashHex, block } = ctx;
+  const touched = new Set<string>();
+  for (const s of ctx.spent) touched.add(bytesToHex(s.scriptHash));
+  tx.outputs.forEach((o, i) => {
+    ledger.utxos.set(outpointKey(hash, i), { assetId: o.assetId, value: o.value, scriptHash: o.scriptHash, height: block.height });
+    touched.add(bytesToHex(o.scriptHash));
+  });
+  ledger.txs.set(hashHex, { height: block.height, index: ctx.index, outputs: tx.outputs.length });
+  for (const script of touched) ledger.history.set(`${script}:${heightKey(block.height)}:${ctx.index.toString(16).padStart(6, '0')}`, { txHash: hash });
+}
+
+/** Spends the inputs: the outputs go, and with them any vote they carried or candidacy they backed. */
+export function applySpends(ctx: TxContext): void {
+  const { ledger, tx } = ctx;
+  for (const input of tx.inputs) {
+    const key = outpointKey(input.prevHash, input.prevIndex);
+    ledger.utxos.delete(key);
+    ledger.votes.delete(key); // a vote lasts while its output is unspent
+    if (input.prevIndex === 0) ledger.candidates.delete(bytesToHex(input.prevHash)); // spent deposit: candidacy ends
+  }
+}

@@ -1,0 +1,44 @@
+/** What the rules of one transaction see and collect while a block is checked. */
+import type { Transaction } from '../../tx/transaction.ts';
+import type { TransactionOutput } from '../../tx/io.ts';
+import type { Ledger } from '../ledger.ts';
+import type { UtxoRecord } from '../tables.ts';
+
+/** Outputs and totals of the block being checked. */
+export interface BlockContext {
+  readonly height: number;
+  /** Outputs created by the block's transactions, by outpoint key: spendable anywhere in the block. */
+  readonly created: Map<string, { output: TransactionOutput; miner: boolean }>;
+  /** Transactions of the block by hash (hex), with their output counts. */
+  readonly txOutputs: Map<string, number>;
+  /** Service fees the block burns and byte fees it collects. */
+  serviceFees: bigint;
+  byteFees: bigint;
+  /** Units issued in the block so far, by asset (hex), for the cap across several IssueTransactions. */
+  readonly issued: Map<string, bigint>;
+}
+
+/** Per asset: units in (spent) and out (created). */
+export interface AssetFlow {
+  readonly assetId: Uint8Array;
+  inputs: bigint;
+  outputs: bigint;
+}
+
+/** One transaction under check. */
+export interface TxContext {
+  readonly ledger: Ledger;
+  readonly block: BlockContext;
+  readonly tx: Transaction;
+  readonly hash: Uint8Array;
+  readonly hashHex: string;
+  /** Position in the block. */
+  readonly index: number;
+  readonly size: number;
+  /** The outputs its inputs spend, in input order. */
+  readonly spent: UtxoRecord[];
+  /** The accounts that must sign, by script hash (hex). */
+  readonly signers: Map<string, Uint8Array>;
+  /** Units in and out per asset (hex). */
+  readonly flows: Map<string, AssetFlow>;
+}
