@@ -13,7 +13,7 @@ import { ProtocolError } from '../encoding/errors.ts';
 import { FIXED8_ONE, decodeStrict, uintToString } from '../encoding/primitives.ts';
 import { hash256 } from '../crypto/hash.ts';
 import { defaultVerifier, type SignatureVerifier } from '../crypto/ecdsa.ts';
-import { verifyWitnesses, signingMessage, witnessesSize, type Transaction } from '../tx/transaction.ts';
+import { checkTransaction as checkStateless, verifyWitnesses, signingMessage, witnessesSize, type Transaction } from '../tx/transaction.ts';
 import { checkBlock, type Block } from '../block/block.ts';
 import { merkleRoot } from '../block/merkle.ts';
 import { blockHash, verifyHeaderWitness } from '../block/header.ts';
@@ -27,7 +27,7 @@ import {
 import { drawHolder, newAntCoin } from './antcoin.ts';
 import { electValidators } from './election.ts';
 import type { BlockContext, TxContext } from './rules/context.ts';
-import { applyOutputs, applySpends, checkValueAndFees, collectSigners, resolveInputs, sumFlows } from './rules/common.ts';
+import { applyOutputs, applySpends, checkSignersPresent, checkValueAndFees, collectSigners, resolveInputs, sumFlows } from './rules/common.ts';
 import { applyRegister, checkRegister } from './rules/register.ts';
 import { applyIssue, checkIssue } from './rules/issue.ts';
 import { applyEnrollment, checkEnrollment } from './rules/enrollment.ts';
@@ -202,7 +202,7 @@ export class Ledger {
 
     // Phase B: every signature, all in flight together.
     await verifyHeaderWitness(block, nextMinerOf(tip.validators), verifier);
-    await Promise.all(txCtxs.slice(1).map((c) => verifyWitnesses(c.tx, [...c.signers.values()], verifier, msgs[c.index])));
+    await Promise.all(txCtxs.slice(1).map((c) => verifyWitnesses(c.tx, [...c.signers.values()].map((x) => x.scriptHash), verifier, msgs[c.index])));
 
     // Phase C: the effects, undone if the header's nextMiner turns out wrong.
     this.#journal.clear();
@@ -299,14 +299,15 @@ export class Ledger {
       checkValueAndFees(c);
       collectSigners(c);
       switch (c.tx.type) {
-        case 'RegisterTransaction': return checkRegister(c, c.tx);
-        case 'IssueTransaction': return checkIssue(c);
-        case 'EnrollmentTransaction': return checkEnrollment(c, c.tx);
-        case 'VotingTransaction': return checkVoting(c, c.tx);
-        case 'ContractTransaction': return;
+        case 'RegisterTransaction': checkRegister(c, c.tx); break;
+        case 'IssueTransaction': checkIssue(c); break;
+        case 'EnrollmentTransaction': checkEnrollment(c, c.tx); break;
+        case 'VotingTransaction': checkVoting(c, c.tx); break;
+        case 'ContractTransaction': break;
         case 'AgencyTransaction': throw stateError('AGENCY_NOT_SUPPORTED', 'the ledger does not settle agency transactions yet');
         default: throw stateError('AGENCY_NOT_SUPPORTED', `${c.tx.type} cannot stand here`);
       }
+      checkSignersPresent(c);
     } catch (e) {
       throw e instanceof ProtocolError ? e.with({ tx: uintToString(c.hash), index: c.index }) : e;
     }
@@ -330,8 +331,9 @@ export class Ledger {
     const message = signingMessage(tx);
     const ctx = this.#blockContext(this.height + 1);
     const c = this.#txContext(ctx, tx, 1, message);
+    checkStateless(tx, c.size);
     this.#checkTransaction(c);
-    await verifyWitnesses(tx, [...c.signers.values()], verifier, message);
+    await verifyWitnesses(tx, [...c.signers.values()].map((x) => x.scriptHash), verifier, message);
     return c.hash;
   }
 

@@ -8,6 +8,7 @@ import { formatFixed8, uintToString } from '../../encoding/primitives.ts';
 import { AttributeUsage } from '../../tx/attribute.ts';
 import { precisionUnit } from '../../tx/register.ts';
 import { ANTCOIN_ID } from '../../block/genesis.ts';
+import { scriptHash } from '../../script/accounts.ts';
 import { byteFee, serviceFee } from '../settings.ts';
 import { stateError } from '../errors.ts';
 import { heightKey, outpointKey } from '../keys.ts';
@@ -15,9 +16,24 @@ import type { TxContext } from './context.ts';
 
 const ANTCOIN_HEX = bytesToHex(ANTCOIN_ID);
 
-/** Adds a required signer. */
-export function requireSigner(ctx: TxContext, scriptHash: Uint8Array): void {
-  ctx.signers.set(bytesToHex(scriptHash), scriptHash);
+/** Adds a required signer, with its role (shown when its signature is missing). */
+export function requireSigner(ctx: TxContext, scriptHash: Uint8Array, role: string): void {
+  const k = bytesToHex(scriptHash);
+  const s = ctx.signers.get(k);
+  if (s) {
+    if (!s.roles.includes(role)) s.roles.push(role);
+  } else ctx.signers.set(k, { scriptHash, roles: [role] });
+}
+
+/** Every required signer has a witness (checked before any signature is verified). */
+export function checkSignersPresent(ctx: TxContext): void {
+  const present = new Set(ctx.tx.witnesses.map((w) => bytesToHex(scriptHash(w.verification))));
+  const missing = [...ctx.signers.values()].filter((s) => !present.has(bytesToHex(s.scriptHash)));
+  if (missing.length > 0) {
+    throw stateError('TX_NOT_SIGNED', `not signed by ${missing.map((m) => `${uintToString(m.scriptHash)} (${m.roles.join(', ')})`).join('; ')}`, {
+      missing: missing.map((m) => ({ account: uintToString(m.scriptHash), roles: m.roles })),
+    });
+  }
 }
 
 /** Resolves the inputs: unspent outputs of the chain, or outputs made elsewhere in the block. */
@@ -105,15 +121,15 @@ export function checkValueAndFees(ctx: TxContext): void {
  * Share asset moved (whitepaper 1.6: the admin co-signs equity transfers).
  */
 export function collectSigners(ctx: TxContext): void {
-  for (const s of ctx.spent) requireSigner(ctx, s.scriptHash);
-  for (const a of ctx.tx.attributes) if (a.usage === AttributeUsage.Script) requireSigner(ctx, a.data);
+  for (const s of ctx.spent) requireSigner(ctx, s.scriptHash, 'owner of a spent output');
+  for (const a of ctx.tx.attributes) if (a.usage === AttributeUsage.Script) requireSigner(ctx, a.data, 'named by a Script attribute');
   for (const o of ctx.tx.outputs) {
     const asset = ctx.ledger.assets.get(bytesToHex(o.assetId));
-    if (asset && (asset.assetType === 'Share' || asset.assetType === 'Invoice')) requireSigner(ctx, o.scriptHash);
+    if (asset && (asset.assetType === 'Share' || asset.assetType === 'Invoice')) requireSigner(ctx, o.scriptHash, `receiver of ${asset.assetType} ${uintToString(o.assetId)}`);
   }
   for (const f of ctx.flows.values()) {
     const asset = ctx.ledger.assets.get(bytesToHex(f.assetId));
-    if (asset?.assetType === 'Share') requireSigner(ctx, asset.admin);
+    if (asset?.assetType === 'Share') requireSigner(ctx, asset.admin, `admin of Share ${uintToString(f.assetId)}`);
   }
 }
 

@@ -37,8 +37,8 @@ export interface TxContext {
   readonly size: number;
   /** The outputs its inputs spend, in input order. */
   readonly spent: UtxoRecord[];
-  /** The accounts that must sign, by script hash (hex). */
-  readonly signers: Map<string, Uint8Array>;
+  /** The accounts that must sign, by script hash (hex), with why each must. */
+  readonly signers: Map<string, { scriptHash: Uint8Array; roles: string[] }>;
   /** Units in and out per asset (hex). */
   readonly flows: Map<string, AssetFlow>;
 }

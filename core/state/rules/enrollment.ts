@@ -24,7 +24,7 @@ export function checkEnrollment(ctx: TxContext, tx: Enrollment): void {
   for (const c of ctx.ledger.candidates.values()) {
     if (bytesToHex(compressPublicKey(c.publicKey)) === key) throw stateError('ENROLLMENT_KEY_TAKEN', 'this key is a candidate already', { publicKey: key });
   }
-  requireSigner(ctx, scriptHash(singleKeyScript(tx.publicKey)));
+  requireSigner(ctx, scriptHash(singleKeyScript(tx.publicKey)), 'the candidate');
 }
 
 export function applyEnrollment(ctx: TxContext, tx: Enrollment): void {

@@ -27,7 +27,7 @@ export function checkIssue(ctx: TxContext): void {
       });
     }
     ctx.block.issued.set(k, (ctx.block.issued.get(k) ?? 0n) + amount);
-    requireSigner(ctx, asset.admin);
+    requireSigner(ctx, asset.admin, `admin of ${uintToString(f.assetId)}`);
   }
 }
 

@@ -13,7 +13,7 @@ export function checkRegister(ctx: TxContext, tx: Register): void {
     throw stateError('ASSET_TYPE_RESERVED', `${tx.assetType} exists once, from genesis`, { assetType: tx.assetType });
   }
   if (decodePublicKey(tx.issuer) === null) throw stateError('ASSET_ISSUER_INVALID', 'the issuer must be a real key, able to sign');
-  requireSigner(ctx, scriptHash(singleKeyScript(tx.issuer)));
+  requireSigner(ctx, scriptHash(singleKeyScript(tx.issuer)), 'issuer of the asset');
 }
 
 export function applyRegister(ctx: TxContext, tx: Register): void {

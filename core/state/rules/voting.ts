@@ -19,7 +19,7 @@ export function checkVoting(ctx: TxContext, tx: Voting): void {
   }
   const shares = tx.outputs.filter((o) => equalBytes(o.assetId, ANTSHARE_ID));
   if (shares.length === 0) throw stateError('VOTE_NO_ANTSHARE', 'a vote is carried by AntShare outputs; this one has none');
-  for (const o of shares) requireSigner(ctx, o.scriptHash);
+  for (const o of shares) requireSigner(ctx, o.scriptHash, 'voter (owner of the voting AntShare)');
 }
 
 export function applyVoting(ctx: TxContext, tx: Voting): void {
