@@ -32,9 +32,10 @@ export interface TestNet {
   keys: Map<string, Uint8Array>;
 }
 
-export function testNet(validatorCount = 4): TestNet {
-  const validators = Array.from({ length: validatorCount }, () => account());
-  const holder = account();
+/** A devnet; `keyOf(i)` makes deterministic keys (validators 0..n-1, then the holder) when given. */
+export function testNet(validatorCount = 4, keyOf?: (i: number) => Uint8Array): TestNet {
+  const validators = Array.from({ length: validatorCount }, (_, i) => account(keyOf?.(i)));
+  const holder = account(keyOf?.(validatorCount));
   const settings = devnet({ standbyValidators: validators.map((v) => v.publicKey), antShareHolder: holder.scriptHash });
   const { ledger, genesis } = Ledger.withGenesis(settings);
   const keys = new Map(validators.map((v) => [bytesToHex(v.publicKey), v.key]));

@@ -6,3 +6,4 @@ export * from './tables.ts';
 export * from './antcoin.ts';
 export * from './election.ts';
 export * from './ledger.ts';
+export * from './chain.ts';

@@ -152,6 +152,10 @@ export class Table<V> {
     this.onChange?.(key, before, value);
   }
 
+  keys(): IterableIterator<string> {
+    return this.#map.keys();
+  }
+
   entries(): IterableIterator<[string, V]> {
     return this.#map.entries();
   }

@@ -1,0 +1,40 @@
+/**
+ * The on-disk KeyValueStore of Node peers: classic-level (LevelDB), whose batches are atomic and,
+ * with `sync: true`, durable when they resolve (a killed process loses nothing it was told was
+ * written). Node only: browsers use IndexedDB.
+ */
+import { ClassicLevel } from 'classic-level';
+import type { BatchOp, KeyValueStore } from './kv.ts';
+
+export class LevelStore implements KeyValueStore {
+  readonly #db: ClassicLevel<Uint8Array, Uint8Array>;
+
+  private constructor(db: ClassicLevel<Uint8Array, Uint8Array>) {
+    this.#db = db;
+  }
+
+  /** Opens (creating if needed) the store in the folder `path`. */
+  static async open(path: string): Promise<LevelStore> {
+    const db = new ClassicLevel<Uint8Array, Uint8Array>(path, { keyEncoding: 'view', valueEncoding: 'view' });
+    await db.open();
+    return new LevelStore(db);
+  }
+
+  async get(key: Uint8Array): Promise<Uint8Array | undefined> {
+    return (await this.#db.get(key)) ?? undefined;
+  }
+
+  async batch(ops: readonly BatchOp[]): Promise<void> {
+    await this.#db.batch(ops.map((o) => (o.type === 'put' ? { type: 'put', key: o.key, value: o.value } : { type: 'del', key: o.key })), { sync: true });
+  }
+
+  async range(gte: Uint8Array, lt: Uint8Array): Promise<[Uint8Array, Uint8Array][]> {
+    const out: [Uint8Array, Uint8Array][] = [];
+    for await (const [k, v] of this.#db.iterator({ gte, lt })) out.push([k, v]);
+    return out;
+  }
+
+  async close(): Promise<void> {
+    await this.#db.close();
+  }
+}
