@@ -7,18 +7,7 @@ import { OWN_VECTORS, SHARED_VECTORS, readJson, type WycheproofEcdsa } from '../
 import { getPublicKey, privateKeyFromHex, verifyNoble } from '../core/crypto/index.ts';
 import { bytesToHex, hexToBytes } from '../core/encoding/index.ts';
 
-type Core = {
-  crypto: typeof import('../core/crypto/index.ts');
-  encoding: typeof import('../core/encoding/index.ts');
-  script: typeof import('../core/script/index.ts');
-  tx: typeof import('../core/tx/index.ts');
-  block: typeof import('../core/block/index.ts');
-};
-declare global {
-  interface Window {
-    core: Core;
-  }
-}
+import './core-types.ts';
 
 let browser: Browser;
 let server: ViteDevServer;

@@ -1,0 +1,162 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { bytesToHex } from '../core/encoding/index.ts';
+import { encodeBlock, computeMerkleRoot, type Block } from '../core/block/index.ts';
+import { Chain, Ledger, type NetworkSettings } from '../core/state/index.ts';
+import { MemoryStore } from '../core/store/memory.ts';
+import { LevelStore } from '../core/store/level.node.ts';
+import { signBlock } from './devnet.ts';
+import { grow, newHistory, type History } from './history.ts';
+
+const SEED = 20261123;
+const BLOCKS = 60;
+const INTERVAL = 10;
+let history: History;
+let settings: NetworkSettings;
+/** State hash after each height, from a ledger in memory. */
+const reference: string[] = [];
+const dirs: string[] = [];
+
+function tempDir(): string {
+  const d = mkdtempSync(join(tmpdir(), 'antshares-store-'));
+  dirs.push(d);
+  return d;
+}
+
+beforeAll(async () => {
+  history = newHistory(SEED);
+  settings = { ...history.net.settings, snapshotInterval: INTERVAL };
+  reference.push(bytesToHex(history.net.ledger.stateHash()));
+  await grow(history, SEED, BLOCKS, () => {
+    reference.push(bytesToHex(history.net.ledger.stateHash()));
+  });
+});
+
+afterAll(() => {
+  for (const d of dirs) rmSync(d, { recursive: true, force: true });
+});
+
+async function fill(chain: Chain, blocks: readonly Block[]) {
+  for (const b of blocks.slice(chain.height)) await chain.addBlock(b);
+}
+
+describe('the chain store', () => {
+  it('memory and disk backends give the state of the reference ledger, before and after reopening', async () => {
+    const memory = new MemoryStore();
+    const dir = tempDir();
+    for (const open of [() => Promise.resolve(memory), () => LevelStore.open(dir)]) {
+      const chain = await Chain.open(await open(), settings);
+      await fill(chain, history.blocks);
+      expect(bytesToHex(chain.ledger.stateHash())).toBe(reference[BLOCKS]);
+      await chain.close();
+      const again = await Chain.open(await open(), settings);
+      expect(again.height).toBe(BLOCKS);
+      expect(bytesToHex(again.ledger.stateHash())).toBe(reference[BLOCKS]);
+      expect(again.ledger.balances).toEqual(history.net.ledger.balances);
+      expect(bytesToHex(encodeBlock((await again.block(17))!))).toBe(bytesToHex(encodeBlock(history.blocks[16])));
+      await again.close();
+    }
+  });
+
+  it('rolls back the tip, across a snapshot too, and takes the block again', async () => {
+    const chain = await Chain.open(new MemoryStore(), settings);
+    await fill(chain, history.blocks.slice(0, 2 * INTERVAL));
+    for (let h = 2 * INTERVAL; h > 2 * INTERVAL - 3; h--) {
+      await chain.rollbackTip();
+      expect(chain.height).toBe(h - 1);
+      expect(bytesToHex(chain.ledger.stateHash())).toBe(reference[h - 1]);
+    }
+    await fill(chain, history.blocks.slice(0, 2 * INTERVAL + 5));
+    expect(bytesToHex(chain.ledger.stateHash())).toBe(reference[2 * INTERVAL + 5]);
+    const reopened = await Chain.open(chain.store, settings);
+    expect(bytesToHex(reopened.ledger.stateHash())).toBe(reference[2 * INTERVAL + 5]);
+  });
+
+  it('a block that breaks a rule changes neither the ledger nor the store', async () => {
+    const store = new MemoryStore();
+    const chain = await Chain.open(store, settings);
+    // The first block with transactions besides its MinerTransaction, offered without them.
+    const at = history.blocks.findIndex((b) => b.transactions.length > 1);
+    expect(at).toBeGreaterThanOrEqual(0);
+    await fill(chain, history.blocks.slice(0, at));
+    const bytesBefore = store.size;
+    const good = history.blocks[at];
+    const bad = signBlock({ ...good, transactions: good.transactions.slice(0, 1), merkleRoot: computeMerkleRoot(good.transactions.slice(0, 1)) }, chain.ledger.nextValidators(), history.net.keys);
+    await expect(chain.addBlock(bad)).rejects.toMatchObject({ code: 'BLOCK_MINER_OUTPUTS_WRONG' });
+    await expect(chain.addBlock(history.blocks[at + 2])).rejects.toMatchObject({ code: 'BLOCK_HEIGHT_WRONG' });
+    expect(store.size).toBe(bytesBefore);
+    expect(bytesToHex(chain.ledger.stateHash())).toBe(reference[at]);
+  });
+
+  it("refuses another network's store", async () => {
+    const store = new MemoryStore();
+    await Chain.open(store, settings);
+    const other = newHistory(SEED + 1).net.settings;
+    await expect(Chain.open(store, other)).rejects.toThrow(/another network/);
+  });
+
+  it('a process killed while writing blocks leaves the state of its last whole block, and the chain continues', async () => {
+    const dir = tempDir();
+    const file = join(tempDir(), 'blocks.hex');
+    writeFileSync(file, history.blocks.map((b) => bytesToHex(encodeBlock(b))).join('\n') + '\n');
+    const writer = fileURLToPath(new URL('./crash-writer.ts', import.meta.url));
+    let kills = 0;
+    for (const killAfter of [7, 23, 41]) {
+      const lastPrinted = await new Promise<number>((resolve, reject) => {
+        const child = spawn(process.execPath, [writer, dir, file, String(SEED), String(INTERVAL)], { stdio: ['ignore', 'pipe', 'pipe'] });
+        let last = -1;
+        let err = '';
+        child.stderr.on('data', (d) => (err += d));
+        child.stdout.on('data', (d: Buffer) => {
+          for (const line of d.toString().trim().split('\n')) {
+            if (line === 'done') continue;
+            last = Number(line);
+            if (last >= killAfter && !child.killed) child.kill('SIGKILL');
+          }
+        });
+        child.on('exit', (code, signal) => (signal === 'SIGKILL' || code === 0 ? resolve(last) : reject(new Error(`writer failed: ${code} ${err}`))));
+      });
+      kills++;
+      const chain = await Chain.open(await LevelStore.open(dir), settings);
+      // Whatever the moment of the kill: a whole block, at or after the last one reported.
+      expect(chain.height).toBeGreaterThanOrEqual(lastPrinted);
+      expect(bytesToHex(chain.ledger.stateHash())).toBe(reference[chain.height]);
+      await chain.close();
+    }
+    expect(kills).toBe(3);
+    const chain = await Chain.open(await LevelStore.open(dir), settings);
+    await fill(chain, history.blocks);
+    expect(bytesToHex(chain.ledger.stateHash())).toBe(reference[BLOCKS]);
+    await chain.close();
+  });
+
+  it('a ledger rebuilt from deltas alone equals the one that applied the blocks', async () => {
+    const store = new MemoryStore();
+    const chain = await Chain.open(store, { ...settings, snapshotInterval: 1_000_000 });
+    await fill(chain, history.blocks);
+    const replayed = await Chain.open(store, settings);
+    expect(bytesToHex(replayed.ledger.stateHash())).toBe(reference[BLOCKS]);
+    expect(replayed.ledger).toBeInstanceOf(Ledger);
+  });
+});
+
+describe('the IndexedDB backend (fake-indexeddb in Node; real Chromium in e2e/)', () => {
+  it('gives the reference state, before and after reopening', async () => {
+    await import('fake-indexeddb/auto'); // IndexedDB's globals, in memory
+    const { IdbStore } = await import('../core/store/idb.ts');
+    const name = `chain-${Date.now()}`;
+    const chain = await Chain.open(await IdbStore.open(name), settings);
+    await fill(chain, history.blocks.slice(0, 25));
+    expect(bytesToHex(chain.ledger.stateHash())).toBe(reference[25]);
+    await chain.close();
+    const again = await Chain.open(await IdbStore.open(name), settings);
+    expect(bytesToHex(again.ledger.stateHash())).toBe(reference[25]);
+    await again.rollbackTip();
+    expect(bytesToHex(again.ledger.stateHash())).toBe(reference[24]);
+    await again.close();
+  });
+});
