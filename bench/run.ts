@@ -3,8 +3,10 @@
  * baseline measured in the same run (the machines are shared and noisy: compare ratios).
  */
 import { benchProtocol } from './protocol.ts';
+import { benchState } from './state.ts';
 import { machine } from './util.ts';
 
 console.log('# Antshares Web benchmarks (`npm run bench`)');
 console.log(machine());
 await benchProtocol();
+await benchState();

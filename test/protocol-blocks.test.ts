@@ -7,9 +7,9 @@ import { buildChain } from './fixtures.ts';
 import { DecodeError, ProtocolError, bytesToHex, hexToBytes, uintToString, isInputError } from '../core/encoding/index.ts';
 import { SignatureVerifier } from '../core/crypto/index.ts';
 import { multiSigScript, scriptHash } from '../core/script/index.ts';
-import { transactionHash, verifyWitnesses, type Transaction } from '../core/tx/index.ts';
+import { signingMessage, transactionHash, verifyWitnesses, type Transaction } from '../core/tx/index.ts';
 import {
-  ANTCOIN_ID, ANTSHARE_ID, blockHash, blockToJson, buildGenesisBlock, checkBlock, decodeBlock, decodeHeader, encodeBlock,
+  ANTCOIN_ID, ANTSHARE_ID, blockHash, blockToJson, buildGenesisBlock, checkBlock, decodeBlock, decodeBlockWithMessages, decodeHeader, encodeBlock,
   merkleRoot, Header, verifyHeaderWitness, type Block,
 } from '../core/block/index.ts';
 
@@ -64,6 +64,15 @@ describe('block coders', () => {
       expect(bytesToHex(encodeBlock(b))).toBe(bytesToHex(bytes));
     }), { numRuns: 1000 });
   });
+  it('the receive path slices each signed message out of the block bytes', () => {
+    fc.assert(fc.property(arb.block, (b) => {
+      const { block, messages } = decodeBlockWithMessages(encodeBlock(b));
+      expect(block).toEqual(b);
+      expect(messages.map(bytesToHex)).toEqual(b.transactions.map((t) => bytesToHex(signingMessage(t))));
+    }), { numRuns: 200 });
+    expect(() => decodeBlockWithMessages(Uint8Array.of(1, 2, 3))).toThrow(DecodeError);
+  });
+
   it('headers carry exactly one witness', () => {
     fc.assert(fc.property(arb.block, (b) => {
       const { transactions: _transactions, ...header } = b;

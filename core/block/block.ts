@@ -1,8 +1,8 @@
 /** Blocks (docs/protocol.md, "Blocks"): a header, then a var-int count and the transactions. */
 import * as P from 'micro-packed';
-import { equalBytes } from '../encoding/bytes.ts';
+import { bytesToHex, equalBytes } from '../encoding/bytes.ts';
 import { ProtocolError, isInputError } from '../encoding/errors.ts';
-import { decodeStrict, uintToString, varArray } from '../encoding/primitives.ts';
+import { count, decodeStrict, uintToString, varArray } from '../encoding/primitives.ts';
 import { AddressVersion, addressFromScriptHash } from '../script/accounts.ts';
 import { Transaction, allInputs, checkTransaction, encodeTransaction, transactionHash, witnessesSize } from '../tx/transaction.ts';
 import { hash256 } from '../crypto/hash.ts';
@@ -24,6 +24,33 @@ export type Block = Header & { transactions: Transaction[] };
 /** Decodes one whole block; DecodeError with the field path on any malformed byte. */
 export function decodeBlock(bytes: Uint8Array): Block {
   return decodeStrict(Block, bytes, 'Block');
+}
+
+/**
+ * Decodes a received block and returns with it each transaction's signed bytes, sliced from
+ * `bytes` (decoding is canonical, so they are exactly the bytes before each one's witnesses):
+ * the receive path of a node, which then never encodes a transaction again to check it.
+ */
+export function decodeBlockWithMessages(bytes: Uint8Array): { block: Block; messages: Uint8Array[] } {
+  const spans: [number, number][] = [];
+  const txList = count(MAX_BLOCK_TRANSACTIONS);
+  // A coder made for this call: it notes where each transaction starts and ends in `bytes`.
+  const transactions: P.CoderType<Transaction[]> = P.wrap({
+    encodeStream: (w, list: Transaction[]) => varArray(MAX_BLOCK_TRANSACTIONS, Transaction).encodeStream(w, list),
+    decodeStream: (r): Transaction[] => {
+      const n = txList.decodeStream(r);
+      const out: Transaction[] = [];
+      for (let i = 0; i < n; i++) {
+        const start = r.pos;
+        out.push(Transaction.decodeStream(r));
+        spans.push([start, r.pos]);
+      }
+      return out;
+    },
+  });
+  const block = decodeStrict(P.struct({ ...headerFields, witness: HeaderWitness, transactions }), bytes, 'Block') as Block;
+  const messages = block.transactions.map((tx, i) => bytes.subarray(spans[i][0], spans[i][1] - witnessesSize(tx.witnesses)));
+  return { block, messages };
 }
 
 /** The block's bytes. */
@@ -70,18 +97,22 @@ export function checkBlock(block: Block, messages?: readonly Uint8Array[]): Uint
   const seenTx = new Set<string>();
   const spent = new Set<string>();
   txs.forEach((tx, i) => {
-    const id = uintToString(hashes[i]);
-    if (seenTx.has(id)) throw blockError('BLOCK_DUPLICATE_TRANSACTION', `transaction ${id} appears twice`, { tx: id });
+    const id = bytesToHex(hashes[i]); // raw hex in the sets, reversed display hex in the errors
+    if (seenTx.has(id)) throw blockError('BLOCK_DUPLICATE_TRANSACTION', `transaction ${uintToString(hashes[i])} appears twice`, { tx: uintToString(hashes[i]) });
     seenTx.add(id);
     try {
       checkTransaction(tx, messages ? messages[i].length + witnessesSize(tx.witnesses) : undefined);
     } catch (e) {
       if (!isInputError(e)) throw e;
-      throw blockError('BLOCK_TRANSACTION_INVALID', `transaction ${i} (${id}): ${e.message}`, { tx: id, index: i, cause: (e as ProtocolError).code });
+      const shown = uintToString(hashes[i]);
+      throw blockError('BLOCK_TRANSACTION_INVALID', `transaction ${i} (${shown}): ${e.message}`, { tx: shown, index: i, cause: (e as ProtocolError).code });
     }
     for (const input of allInputs(tx)) {
-      const out = `${uintToString(input.prevHash)}:${input.prevIndex}`;
-      if (spent.has(out)) throw blockError('BLOCK_DOUBLE_SPEND', `output ${out} is spent twice in the block`, { output: out, tx: id });
+      const out = `${bytesToHex(input.prevHash)}:${input.prevIndex}`;
+      if (spent.has(out)) {
+        const shown = `${uintToString(input.prevHash)}:${input.prevIndex}`;
+        throw blockError('BLOCK_DOUBLE_SPEND', `output ${shown} is spent twice in the block`, { output: shown, tx: uintToString(hashes[i]) });
+      }
       spent.add(out);
     }
   });

@@ -11,10 +11,10 @@ import * as P from 'micro-packed';
 import { equalBytes } from '../encoding/bytes.ts';
 import { UInt256, decodeStrict, uintToString } from '../encoding/primitives.ts';
 import { defaultVerifier, type SignatureVerifier } from '../crypto/ecdsa.ts';
-import { decodeBlock, encodeBlock, type Block } from '../block/block.ts';
+import { decodeBlock, decodeBlockWithMessages, encodeBlock, type Block } from '../block/block.ts';
 import { blockHash } from '../block/header.ts';
 import type { BatchOp, KeyValueStore } from '../store/kv.ts';
-import { Ledger } from './ledger.ts';
+import { Ledger, verifyBlockWitnesses } from './ledger.ts';
 import { genesisOf, type NetworkSettings } from './settings.ts';
 import { Delta } from './tables.ts';
 
@@ -40,6 +40,18 @@ export class StoreError extends Error {
   override name = 'StoreError';
 }
 
+export interface AddBlockOptions {
+  verifier?: SignatureVerifier;
+  /** The transactions' signed bytes, when the caller has them. */
+  messages?: readonly Uint8Array[];
+  /** The block's bytes as received, stored as they are. */
+  bytes?: Uint8Array;
+  /** false: resolve once applied in memory, the write queued (see `flush`). */
+  wait?: boolean;
+  /** The block's transaction witness checks, started by the caller (see `addBlocks`). */
+  witnesses?: Promise<unknown>;
+}
+
 export interface OpenProgress {
   /** Deltas replayed so far, and how many there are. */
   replayed: number;
@@ -51,6 +63,9 @@ export class Chain {
   readonly store: KeyValueStore;
   readonly settings: NetworkSettings;
   #snapshot: { height: number; chunks: number } | undefined;
+  /** The queue of block writes, in order. */
+  #writing: Promise<void> = Promise.resolve();
+  #failed: Error | undefined;
 
   private constructor(ledger: Ledger, store: KeyValueStore, snapshot: { height: number; chunks: number } | undefined) {
     this.ledger = ledger;
@@ -98,9 +113,9 @@ export class Chain {
     return new Chain(ledger, store, snapshot);
   }
 
-  static #blockOps(block: Block, delta: Delta): BatchOp[] {
+  static #blockOps(block: Block, delta: Delta, bytes?: Uint8Array): BatchOp[] {
     return [
-      { type: 'put', key: blockKey(block.height), value: encodeBlock(block) },
+      { type: 'put', key: blockKey(block.height), value: bytes ?? encodeBlock(block) },
       { type: 'put', key: deltaKey(block.height), value: Delta.encode(delta) },
       { type: 'put', key: TIP_KEY, value: TipMarker.encode({ height: block.height, hash: delta.blockHash }) },
     ];
@@ -113,33 +128,93 @@ export class Chain {
 
   /**
    * Checks and applies a block, then writes it atomically; a block that breaks a rule throws
-   * its ProtocolError and changes nothing, in memory or in the store.
+   * its ProtocolError and changes nothing, in memory or in the store. By default it resolves
+   * once the block is on disk; with `wait: false` it resolves once applied in memory, the write
+   * queued behind the earlier ones (`flush()` waits for them), so that checking the next block
+   * overlaps writing this one during a sync.
    */
-  async addBlock(block: Block, verifier: SignatureVerifier = defaultVerifier(), messages?: readonly Uint8Array[]): Promise<Delta> {
-    const delta = await this.ledger.applyBlock(block, verifier, messages);
+  async addBlock(block: Block, options: AddBlockOptions = {}): Promise<Delta> {
+    if (this.#failed) throw new StoreError(`an earlier write failed (${this.#failed.message}): reopen the chain`);
+    const delta = await this.ledger.applyBlock(block, options.verifier ?? defaultVerifier(), options.messages, options.witnesses);
+    const ops = Chain.#blockOps(block, delta, options.bytes);
+    // A snapshot is of this block's state: taken now, written in turn.
+    const snapshot = block.height % this.settings.snapshotInterval === 0 ? this.#snapshotOps() : undefined;
+    const write = this.#writing.then(async () => {
+      await this.store.batch(ops);
+      if (snapshot) await this.#commitSnapshot(snapshot);
+    });
+    this.#writing = write.catch((e: Error) => {
+      this.#failed = e;
+    });
+    if (options.wait === false) return delta;
     try {
-      await this.store.batch(Chain.#blockOps(block, delta));
+      await write;
     } catch (e) {
-      this.ledger.rollback(delta); // the store did not take it: neither does the ledger
+      if (this.ledger.height === block.height) {
+        this.ledger.rollback(delta); // the store did not take it: neither does the ledger
+        this.#failed = undefined;
+        this.#writing = Promise.resolve();
+      }
       throw e;
     }
-    if (block.height % this.settings.snapshotInterval === 0) await this.#writeSnapshot();
     return delta;
   }
 
-  async #writeSnapshot(): Promise<void> {
+  /** The receive path: a block's bytes, decoded once, its transactions' signed bytes sliced from them. */
+  async addBlockBytes(bytes: Uint8Array, options: Omit<AddBlockOptions, 'messages' | 'bytes'> = {}): Promise<Delta> {
+    const { block, messages } = decodeBlockWithMessages(bytes);
+    return this.addBlock(block, { ...options, messages, bytes });
+  }
+
+  /**
+   * A run of consecutive blocks as received (a sync): each block's signatures start verifying
+   * while the one before is applied, and each write is queued behind the last. Stops at the
+   * first block that breaks a rule, throwing its error; the blocks before it stay. Resolves when
+   * all are on disk.
+   */
+  async addBlocks(blocks: readonly Uint8Array[], options: { verifier?: SignatureVerifier; onBlock?: (height: number) => void } = {}): Promise<void> {
+    const verifier = options.verifier ?? defaultVerifier();
+    const prepare = (bytes: Uint8Array) => {
+      const { block, messages } = decodeBlockWithMessages(bytes);
+      const witnesses = verifyBlockWitnesses(block, messages, verifier);
+      witnesses.catch(() => {}); // reported by addBlock when its turn comes
+      return { block, messages, bytes, witnesses };
+    };
+    let next = blocks.length ? prepare(blocks[0]) : undefined;
+    for (let i = 0; next; i++) {
+      const current = next;
+      next = i + 1 < blocks.length ? prepare(blocks[i + 1]) : undefined;
+      await this.addBlock(current.block, { verifier, messages: current.messages, bytes: current.bytes, witnesses: current.witnesses, wait: false });
+      options.onBlock?.(current.block.height);
+    }
+    await this.flush();
+  }
+
+  /** Waits until every block added so far is on disk. */
+  async flush(): Promise<void> {
+    await this.#writing;
+    if (this.#failed) throw new StoreError(`a write failed (${this.#failed.message}): reopen the chain`);
+  }
+
+  #snapshotOps(): { height: number; ops: BatchOp[]; chunks: number } {
     const height = this.ledger.height;
     const chunks = this.ledger.snapshot();
     const ops: BatchOp[] = chunks.map((value, i) => ({ type: 'put', key: chunkKey(height, i), value }));
     ops.push({ type: 'put', key: SNAPSHOT_KEY, value: SnapshotMarker.encode({ height, chunks: chunks.length }) });
+    return { height, ops, chunks: chunks.length };
+  }
+
+  async #commitSnapshot(s: { height: number; ops: BatchOp[]; chunks: number }): Promise<void> {
     const old = this.#snapshot;
-    if (old) for (let i = 0; i < old.chunks; i++) ops.push({ type: 'del', key: chunkKey(old.height, i) });
+    const ops = [...s.ops];
+    if (old && old.height !== s.height) for (let i = 0; i < old.chunks; i++) ops.push({ type: 'del', key: chunkKey(old.height, i) });
     await this.store.batch(ops);
-    this.#snapshot = { height, chunks: chunks.length };
+    this.#snapshot = { height: s.height, chunks: s.chunks };
   }
 
   /** Undoes the tip block (a validator that signed nothing final may drop a candidate block). */
   async rollbackTip(): Promise<void> {
+    await this.flush();
     const height = this.ledger.height;
     if (height <= 0) throw new RangeError('there is no block above genesis to roll back');
     const bytes = await this.store.get(deltaKey(height));
@@ -171,6 +246,7 @@ export class Chain {
   }
 
   async close(): Promise<void> {
+    await this.#writing;
     await this.store.close();
   }
 }

@@ -39,8 +39,12 @@ export function validatorCount(votes: readonly { weight: bigint; named: number }
 }
 
 /** The sorted public keys of the next block's validators. */
+// Sorting keys decodes them (a square root each): the standby list is sorted once per network.
+const sortedStandby = new WeakMap<readonly Uint8Array[], Uint8Array[]>();
+
 export function electValidators(input: ElectionInput): Uint8Array[] {
-  const standby = sortPublicKeys(input.standbyValidators);
+  let standby = sortedStandby.get(input.standbyValidators);
+  if (!standby) sortedStandby.set(input.standbyValidators, (standby = sortPublicKeys(input.standbyValidators)));
   const weighted: { weight: bigint; named: number }[] = [];
   const tally = new Map<string, bigint>();
   for (const v of input.votes) {
@@ -65,5 +69,7 @@ export function electValidators(input: ElectionInput): Uint8Array[] {
     if (chosen.size >= count) break;
     chosen.set(bytesToHex(s), s);
   }
+  // Standby keys alone (no candidate elected): already sorted, nothing to decode.
+  if (chosen.size === standby.length && standby.every((k) => chosen.has(bytesToHex(k)))) return standby;
   return sortPublicKeys([...chosen.values()]);
 }

@@ -36,6 +36,14 @@ import { checkMiner, expectedMinerOutputs } from './rules/miner.ts';
 
 const TIP = 'tip';
 
+/**
+ * Checks that every transaction witness of a block verifies (not whose it is: the ledger checks
+ * that). Needs no ledger, so a syncing node starts it for the next block while applying this one.
+ */
+export function verifyBlockWitnesses(block: Block, messages: readonly Uint8Array[], verifier: SignatureVerifier = defaultVerifier()): Promise<unknown> {
+  return Promise.all(block.transactions.slice(1).map((tx, i) => verifyWitnesses(tx, undefined, verifier, messages[i + 1])));
+}
+
 /** Balances of one account, by asset (raw hex). */
 export type Balances = Map<string, bigint>;
 
@@ -180,7 +188,13 @@ export class Ledger {
    * and changes nothing when a rule is broken; returns the block's delta otherwise.
    * `messages` are the transactions' signed bytes when the caller has them (saves encoding).
    */
-  async applyBlock(block: Block, verifier: SignatureVerifier = defaultVerifier(), messages?: readonly Uint8Array[]): Promise<Delta> {
+  async applyBlock(
+    block: Block,
+    verifier: SignatureVerifier = defaultVerifier(),
+    messages?: readonly Uint8Array[],
+    /** The transactions' witness checks, when the caller started them already (see `verifyBlockWitnesses`). */
+    witnesses?: Promise<unknown>,
+  ): Promise<Delta> {
     const tip = this.tip;
     const height = tip.height + 1;
     if (block.height !== height) throw stateError('BLOCK_HEIGHT_WRONG', `expected height ${height}, got ${block.height}`, { expected: height, actual: block.height });
@@ -195,14 +209,22 @@ export class Ledger {
     checkBlock(block, msgs);
     const hash = blockHash(block);
 
+    // Signatures: whether a witness verifies needs no ledger, so every check starts now and runs
+    // on the verifier's threads while the rules below run here; the rules then check that the
+    // witnesses are those of exactly the accounts that must sign.
+    const signatures = Promise.all([
+      verifyHeaderWitness(block, nextMinerOf(tip.validators), verifier),
+      witnesses ?? verifyBlockWitnesses(block, msgs, verifier),
+    ]);
+    signatures.catch(() => {}); // awaited below, unless a rule fails first
+
     // Phase A: every rule that needs no signature; nothing is written yet.
     const { txCtxs, ctx } = this.#checkAll(height, block.transactions, msgs);
     const { reward, holder } = this.#draw(block.consensusData);
     checkMiner(block.transactions[0], expectedMinerOutputs({ reward, holder, byteFees: ctx.byteFees, validators: tip.validators }));
 
-    // Phase B: every signature, all in flight together.
-    await verifyHeaderWitness(block, nextMinerOf(tip.validators), verifier);
-    await Promise.all(txCtxs.slice(1).map((c) => verifyWitnesses(c.tx, [...c.signers.values()].map((x) => x.scriptHash), verifier, msgs[c.index])));
+    // Phase B: the signatures, which have been verifying meanwhile.
+    await signatures;
 
     // Phase C: the effects, undone if the header's nextMiner turns out wrong.
     this.#journal.clear();
@@ -333,7 +355,7 @@ export class Ledger {
     const c = this.#txContext(ctx, tx, 1, message);
     checkStateless(tx, c.size);
     this.#checkTransaction(c);
-    await verifyWitnesses(tx, [...c.signers.values()].map((x) => x.scriptHash), verifier, message);
+    await verifyWitnesses(tx, undefined, verifier, message);
     return c.hash;
   }
 

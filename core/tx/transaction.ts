@@ -173,8 +173,11 @@ export function checkTransaction(tx: Transaction, encodedSize?: number): void {
   });
   const spent = new Set<string>();
   for (const input of allInputs(tx)) {
-    const id = `${uintToString(input.prevHash)}:${input.prevIndex}`;
-    if (spent.has(id)) throw txError('TX_DUPLICATE_INPUT', `input ${id} is spent twice`, { input: id });
+    const id = `${bytesToHex(input.prevHash)}:${input.prevIndex}`; // raw hex: cheap; shown reversed below
+    if (spent.has(id)) {
+      const shown = `${uintToString(input.prevHash)}:${input.prevIndex}`;
+      throw txError('TX_DUPLICATE_INPUT', `input ${shown} is spent twice`, { input: shown });
+    }
     spent.add(id);
   }
   switch (tx.type) {

@@ -25,14 +25,25 @@ export function requireSigner(ctx: TxContext, scriptHash: Uint8Array, role: stri
   } else ctx.signers.set(k, { scriptHash, roles: [role] });
 }
 
-/** Every required signer has a witness (checked before any signature is verified). */
+/**
+ * The witnesses are exactly those of the required signers: none missing (TX_NOT_SIGNED, naming
+ * who and why) and none extra. Whether each witness verifies needs no ledger and is checked
+ * apart, while these rules run.
+ */
 export function checkSignersPresent(ctx: TxContext): void {
-  const present = new Set(ctx.tx.witnesses.map((w) => bytesToHex(scriptHash(w.verification))));
+  const present = new Map(ctx.tx.witnesses.map((w) => {
+    const h = scriptHash(w.verification);
+    return [bytesToHex(h), h] as const;
+  }));
   const missing = [...ctx.signers.values()].filter((s) => !present.has(bytesToHex(s.scriptHash)));
   if (missing.length > 0) {
     throw stateError('TX_NOT_SIGNED', `not signed by ${missing.map((m) => `${uintToString(m.scriptHash)} (${m.roles.join(', ')})`).join('; ')}`, {
       missing: missing.map((m) => ({ account: uintToString(m.scriptHash), roles: m.roles })),
     });
+  }
+  const extra = [...present.entries()].filter(([k]) => !ctx.signers.has(k)).map(([, h]) => uintToString(h));
+  if (extra.length > 0 || present.size !== ctx.tx.witnesses.length) {
+    throw stateError('TX_WITNESS_UNEXPECTED', 'a witness is of an account that has no reason to sign, or comes twice', { unexpected: extra });
   }
 }
 

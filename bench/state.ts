@@ -1,0 +1,108 @@
+/**
+ * Storage: blocks of 1,000 signed transfers received as bytes, checked against every rule and
+ * written atomically, on the disk backend (Node) and on IndexedDB in Chromium; as transactions
+ * per second and as a ratio to raw signature verification measured in the same run and runtime.
+ */
+import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { hexToBytes } from '../core/encoding/index.ts';
+import { SignatureVerifier } from '../core/crypto/index.ts';
+import { decodeBlock } from '../core/block/index.ts';
+import { signingMessage } from '../core/tx/index.ts';
+import { Chain, devnet } from '../core/state/index.ts';
+import { LevelStore } from '../core/store/level.node.ts';
+import { devServer, launchChromium } from '../e2e/browser.ts';
+import '../e2e/core-types.ts';
+import { fmt, header, line } from './util.ts';
+import { transferWorkload, type Workload } from './workload.ts';
+
+function dirSize(dir: string): number {
+  return readdirSync(dir).reduce((n, f) => n + statSync(join(dir, f)).size, 0);
+}
+
+/** Raw verification of the workload's own signatures, all in flight: the baseline. */
+async function rawRate(w: Workload, verifier: SignatureVerifier): Promise<number> {
+  const items = w.blocks.flatMap((bytes) => decodeBlock(bytes).transactions.slice(1).map((tx) => ({
+    signature: tx.witnesses[0].invocation.subarray(1), message: signingMessage(tx), publicKey: tx.witnesses[0].verification.subarray(1, 34),
+  })));
+  await verifier.verifyMany(items.slice(0, 500));
+  const t0 = performance.now();
+  const ok = await verifier.verifyMany(items, 64);
+  if (!ok.every(Boolean)) throw new Error('bench: a workload signature failed');
+  return items.length / ((performance.now() - t0) / 1000);
+}
+
+async function disk(w: Workload): Promise<void> {
+  const settings = devnet({ standbyValidators: w.validators.map(hexToBytes), antShareHolder: hexToBytes(w.holder) });
+  const dir = mkdtempSync(join(tmpdir(), 'antshares-bench-'));
+  try {
+    const chain = await Chain.open(await LevelStore.open(dir), settings);
+    for (const b of w.setup) await chain.addBlock(decodeBlock(b));
+    const verifier = new SignatureVerifier();
+    const before = await rawRate(w, new SignatureVerifier());
+    const t0 = performance.now();
+    // As a syncing node: each block checked as received, its write queued behind the last.
+    await chain.addBlocks(w.blocks, { verifier });
+    const seconds = (performance.now() - t0) / 1000;
+    const after = await rawRate(w, new SignatureVerifier());
+    const raw = (before + after) / 2;
+    const txs = w.blocks.length * w.transfersPerBlock;
+    const utxos = chain.ledger.utxos.size;
+    await chain.close();
+    line(`disk (classic-level): ${w.blocks.length} blocks of ${w.transfersPerBlock} transfers`, `${fmt(txs / seconds)} tx/s`,
+      `${(w.blocks.length / seconds).toFixed(1)} blocks/s; ${(txs / seconds / raw).toFixed(2)} x raw WebCrypto (${fmt(raw)}/s, new key cache) (goal >= 0.5)`);
+    line('disk: store bytes per unspent output (blocks, deltas, state)', `${fmt(dirSize(dir) / utxos)} B`, `${fmt(utxos)} unspent outputs`);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+async function browser(w: Workload): Promise<void> {
+  const { server, url } = await devServer();
+  const chromium = await launchChromium();
+  try {
+    const page = await chromium.newPage();
+    await page.goto(new URL('/e2e/pages/core.html', url).href);
+    await page.waitForFunction(() => document.getElementById('status')?.textContent === 'ready');
+    const hex = (bs: Uint8Array[]) => bs.map((b) => Buffer.from(b).toString('hex'));
+    const r = await page.evaluate(async ({ validators, holder, setup, blocks }) => {
+      const { state, idb, encoding, block, crypto, tx } = window.core;
+      const settings = state.devnet({ standbyValidators: validators.map(encoding.hexToBytes), antShareHolder: encoding.hexToBytes(holder) });
+      const chain = await state.Chain.open(await idb.IdbStore.open(`bench-${Date.now()}`), settings);
+      for (const b of setup) await chain.addBlock(block.decodeBlock(encoding.hexToBytes(b)));
+      const bytes = blocks.map(encoding.hexToBytes);
+      const items = bytes.flatMap((b) => block.decodeBlock(b).transactions.slice(1).map((t) => ({
+        signature: t.witnesses[0].invocation.subarray(1), message: tx.signingMessage(t), publicKey: t.witnesses[0].verification.subarray(1, 34),
+      })));
+      const rawOnce = async () => {
+        const v = new crypto.SignatureVerifier();
+        const t0 = performance.now();
+        await v.verifyMany(items, 64);
+        return items.length / ((performance.now() - t0) / 1000);
+      };
+      const before = await rawOnce();
+      const verifier = new crypto.SignatureVerifier();
+      const t0 = performance.now();
+      await chain.addBlocks(bytes, { verifier });
+      const seconds = (performance.now() - t0) / 1000;
+      const after = await rawOnce();
+      const estimate = await navigator.storage.estimate();
+      return { seconds, raw: (before + after) / 2, utxos: chain.ledger.utxos.size, usage: estimate.usage ?? 0, height: chain.height };
+    }, { validators: w.validators, holder: w.holder, setup: hex(w.setup), blocks: hex(w.blocks) });
+    const txs = w.blocks.length * w.transfersPerBlock;
+    line(`Chromium IndexedDB: ${w.blocks.length} blocks of ${w.transfersPerBlock} transfers`, `${fmt(txs / r.seconds)} tx/s`,
+      `${(w.blocks.length / r.seconds).toFixed(2)} blocks/s; ${(txs / r.seconds / r.raw).toFixed(2)} x raw WebCrypto in the page (${fmt(r.raw)}/s) (goal >= 0.5)`);
+    line('Chromium: storage used per unspent output (navigator.storage.estimate)', `${fmt(r.usage / r.utxos)} B`, `${fmt(r.utxos)} unspent outputs`);
+  } finally {
+    await chromium.close();
+    await server.close();
+  }
+}
+
+export async function benchState(): Promise<void> {
+  header('Ledger and storage: blocks of 1,000 transfers, checked and written atomically');
+  const w = await transferWorkload(1000, 4);
+  await disk(w);
+  await browser(w);
+}
