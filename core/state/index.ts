@@ -7,3 +7,4 @@ export * from './antcoin.ts';
 export * from './election.ts';
 export * from './ledger.ts';
 export * from './chain.ts';
+export * from './compliance.ts';
