@@ -25,7 +25,15 @@ export type StateErrorCode =
   | 'ENROLLMENT_KEY_TAKEN'
   | 'VOTE_CANDIDATE_UNKNOWN'
   | 'VOTE_NO_ANTSHARE'
-  | 'AGENCY_NOT_SUPPORTED';
+  | 'TX_TYPE_NOT_ALLOWED'
+  | 'AGENCY_VALUE_ASSET_NOT_CURRENCY'
+  | 'AGENCY_CLIENT_TWICE'
+  | 'AGENCY_ORDER_INPUT_NOT_CLIENTS'
+  | 'AGENCY_OVERFILLED'
+  | 'AGENCY_PRICE_VIOLATED'
+  | 'AGENCY_TWO_PARTIAL'
+  | 'AGENCY_PARTIAL_NOT_WORST'
+  | 'AGENCY_SPLIT_ORDER_WRONG';
 
 /** A ledger rule that was broken. */
 export function stateError(code: StateErrorCode, message: string, data: Record<string, unknown> = {}): ProtocolError<StateErrorCode> {

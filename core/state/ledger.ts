@@ -33,6 +33,8 @@ import { applyIssue, checkIssue } from './rules/issue.ts';
 import { applyEnrollment, checkEnrollment } from './rules/enrollment.ts';
 import { applyVoting, checkVoting } from './rules/voting.ts';
 import { checkMiner, expectedMinerOutputs } from './rules/miner.ts';
+import { checkAgency } from './rules/agency.ts';
+import { expandOrder, verifyOrder } from '../tx/order.ts';
 
 const TIP = 'tip';
 
@@ -41,7 +43,21 @@ const TIP = 'tip';
  * that). Needs no ledger, so a syncing node starts it for the next block while applying this one.
  */
 export function verifyBlockWitnesses(block: Block, messages: readonly Uint8Array[], verifier: SignatureVerifier = defaultVerifier()): Promise<unknown> {
-  return Promise.all(block.transactions.slice(1).map((tx, i) => verifyWitnesses(tx, undefined, verifier, messages[i + 1])));
+  return Promise.all(block.transactions.slice(1).map((tx, i) => verifyAllWitnesses(tx, messages[i + 1], verifier)));
+}
+
+/** A transaction's witnesses, and for an AgencyTransaction its orders' (each signed by its client alone). */
+async function verifyAllWitnesses(tx: Transaction, message: Uint8Array, verifier: SignatureVerifier): Promise<void> {
+  if (tx.type === 'AgencyTransaction') {
+    await Promise.all(tx.orders.map(async (o, i) => {
+      try {
+        await verifyOrder(expandOrder(tx, o), verifier);
+      } catch (e) {
+        throw e instanceof ProtocolError ? e.with({ order: i }) : e;
+      }
+    }));
+  }
+  await verifyWitnesses(tx, undefined, verifier, message);
 }
 
 /** Balances of one account, by asset (raw hex). */
@@ -162,7 +178,7 @@ export class Ledger {
     const hash = hash256(message);
     return {
       ledger: this, block, tx, hash, hashHex: bytesToHex(hash), index,
-      size: message.length + witnessesSize(tx.witnesses), spent: [], signers: new Map(), flows: new Map(),
+      size: message.length + witnessesSize(tx.witnesses), spent: [], orderSpent: [], signers: new Map(), flows: new Map(),
     };
   }
 
@@ -326,8 +342,8 @@ export class Ledger {
         case 'EnrollmentTransaction': checkEnrollment(c, c.tx); break;
         case 'VotingTransaction': checkVoting(c, c.tx); break;
         case 'ContractTransaction': break;
-        case 'AgencyTransaction': throw stateError('AGENCY_NOT_SUPPORTED', 'the ledger does not settle agency transactions yet');
-        default: throw stateError('AGENCY_NOT_SUPPORTED', `${c.tx.type} cannot stand here`);
+        case 'AgencyTransaction': checkAgency(c, c.tx); break;
+        default: throw stateError('TX_TYPE_NOT_ALLOWED', `a ${c.tx.type} cannot stand here`, { type: c.tx.type });
       }
       checkSignersPresent(c);
     } catch (e) {
@@ -355,7 +371,7 @@ export class Ledger {
     const c = this.#txContext(ctx, tx, 1, message);
     checkStateless(tx, c.size);
     this.#checkTransaction(c);
-    await verifyWitnesses(tx, undefined, verifier, message);
+    await verifyAllWitnesses(tx, message, verifier);
     return c.hash;
   }
 

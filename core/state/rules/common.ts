@@ -6,6 +6,8 @@
 import { bytesToHex } from '../../encoding/bytes.ts';
 import { formatFixed8, uintToString } from '../../encoding/primitives.ts';
 import { AttributeUsage } from '../../tx/attribute.ts';
+import { allInputs } from '../../tx/transaction.ts';
+import type { UtxoRecord } from '../tables.ts';
 import { precisionUnit } from '../../tx/register.ts';
 import { ANTCOIN_ID } from '../../block/genesis.ts';
 import { scriptHash } from '../../script/accounts.ts';
@@ -49,26 +51,27 @@ export function checkSignersPresent(ctx: TxContext): void {
 
 /** Resolves the inputs: unspent outputs of the chain, or outputs made elsewhere in the block. */
 export function resolveInputs(ctx: TxContext): void {
+  ctx.tx.inputs.forEach((input, i) => ctx.spent.push(resolveInput(ctx, input, `${i}`)));
+  if (ctx.tx.type === 'AgencyTransaction') {
+    ctx.tx.orders.forEach((o, k) => ctx.orderSpent.push(o.inputs.map((input, i) => resolveInput(ctx, input, `order ${k} input ${i}`))));
+  }
+}
+
+function resolveInput(ctx: TxContext, input: { prevHash: Uint8Array; prevIndex: number }, where: string): UtxoRecord {
   const { ledger, block } = ctx;
-  ctx.tx.inputs.forEach((input, i) => {
-    const key = outpointKey(input.prevHash, input.prevIndex);
-    const onChain = ledger.utxos.get(key);
-    if (onChain) {
-      ctx.spent.push(onChain);
-      return;
-    }
-    const inBlock = block.created.get(key);
-    if (inBlock) {
-      if (inBlock.miner) throw stateError('BLOCK_SPENDS_OWN_MINER_OUTPUT', "a block cannot spend its own MinerTransaction's outputs", { input: i });
-      ctx.spent.push({ ...inBlock.output, height: block.height });
-      return;
-    }
-    const txHex = bytesToHex(input.prevHash);
-    const known = ledger.txs.get(txHex)?.outputs ?? block.txOutputs.get(txHex);
-    const id = `${uintToString(input.prevHash)}:${input.prevIndex}`;
-    if (known !== undefined && input.prevIndex < known) throw stateError('TX_INPUT_ALREADY_SPENT', `output ${id} is already spent`, { input: i, output: id });
-    throw stateError('TX_INPUT_NOT_FOUND', `output ${id} does not exist`, { input: i, output: id });
-  });
+  const key = outpointKey(input.prevHash, input.prevIndex);
+  const onChain = ledger.utxos.get(key);
+  if (onChain) return onChain;
+  const inBlock = block.created.get(key);
+  if (inBlock) {
+    if (inBlock.miner) throw stateError('BLOCK_SPENDS_OWN_MINER_OUTPUT', "a block cannot spend its own MinerTransaction's outputs", { input: where });
+    return { ...inBlock.output, height: block.height };
+  }
+  const txHex = bytesToHex(input.prevHash);
+  const known = ledger.txs.get(txHex)?.outputs ?? block.txOutputs.get(txHex);
+  const id = `${uintToString(input.prevHash)}:${input.prevIndex}`;
+  if (known !== undefined && input.prevIndex < known) throw stateError('TX_INPUT_ALREADY_SPENT', `output ${id} is already spent`, { input: where, output: id });
+  throw stateError('TX_INPUT_NOT_FOUND', `output ${id} does not exist`, { input: where, output: id });
 }
 
 /** Sums units per asset; checks that each output's asset exists and its value is a whole number of units. */
@@ -79,7 +82,7 @@ export function sumFlows(ctx: TxContext): void {
     if (!f) ctx.flows.set(k, (f = { assetId, inputs: 0n, outputs: 0n }));
     return f;
   };
-  for (const s of ctx.spent) flow(s.assetId).inputs += s.value;
+  for (const s of [...ctx.spent, ...ctx.orderSpent.flat()]) flow(s.assetId).inputs += s.value;
   ctx.tx.outputs.forEach((o, i) => {
     const asset = ctx.ledger.assets.get(bytesToHex(o.assetId));
     if (!asset) throw stateError('TX_ASSET_UNKNOWN', `output ${i} is of an asset that is not registered`, { output: i, assetId: uintToString(o.assetId) });
@@ -163,7 +166,7 @@ export function applyOutputs(ctx: TxContext): void {
 /** Spends the inputs: the outputs go, and with them any vote they carried or candidacy they backed. */
 export function applySpends(ctx: TxContext): void {
   const { ledger, tx } = ctx;
-  for (const input of tx.inputs) {
+  for (const input of allInputs(tx)) {
     const key = outpointKey(input.prevHash, input.prevIndex);
     ledger.utxos.delete(key);
     ledger.votes.delete(key); // a vote lasts while its output is unspent

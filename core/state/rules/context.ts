@@ -37,6 +37,8 @@ export interface TxContext {
   readonly size: number;
   /** The outputs its inputs spend, in input order. */
   readonly spent: UtxoRecord[];
+  /** For an AgencyTransaction: the outputs each order's inputs spend (signed by the order's client, not here). */
+  readonly orderSpent: UtxoRecord[][];
   /** The accounts that must sign, by script hash (hex), with why each must. */
   readonly signers: Map<string, { scriptHash: Uint8Array; roles: string[] }>;
   /** Units in and out per asset (hex). */
