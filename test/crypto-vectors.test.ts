@@ -36,6 +36,22 @@ describe('Wycheproof ECDSA P-256 / SHA-256 (P1363)', () => {
     expect(compressed).toEqual(results);
   });
 
+  it('on a runtime that imports only uncompressed points, compressed keys still verify (decompressed first)', async () => {
+    const real = globalThis.crypto.subtle;
+    // Real WebCrypto, refusing compressed points as some runtimes do.
+    const older = {
+      importKey: (format: 'raw', data: Uint8Array, alg: EcKeyImportParams, extractable: boolean, usages: KeyUsage[]) => {
+        if (data.length === 33) return Promise.reject(new DOMException('compressed points are not supported', 'DataError'));
+        return real.importKey(format, data as Uint8Array<ArrayBuffer>, alg, extractable, usages);
+      },
+      verify: real.verify.bind(real),
+    } as unknown as SubtleCrypto;
+    const v = new SignatureVerifier({ subtle: older });
+    const results = await v.verifyMany(all.map((t) => ({ signature: hexToBytes(t.sig), message: hexToBytes(t.msg), publicKey: compressPublicKey(t.pub) })));
+    all.forEach((t, i) => expect(results[i], `tcId ${t.tcId}`).toBe(t.result === 'valid'));
+    expect(await v.verify(hexToBytes(all[0].sig), hexToBytes(all[0].msg), Uint8Array.of(2, ...new Uint8Array(32).fill(0xff)))).toBe(false);
+  });
+
   it('a verifier forced onto noble gives the same answers', async () => {
     const v = new SignatureVerifier({ useWebCrypto: false });
     expect(v.backend).toBe('noble');

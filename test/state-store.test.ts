@@ -160,3 +160,35 @@ describe('the IndexedDB backend (fake-indexeddb in Node; real Chromium in e2e/)'
     await again.close();
   });
 });
+
+describe('hand-written codecs of the store', () => {
+  it('write the very bytes of the schemas, and read them back', async () => {
+    const fc = (await import('fast-check')).default;
+    const { utxoCodec, txCodec, historyCodec, encodeDelta, UtxoRecord, TxRecord, HistoryRecord, Delta } = await import('../core/state/index.ts');
+    const bytes = (n: number) => fc.uint8Array({ minLength: n, maxLength: n });
+    const u32 = fc.nat({ max: 0xffffffff });
+    fc.assert(fc.property(bytes(32), fc.bigInt({ min: -(1n << 63n), max: (1n << 63n) - 1n }), bytes(20), u32, (assetId, value, scriptHash, height) => {
+      const u = { assetId, value, scriptHash, height };
+      expect(utxoCodec.encode(u)).toEqual(UtxoRecord.encode(u));
+      expect(utxoCodec.decode(UtxoRecord.encode(u))).toEqual(u);
+    }));
+    fc.assert(fc.property(u32, u32, u32, bytes(32), (height, index, outputs, txHash) => {
+      expect(txCodec.encode({ height, index, outputs })).toEqual(TxRecord.encode({ height, index, outputs }));
+      expect(txCodec.decode(TxRecord.encode({ height, index, outputs }))).toEqual({ height, index, outputs });
+      expect(historyCodec.encode({ txHash })).toEqual(HistoryRecord.encode({ txHash }));
+    }));
+    const change = fc.record({
+      table: fc.integer({ min: 0, max: 255 }),
+      key: fc.oneof(fc.string({ maxLength: 80 }), fc.string({ unit: 'grapheme', maxLength: 20 })),
+      before: fc.option(fc.uint8Array({ maxLength: 300 }), { nil: undefined }),
+      after: fc.option(fc.uint8Array({ maxLength: 70000 }), { nil: undefined, freq: 20 }),
+    });
+    fc.assert(fc.property(u32, bytes(32), fc.array(change, { maxLength: 20 }), (height, blockHash, changes) => {
+      const d = { height, blockHash, changes };
+      const mine = encodeDelta(d);
+      expect(mine).toEqual(Delta.encode(d));
+      expect(Delta.decode(mine)).toEqual(d);
+    }), { numRuns: 200 });
+    expect(() => utxoCodec.decode(new Uint8Array(63))).toThrow(/63 bytes, expected 64/);
+  });
+});

@@ -58,9 +58,15 @@ export function consensusThreshold(n: number): number {
   return n - Math.floor((n - 1) / 3);
 }
 
+// The same validator list (the same array) is asked for on every block: building its script
+// sorts the keys, which decodes them (a square root each).
+const nextMinerCache = new WeakMap<readonly Uint8Array[], Uint8Array>();
+
 /** `nextMiner` of a validator set: the script hash of their M-of-N script. */
 export function nextMinerOf(validators: readonly Uint8Array[]): Uint8Array {
-  return scriptHash(multiSigScript(consensusThreshold(validators.length), validators));
+  let h = nextMinerCache.get(validators);
+  if (!h) nextMinerCache.set(validators, (h = scriptHash(multiSigScript(consensusThreshold(validators.length), validators))));
+  return h;
 }
 
 /** What a network's genesis depends on. */

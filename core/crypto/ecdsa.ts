@@ -51,9 +51,9 @@ export class SignatureVerifier {
   readonly #maxKeys: number;
   #webCrypto: boolean;
 
-  /** `maxKeys` bounds the cache; `useWebCrypto: false` forces the noble path. */
-  constructor(options: { maxKeys?: number; useWebCrypto?: boolean } = {}) {
-    this.#subtle = globalThis.crypto?.subtle;
+  /** `maxKeys` bounds the cache; `useWebCrypto: false` forces the noble path; `subtle` replaces the runtime's. */
+  constructor(options: { maxKeys?: number; useWebCrypto?: boolean; subtle?: SubtleCrypto } = {}) {
+    this.#subtle = options.subtle ?? globalThis.crypto?.subtle;
     this.#maxKeys = options.maxKeys ?? 65_536;
     this.#webCrypto = options.useWebCrypto !== false && this.#subtle !== undefined;
   }
@@ -68,13 +68,22 @@ export class SignatureVerifier {
     let key = this.#keys.get(id);
     if (key) return key;
     key = (async () => {
-      let raw: Uint8Array;
+      if (publicKey.length !== 33 && publicKey.length !== 65) return null; // infinity or malformed: verifies nothing
       try {
-        raw = uncompressPublicKey(publicKey);
-      } catch {
-        return null; // not a point, or infinity: no signature verifies against it
+        // Node and Chromium import compressed points (SEC1 2.3.4) and check them: no square root here.
+        return await this.#subtle!.importKey('raw', publicKey as Uint8Array<ArrayBuffer>, ECDSA_P256, false, ['verify']);
+      } catch (e) {
+        if (isUnsupported(e) && publicKey.length === 65) throw e; // this WebCrypto lacks P-256
+        // A runtime that imports only uncompressed points: decompress (noble checks the point), retry.
+        let raw: Uint8Array;
+        try {
+          raw = uncompressPublicKey(publicKey);
+        } catch {
+          return null; // not a point on the curve
+        }
+        if (raw === publicKey) return null;
+        return this.#subtle!.importKey('raw', raw as Uint8Array<ArrayBuffer>, ECDSA_P256, false, ['verify']);
       }
-      return this.#subtle!.importKey('raw', raw as Uint8Array<ArrayBuffer>, ECDSA_P256, false, ['verify']);
     })();
     if (this.#keys.size >= this.#maxKeys) {
       const oldest = this.#keys.keys().next().value;

@@ -17,6 +17,7 @@ import type { BatchOp, KeyValueStore } from '../store/kv.ts';
 import { Ledger, verifyBlockWitnesses } from './ledger.ts';
 import { genesisOf, type NetworkSettings } from './settings.ts';
 import { Delta } from './tables.ts';
+import { encodeDelta } from './codecs.ts';
 
 const TipMarker = P.struct({ height: P.U32LE, hash: UInt256 });
 const SnapshotMarker = P.struct({ height: P.U32LE, chunks: P.U32LE });
@@ -116,7 +117,7 @@ export class Chain {
   static #blockOps(block: Block, delta: Delta, bytes?: Uint8Array): BatchOp[] {
     return [
       { type: 'put', key: blockKey(block.height), value: bytes ?? encodeBlock(block) },
-      { type: 'put', key: deltaKey(block.height), value: Delta.encode(delta) },
+      { type: 'put', key: deltaKey(block.height), value: encodeDelta(delta) },
       { type: 'put', key: TIP_KEY, value: TipMarker.encode({ height: block.height, hash: delta.blockHash }) },
     ];
   }

@@ -8,3 +8,4 @@ export * from './election.ts';
 export * from './ledger.ts';
 export * from './chain.ts';
 export * from './compliance.ts';
+export * from './codecs.ts';

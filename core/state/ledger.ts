@@ -22,9 +22,10 @@ import { outpointKey, heightKey } from './keys.ts';
 import { stateError } from './errors.ts';
 import { genesisOf, type NetworkSettings } from './settings.ts';
 import {
-  AssetRecord, CandidateRecord, Delta, HeaderRecord, HistoryRecord, Journal, MetaRecord, SnapshotChunk, Table, TxRecord, UtxoRecord, VoteRecord,
+  AssetRecord, CandidateRecord, HeaderRecord, Journal, MetaRecord, SnapshotChunk, Table, VoteRecord, type Delta, type HistoryRecord, type TxRecord, type UtxoRecord,
 } from './tables.ts';
 import { drawHolder, newAntCoin } from './antcoin.ts';
+import { historyCodec, schemaCodec, txCodec, utxoCodec } from './codecs.ts';
 import { electValidators } from './election.ts';
 import type { BlockContext, TxContext } from './rules/context.ts';
 import { applyOutputs, applySpends, checkSignersPresent, checkValueAndFees, collectSigners, resolveInputs, sumFlows } from './rules/common.ts';
@@ -87,14 +88,14 @@ export class Ledger {
   constructor(settings: NetworkSettings) {
     this.settings = settings;
     const j = this.#journal;
-    this.utxos = new Table(1, 'utxos', UtxoRecord, j);
-    this.txs = new Table(2, 'txs', TxRecord, j);
-    this.assets = new Table(3, 'assets', AssetRecord, j);
-    this.candidates = new Table(4, 'candidates', CandidateRecord, j);
-    this.votes = new Table(5, 'votes', VoteRecord, j);
-    this.headers = new Table(6, 'headers', HeaderRecord, j);
-    this.history = new Table(7, 'history', HistoryRecord, j);
-    this.meta = new Table(8, 'meta', MetaRecord, j);
+    this.utxos = new Table(1, 'utxos', utxoCodec, j);
+    this.txs = new Table(2, 'txs', txCodec, j);
+    this.assets = new Table(3, 'assets', schemaCodec(AssetRecord, 'AssetRecord'), j);
+    this.candidates = new Table(4, 'candidates', schemaCodec(CandidateRecord, 'CandidateRecord'), j);
+    this.votes = new Table(5, 'votes', schemaCodec(VoteRecord, 'VoteRecord'), j);
+    this.headers = new Table(6, 'headers', schemaCodec(HeaderRecord, 'HeaderRecord'), j);
+    this.history = new Table(7, 'history', historyCodec, j);
+    this.meta = new Table(8, 'meta', schemaCodec(MetaRecord, 'MetaRecord'), j);
     this.#tables = [this.utxos, this.txs, this.assets, this.candidates, this.votes, this.headers, this.history, this.meta] as Table<unknown>[];
     this.utxos.onChange = (key, before, after) => {
       if (before) this.#index(key, before, -1n);
@@ -397,7 +398,7 @@ export class Ledger {
     if (delta.height !== this.height + 1) throw new RangeError(`delta of height ${delta.height} after tip ${this.height}`);
     for (const c of delta.changes) {
       const t = this.#table(c.table);
-      t.restore(c.key, c.after === undefined ? undefined : decodeStrict(t.codec, c.after, t.name));
+      t.restore(c.key, c.after === undefined ? undefined : t.codec.decode(c.after));
     }
   }
 
@@ -406,7 +407,7 @@ export class Ledger {
     if (delta.height !== this.height || delta.height === 0) throw new RangeError(`cannot roll back height ${delta.height} at tip ${this.height}`);
     for (const c of [...delta.changes].reverse()) {
       const t = this.#table(c.table);
-      t.restore(c.key, c.before === undefined ? undefined : decodeStrict(t.codec, c.before, t.name));
+      t.restore(c.key, c.before === undefined ? undefined : t.codec.decode(c.before));
     }
   }
 
@@ -458,7 +459,7 @@ export class Ledger {
     for (const chunk of chunks) {
       for (const e of decodeStrict(SnapshotChunk, chunk, 'Snapshot')) {
         const t = ledger.#table(e.table);
-        t.restore(e.key, decodeStrict(t.codec, e.value, t.name));
+        t.restore(e.key, t.codec.decode(e.value));
       }
     }
     return ledger;

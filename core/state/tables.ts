@@ -8,6 +8,7 @@ import * as P from 'micro-packed';
 import { Fixed8, UInt160, UInt256, varArray, varBytes, varString } from '../encoding/primitives.ts';
 import { ECPoint } from '../crypto/keys.ts';
 import { AssetType } from '../tx/register.ts';
+import type { ValueCodec } from './codecs.ts';
 
 /** An unspent output and the height that created it. */
 export const UtxoRecord = P.struct({ assetId: UInt256, value: Fixed8, scriptHash: UInt160, height: P.U32LE });
@@ -105,12 +106,12 @@ export class Table<V> {
   readonly #map = new Map<string, V>();
   readonly id: number;
   readonly name: string;
-  readonly codec: P.CoderType<V>;
+  readonly codec: ValueCodec<V>;
   readonly #journal: Journal;
   /** Called on every change (derived indexes listen here), including replays and rollbacks. */
   onChange?: (key: string, before: V | undefined, after: V | undefined) => void;
 
-  constructor(id: number, name: string, codec: P.CoderType<V>, journal: Journal) {
+  constructor(id: number, name: string, codec: ValueCodec<V>, journal: Journal) {
     this.id = id;
     this.name = name;
     this.codec = codec;

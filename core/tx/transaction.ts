@@ -245,7 +245,7 @@ const scriptHashCache = new Map<string, Uint8Array>();
 const SCRIPT_HASH_CACHE_SIZE = 16_384;
 
 /** hash160 of a verification script, from a small cache for short (single-key) scripts. */
-function verificationScriptHash(script: Uint8Array): Uint8Array {
+export function verificationScriptHash(script: Uint8Array): Uint8Array {
   if (script.length > 128) return scriptHash(script);
   const id = bytesToHex(script);
   let h = scriptHashCache.get(id);

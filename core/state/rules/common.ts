@@ -6,11 +6,10 @@
 import { bytesToHex } from '../../encoding/bytes.ts';
 import { formatFixed8, uintToString } from '../../encoding/primitives.ts';
 import { AttributeUsage } from '../../tx/attribute.ts';
-import { allInputs } from '../../tx/transaction.ts';
+import { allInputs, verificationScriptHash } from '../../tx/transaction.ts';
 import type { UtxoRecord } from '../tables.ts';
 import { precisionUnit } from '../../tx/register.ts';
 import { ANTCOIN_ID } from '../../block/genesis.ts';
-import { scriptHash } from '../../script/accounts.ts';
 import { byteFee, serviceFee } from '../settings.ts';
 import { stateError } from '../errors.ts';
 import { heightKey, outpointKey } from '../keys.ts';
@@ -34,7 +33,7 @@ export function requireSigner(ctx: TxContext, scriptHash: Uint8Array, role: stri
  */
 export function checkSignersPresent(ctx: TxContext): void {
   const present = new Map(ctx.tx.witnesses.map((w) => {
-    const h = scriptHash(w.verification);
+    const h = verificationScriptHash(w.verification);
     return [bytesToHex(h), h] as const;
   }));
   const missing = [...ctx.signers.values()].filter((s) => !present.has(bytesToHex(s.scriptHash)));
