@@ -5,7 +5,7 @@ import { DecodeError, ProtocolError, bytesToHex, concatBytes, hexToBytes, parseF
 import { SignatureVerifier, generatePrivateKey, getPublicKey } from '../core/crypto/index.ts';
 import { dualKeyAccount, scriptHash, singleKeyScript, multiSigScript } from '../core/script/index.ts';
 import {
-  Order, Transaction, UnsignedTransaction, checkTransaction, checkTransactionBatch, decodeTransactionWithMessage, decodeTransaction, encodeTransaction, expandOrder, orderHash,
+  Order, Transaction, TransactionInput, TransactionInputSchema, TransactionOutput, TransactionOutputSchema, UnsignedTransaction, checkTransaction, checkTransactionBatch, decodeTransactionWithMessage, decodeTransaction, encodeTransaction, expandOrder, orderHash,
   signOrder, signTransaction, signingMessage, transactionHash, transactionToJson, verifyOrder, verifyWitnesses,
   type Transaction as Tx, type TransactionType,
 } from '../core/tx/index.ts';
@@ -32,6 +32,16 @@ describe('transaction coders (every type)', () => {
       expect(back).toEqual(tx);
       expect(encodeTransaction(back)).toEqual(bytes);
     }), { numRuns: 400 });
+  });
+
+  it('inputs and outputs read directly give what their schemas give', () => {
+    fc.assert(fc.property(arb.input, arb.output, (i, o) => {
+      expect(TransactionInput.encode(i)).toEqual(TransactionInputSchema.encode(i));
+      expect(TransactionInput.decode(TransactionInputSchema.encode(i))).toEqual(TransactionInputSchema.decode(TransactionInputSchema.encode(i)));
+      expect(TransactionOutput.encode(o)).toEqual(TransactionOutputSchema.encode(o));
+      expect(TransactionOutput.decode(TransactionOutputSchema.encode(o))).toEqual(o);
+    }));
+    expect(() => decodeStrict(TransactionOutput, new Uint8Array(59), 'x')).toThrow(DecodeError);
   });
 
   it('the hash covers everything but the witnesses', () => {
