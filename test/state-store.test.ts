@@ -192,3 +192,27 @@ describe('hand-written codecs of the store', () => {
     expect(() => utxoCodec.decode(new Uint8Array(63))).toThrow(/63 bytes, expected 64/);
   });
 });
+
+describe('bytes from a peer', () => {
+  it('a mutated block gets a typed error and changes neither the ledger nor the store', async () => {
+    const fc = (await import('fast-check')).default;
+    const { isInputError } = await import('../core/encoding/index.ts');
+    const { mutated } = await import('./arbitraries.ts');
+    const store = new MemoryStore();
+    const chain = await Chain.open(store, settings);
+    const at = history.blocks.findIndex((b) => b.transactions.length > 2);
+    await fill(chain, history.blocks.slice(0, at));
+    const size = store.size;
+    const original = encodeBlock(history.blocks[at]);
+    await fc.assert(fc.asyncProperty(mutated(fc.constant(original)), async (bytes) => {
+      if (bytesToHex(bytes) === bytesToHex(original)) return;
+      const error = await chain.addBlockBytes(bytes).then(() => undefined, (e: unknown) => e);
+      expect(isInputError(error), String(error)).toBe(true);
+      expect(chain.height).toBe(at);
+      expect(store.size).toBe(size);
+    }), { numRuns: 300 });
+    expect(bytesToHex(chain.ledger.stateHash())).toBe(reference[at]);
+    await chain.addBlockBytes(original);
+    expect(bytesToHex(chain.ledger.stateHash())).toBe(reference[at + 1]);
+  });
+});
