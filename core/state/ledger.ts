@@ -366,13 +366,21 @@ export class Ledger {
    * Checks one transaction against the tip (for a mempool or a wallet about to send): every rule
    * of a block that holds only it, signatures included. Throws the rule's ProtocolError.
    */
-  async checkTransaction(tx: Transaction, verifier: SignatureVerifier = defaultVerifier()): Promise<Uint8Array> {
-    const message = signingMessage(tx);
+  async checkTransaction(tx: Transaction, verifier: SignatureVerifier = defaultVerifier(), message: Uint8Array = signingMessage(tx)): Promise<Uint8Array> {
+    const hash = this.checkTransactionRules(tx, message);
+    await verifyAllWitnesses(tx, message, verifier);
+    return hash;
+  }
+
+  /**
+   * Every rule of `checkTransaction` but the signatures' validity (which never changes once
+   * checked): what a mempool re-checks after each block. Returns the transaction's hash.
+   */
+  checkTransactionRules(tx: Transaction, message: Uint8Array = signingMessage(tx)): Uint8Array {
     const ctx = this.#blockContext(this.height + 1);
     const c = this.#txContext(ctx, tx, 1, message);
     checkStateless(tx, c.size);
     this.#checkTransaction(c);
-    await verifyAllWitnesses(tx, message, verifier);
     return c.hash;
   }
 

@@ -1,0 +1,150 @@
+/**
+ * The pool of transactions waiting for a block (whitepaper 5.2: validators may not leave a valid
+ * transaction out, so the pool keeps every valid one; it has no fee market and evicts nothing to
+ * make room). A transaction enters after every rule of the ledger at the tip, signatures
+ * included; the first of two transactions that spend the same output wins; a full pool refuses
+ * new ones. After each block the pool drops what the block holds and re-checks the rest against
+ * the new tip (signatures stay valid: their bytes did not change).
+ */
+import { bytesToHex } from '../encoding/bytes.ts';
+import { DecodeError, ProtocolError, isInputError } from '../encoding/errors.ts';
+import { uintToString } from '../encoding/primitives.ts';
+import { defaultVerifier, type SignatureVerifier } from '../crypto/ecdsa.ts';
+import { hash256 } from '../crypto/hash.ts';
+import { allInputs, decodeTransactionWithMessage, signingMessage, witnessesSize, type Transaction } from '../tx/transaction.ts';
+import type { Block } from '../block/block.ts';
+import type { Ledger } from '../state/ledger.ts';
+import { outpointKey } from '../state/keys.ts';
+
+export type MempoolErrorCode = 'MEMPOOL_DUPLICATE' | 'MEMPOOL_CONFLICT' | 'MEMPOOL_FULL';
+
+function poolError(code: MempoolErrorCode, message: string, data: Record<string, unknown> = {}) {
+  return new ProtocolError<MempoolErrorCode>(code, message, data);
+}
+
+interface Entry {
+  readonly tx: Transaction;
+  readonly hash: Uint8Array;
+  readonly message: Uint8Array;
+  readonly size: number;
+  readonly spends: string[];
+}
+
+export interface MempoolOptions {
+  /** Most transactions held (default 100,000). */
+  maxTransactions?: number;
+  /** Most bytes held (default 256 MiB). */
+  maxBytes?: number;
+  verifier?: SignatureVerifier;
+}
+
+export class Mempool {
+  readonly #ledger: Ledger;
+  readonly #verifier: SignatureVerifier;
+  readonly #maxTransactions: number;
+  readonly #maxBytes: number;
+  /** In arrival order (Map keeps insertion order). */
+  readonly #entries = new Map<string, Entry>();
+  /** Outpoint key -> hash (hex) of the pool transaction spending it. */
+  readonly #spentBy = new Map<string, string>();
+  #bytes = 0;
+
+  constructor(ledger: Ledger, options: MempoolOptions = {}) {
+    this.#ledger = ledger;
+    this.#verifier = options.verifier ?? defaultVerifier();
+    this.#maxTransactions = options.maxTransactions ?? 100_000;
+    this.#maxBytes = options.maxBytes ?? 256 << 20;
+  }
+
+  get size(): number {
+    return this.#entries.size;
+  }
+
+  get bytes(): number {
+    return this.#bytes;
+  }
+
+  has(hash: Uint8Array): boolean {
+    return this.#entries.has(bytesToHex(hash));
+  }
+
+  get(hash: Uint8Array): Transaction | undefined {
+    return this.#entries.get(bytesToHex(hash))?.tx;
+  }
+
+  /** The transactions, in the order they came. */
+  transactions(): Transaction[] {
+    return [...this.#entries.values()].map((e) => e.tx);
+  }
+
+  /**
+   * Adds a transaction (bytes from a peer, or a decoded one); returns its hash. Throws a
+   * DecodeError or a ProtocolError with the rule's code, and then changes nothing.
+   */
+  async add(input: Uint8Array | Transaction): Promise<Uint8Array> {
+    const { tx, message } = input instanceof Uint8Array ? decodeTransactionWithMessage(input) : { tx: input, message: signingMessage(input) };
+    const size = message.length + witnessesSize(tx.witnesses);
+    const hash = this.#ledger.checkTransactionRules(tx, message);
+    const id = bytesToHex(hash);
+    if (this.#entries.has(id)) throw poolError('MEMPOOL_DUPLICATE', 'this transaction is in the pool already', { tx: uintToString(hash) });
+    const spends = allInputs(tx).map((i) => outpointKey(i.prevHash, i.prevIndex));
+    this.#checkConflicts(spends);
+    if (this.#entries.size >= this.#maxTransactions || this.#bytes + size > this.#maxBytes) {
+      throw poolError('MEMPOOL_FULL', 'the pool is full; try again after the next block', { transactions: this.#entries.size, bytes: this.#bytes });
+    }
+    await this.#ledger.checkTransaction(tx, this.#verifier, message);
+    // Checked again after the await: another transaction may have come in meanwhile.
+    if (this.#entries.has(id)) throw poolError('MEMPOOL_DUPLICATE', 'this transaction is in the pool already', { tx: uintToString(hash) });
+    this.#checkConflicts(spends);
+    this.#entries.set(id, { tx, hash, message, size, spends });
+    for (const s of spends) this.#spentBy.set(s, id);
+    this.#bytes += size;
+    return hash;
+  }
+
+  #checkConflicts(spends: readonly string[]): void {
+    for (const s of spends) {
+      const other = this.#spentBy.get(s);
+      if (other) {
+        throw poolError('MEMPOOL_CONFLICT', 'another transaction in the pool spends the same output', {
+          output: s, with: uintToString(this.#entries.get(other)!.hash),
+        });
+      }
+    }
+  }
+
+  #remove(id: string): void {
+    const e = this.#entries.get(id);
+    if (!e) return;
+    this.#entries.delete(id);
+    for (const s of e.spends) if (this.#spentBy.get(s) === id) this.#spentBy.delete(s);
+    this.#bytes -= e.size;
+  }
+
+  /**
+   * After the ledger applied `block`: drops the block's transactions, then re-checks the rest
+   * against the new tip and drops those that no longer pass (their inputs spent by the block,
+   * for instance), with the reason.
+   */
+  afterBlock(block: Block): { included: number; dropped: { tx: string; code: string }[] } {
+    let included = 0;
+    for (const tx of block.transactions) {
+      const id = bytesToHex(hash256(signingMessage(tx)));
+      if (this.#entries.has(id)) {
+        this.#remove(id);
+        included++;
+      }
+    }
+    const dropped: { tx: string; code: string }[] = [];
+    for (const [id, e] of [...this.#entries]) {
+      try {
+        this.#ledger.checkTransactionRules(e.tx, e.message);
+      } catch (err) {
+        if (!isInputError(err)) throw err;
+        this.#remove(id);
+        dropped.push({ tx: uintToString(e.hash), code: err instanceof DecodeError ? err.code : (err as ProtocolError).code });
+      }
+    }
+    return { included, dropped };
+  }
+}
