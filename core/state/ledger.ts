@@ -114,7 +114,9 @@ export class Ledger {
     if (b.size === 0) this.balances.delete(account);
     let h = this.holders.get(asset);
     if (!h) this.holders.set(asset, (h = new Map()));
+    const held = h.get(account);
     if (nb === 0n) h.delete(account);
+    else if (held) held.units = nb;
     else h.set(account, { scriptHash: u.scriptHash, units: nb });
     let o = this.outputsByAccount.get(account);
     if (!o) this.outputsByAccount.set(account, (o = new Set()));
@@ -175,8 +177,8 @@ export class Ledger {
     return { height, created: new Map(), txOutputs: new Map(), serviceFees: 0n, byteFees: 0n, issued: new Map() };
   }
 
-  #txContext(block: BlockContext, tx: Transaction, index: number, message: Uint8Array): TxContext {
-    const hash = hash256(message);
+  #txContext(block: BlockContext, tx: Transaction, index: number, message: Uint8Array, knownHash?: Uint8Array): TxContext {
+    const hash = knownHash ?? hash256(message);
     return {
       ledger: this, block, tx, hash, hashHex: bytesToHex(hash), index,
       size: message.length + witnessesSize(tx.witnesses), spent: [], orderSpent: [], signers: new Map(), flows: new Map(),
@@ -223,7 +225,7 @@ export class Ledger {
       throw stateError('BLOCK_TIMESTAMP_NOT_INCREASING', `timestamp ${block.timestamp} is not after ${tip.timestamp}`, { previous: tip.timestamp, timestamp: block.timestamp });
     }
     const msgs = messages ?? block.transactions.map(signingMessage);
-    checkBlock(block, msgs);
+    const txHashes = checkBlock(block, msgs);
     const hash = blockHash(block);
 
     // Signatures: whether a witness verifies needs no ledger, so every check starts now and runs
@@ -236,7 +238,7 @@ export class Ledger {
     signatures.catch(() => {}); // awaited below, unless a rule fails first
 
     // Phase A: every rule that needs no signature; nothing is written yet.
-    const { txCtxs, ctx } = this.#checkAll(height, block.transactions, msgs);
+    const { txCtxs, ctx } = this.#checkAll(height, block.transactions, msgs, txHashes);
     const { reward, holder } = this.#draw(block.consensusData);
     checkMiner(block.transactions[0], expectedMinerOutputs({ reward, holder, byteFees: ctx.byteFees, validators: tip.validators }));
 
@@ -267,9 +269,9 @@ export class Ledger {
   }
 
   /** Phase A over a block's transactions (the first is its MinerTransaction). */
-  #checkAll(height: number, transactions: readonly Transaction[], msgs: readonly Uint8Array[]) {
+  #checkAll(height: number, transactions: readonly Transaction[], msgs: readonly Uint8Array[], hashes?: readonly Uint8Array[]) {
     const ctx = this.#blockContext(height);
-    const txCtxs = transactions.map((tx, i) => this.#txContext(ctx, tx, i, msgs[i]));
+    const txCtxs = transactions.map((tx, i) => this.#txContext(ctx, tx, i, msgs[i], hashes?.[i]));
     for (const c of txCtxs) {
       ctx.txOutputs.set(c.hashHex, c.tx.outputs.length);
       c.tx.outputs.forEach((o, i) => ctx.created.set(outpointKey(c.hash, i), { output: o, miner: c.tx.type === 'MinerTransaction' }));

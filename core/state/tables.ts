@@ -80,13 +80,15 @@ export class Journal {
     this.#changes.clear();
   }
 
-  /** The recorded changes, tables in id order, keys sorted; keys that came back to where they were are left out. */
+  /**
+   * The recorded changes, tables in id order, keys in the order first changed (each key once, so
+   * the order does not matter to a replay); keys that came back to where they were are left out.
+   */
   changes(): { table: Table<unknown>; key: string; before: unknown; after: unknown }[] {
     const out: { table: Table<unknown>; key: string; before: unknown; after: unknown }[] = [];
     const tables = [...this.#changes.keys()].sort((a, b) => a.id - b.id);
     for (const table of tables) {
-      const entries = [...this.#changes.get(table)!.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-      for (const [key, c] of entries) {
+      for (const [key, c] of this.#changes.get(table)!) {
         if (c.before === undefined && c.after === undefined) continue;
         out.push({ table, key, before: c.before, after: c.after });
       }
