@@ -1,0 +1,210 @@
+/**
+ * Verifiable secret sharing for the block random number (whitepaper 5.2.3; docs/consensus.md).
+ *
+ * Feldman VSS on P-256: a validator deals its secret a0 with a random polynomial f of degree
+ * K - 1 (K = f + 1, f = floor((N - 1) / 3)); validator i gets the share f(i); the commitments
+ * C_j = a_j G let anyone check a share (s G = sum of C_j i^j) without learning the secret.
+ * Any K shares rebuild a0, so once the set of dealings is fixed, a dealer that goes silent cannot
+ * stop or steer the random number; fewer than K shares say nothing about it.
+ *
+ * Each share travels encrypted to its validator (`sealShare`: ephemeral ECDH, HKDF-SHA256,
+ * AES-256-GCM bound to the round's context). A validator that receives a bad share can prove it:
+ * it publishes its ECDH point with a Chaum-Pedersen proof that the point is its own (DLEQ), and
+ * anyone can then decrypt the share and see it fail the commitments (`judgeComplaint`).
+ */
+import { p256 } from '@noble/curves/nist.js';
+import { gcm } from '@noble/ciphers/aes.js';
+import { hkdf } from '@noble/hashes/hkdf.js';
+import { randomBytes } from '@noble/hashes/utils.js';
+import { sha256 } from '../crypto/hash.ts';
+import { bytesToHex, concatBytes, equalBytes } from '../encoding/bytes.ts';
+import { DecodeError } from '../encoding/errors.ts';
+
+const Point = p256.Point;
+const Fn = Point.Fn;
+const G = Point.BASE;
+type Pt = InstanceType<typeof Point>;
+
+/** A uniformly random non-zero scalar. */
+function randomScalar(): bigint {
+  return Fn.fromBytes(p256.utils.randomSecretKey());
+}
+
+function pointOf(bytes: Uint8Array, what: string): Pt {
+  try {
+    const p = Point.fromBytes(bytes);
+    p.assertValidity();
+    return p;
+  } catch (e) {
+    throw new DecodeError(what, 'not a point on P-256', { cause: e });
+  }
+}
+
+/** s G, for any scalar (zero gives the point at infinity). */
+function times(p: Pt, s: bigint): Pt {
+  return s === 0n ? Point.ZERO : p.multiply(s);
+}
+
+/** A dealing: the public commitments (compressed points) and the share of each validator 1..N. */
+export interface Dealing {
+  readonly secret: bigint;
+  readonly commitments: Uint8Array[];
+  readonly shares: bigint[];
+}
+
+/** Deals `secret` (random by default) to `n` validators, any `k` of whom can rebuild it. */
+export function deal(n: number, k: number, secret: bigint = randomScalar()): Dealing {
+  if (!Number.isInteger(n) || !Number.isInteger(k) || k < 1 || k > n) throw new RangeError(`a dealing needs 1 <= K <= N, got K=${k}, N=${n}`);
+  if (secret <= 0n || secret >= Fn.ORDER) throw new RangeError('the secret is a non-zero scalar');
+  const coefficients = [secret, ...Array.from({ length: k - 1 }, randomScalar)];
+  const commitments = coefficients.map((a) => G.multiply(a).toBytes(true));
+  const shares = Array.from({ length: n }, (_, i) => evaluate(coefficients, BigInt(i + 1)));
+  return { secret, commitments, shares };
+}
+
+function evaluate(coefficients: readonly bigint[], x: bigint): bigint {
+  let acc = 0n;
+  for (let j = coefficients.length - 1; j >= 0; j--) acc = Fn.add(Fn.mul(acc, x), coefficients[j]);
+  return acc;
+}
+
+/** True when `share` is validator `index`'s (1-based) share of the dealing with these commitments. */
+export function verifyShare(index: number, share: bigint, commitments: readonly Uint8Array[]): boolean {
+  if (!Number.isInteger(index) || index < 1 || share < 0n || share >= Fn.ORDER || commitments.length === 0) return false;
+  let expected = Point.ZERO;
+  let power = 1n;
+  const x = BigInt(index);
+  for (const c of commitments) {
+    expected = expected.add(times(pointOf(c, 'Commitment'), power));
+    power = Fn.mul(power, x);
+  }
+  return times(G, share).equals(expected);
+}
+
+/** True when `secret` is the dealt secret (its point is the first commitment). */
+export function secretMatches(secret: bigint, commitments: readonly Uint8Array[]): boolean {
+  return secret > 0n && secret < Fn.ORDER && equalBytes(G.multiply(secret).toBytes(true), commitments[0]);
+}
+
+/** Rebuilds the secret from at least `k` shares of distinct validators (Lagrange at 0). */
+export function reconstruct(shares: readonly { index: number; share: bigint }[], k: number): bigint {
+  const picked = [...new Map(shares.map((s) => [s.index, s])).values()].slice(0, k);
+  if (picked.length < k) throw new RangeError(`${k} shares of distinct validators are needed, ${picked.length} given`);
+  let secret = 0n;
+  for (const { index: i, share } of picked) {
+    let num = 1n;
+    let den = 1n;
+    for (const { index: j } of picked) {
+      if (j === i) continue;
+      num = Fn.mul(num, Fn.neg(BigInt(j)));
+      den = Fn.mul(den, Fn.sub(BigInt(i), BigInt(j)));
+    }
+    secret = Fn.add(secret, Fn.mul(share, Fn.div(num, den)));
+  }
+  return secret;
+}
+
+const SHARE_INFO = new TextEncoder().encode('antshares-web consensus share v1');
+const PROOF_DOMAIN = new TextEncoder().encode('antshares-web consensus dleq v1');
+
+function shareKey(sharedPoint: Uint8Array, ephemeral: Uint8Array, recipient: Uint8Array): Uint8Array {
+  return hkdf(sha256, sharedPoint.subarray(1), concatBytes(ephemeral, recipient), SHARE_INFO, 32);
+}
+
+/**
+ * Encrypts a share to the validator with public key `recipient`; `context` (height, round,
+ * dealer, recipient index) is authenticated, so a sealed share cannot be replayed elsewhere.
+ * Layout: ephemeral public key (33) || nonce (12) || ciphertext and tag (48).
+ */
+export function sealShare(share: bigint, recipient: Uint8Array, context: Uint8Array): Uint8Array {
+  const v = pointOf(recipient, 'Recipient');
+  const e = randomScalar();
+  const ephemeral = G.multiply(e).toBytes(true);
+  const shared = v.multiply(e).toBytes(true);
+  const nonce = randomBytes(12);
+  const body = gcm(shareKey(shared, ephemeral, v.toBytes(true)), nonce, context).encrypt(Fn.toBytes(share));
+  return concatBytes(ephemeral, nonce, body);
+}
+
+function openWith(box: Uint8Array, shared: Uint8Array, recipient: Uint8Array, context: Uint8Array): bigint {
+  if (box.length !== 33 + 12 + 48) throw new DecodeError('SealedShare', `${box.length} bytes, expected 93`);
+  const ephemeral = box.subarray(0, 33);
+  let plain: Uint8Array;
+  try {
+    plain = gcm(shareKey(shared, ephemeral, recipient), box.subarray(33, 45), context).decrypt(box.subarray(45));
+  } catch (e) {
+    throw new DecodeError('SealedShare', 'does not open with this key and context', { cause: e });
+  }
+  try {
+    return Fn.fromBytes(plain);
+  } catch (e) {
+    throw new DecodeError('SealedShare', 'holds no scalar of P-256', { cause: e });
+  }
+}
+
+/** Opens a share sealed to the holder of `privateKey`; DecodeError when it does not open. */
+export function openShare(box: Uint8Array, privateKey: Uint8Array, context: Uint8Array): bigint {
+  const ephemeral = pointOf(box.subarray(0, 33), 'SealedShare');
+  const v = Fn.fromBytes(privateKey);
+  return openWith(box, ephemeral.multiply(v).toBytes(true), G.multiply(v).toBytes(true), context);
+}
+
+function challenge(points: readonly Uint8Array[]): bigint {
+  return Fn.create(BigInt('0x' + bytesToHex(sha256(concatBytes(PROOF_DOMAIN, ...points)))));
+}
+
+/** A recipient's complaint: its ECDH point with the box's ephemeral key, and a proof it is its own. */
+export interface Complaint {
+  readonly shared: Uint8Array;
+  readonly c: bigint;
+  readonly s: bigint;
+}
+
+/** Makes the complaint that lets anyone open the box (and nothing else of the recipient's). */
+export function makeComplaint(box: Uint8Array, privateKey: Uint8Array): Complaint {
+  const E = pointOf(box.subarray(0, 33), 'SealedShare');
+  const v = Fn.fromBytes(privateKey);
+  const V = G.multiply(v);
+  const Z = E.multiply(v);
+  const r = randomScalar();
+  const c = challenge([G.toBytes(true), V.toBytes(true), E.toBytes(true), Z.toBytes(true), G.multiply(r).toBytes(true), E.multiply(r).toBytes(true)]);
+  return { shared: Z.toBytes(true), c, s: Fn.add(r, Fn.mul(c, v)) };
+}
+
+/**
+ * Judges a complaint against the dealer of `box`: 'dealer-faulty' when the recipient proved
+ * the box holds no valid share for it (it does not open, or its share fails the commitments);
+ * 'complaint-invalid' when the proof fails or the share is good.
+ */
+export function judgeComplaint(params: {
+  box: Uint8Array;
+  recipient: Uint8Array;
+  index: number;
+  commitments: readonly Uint8Array[];
+  context: Uint8Array;
+  complaint: Complaint;
+}): 'dealer-faulty' | 'complaint-invalid' {
+  const { box, recipient, index, commitments, context, complaint } = params;
+  let E: Pt, V: Pt, Z: Pt;
+  try {
+    E = pointOf(box.subarray(0, 33), 'SealedShare');
+    V = pointOf(recipient, 'Recipient');
+    Z = pointOf(complaint.shared, 'Complaint');
+  } catch {
+    return 'complaint-invalid';
+  }
+  const { c, s } = complaint;
+  if (c < 0n || c >= Fn.ORDER || s < 0n || s >= Fn.ORDER) return 'complaint-invalid';
+  // A1 = sG - cV, A2 = sE - cZ; the proof holds when c is the challenge of these.
+  const A1 = times(G, s).subtract(times(V, c));
+  const A2 = times(E, s).subtract(times(Z, c));
+  if (A1.is0() || A2.is0()) return 'complaint-invalid';
+  if (challenge([G.toBytes(true), V.toBytes(true), E.toBytes(true), Z.toBytes(true), A1.toBytes(true), A2.toBytes(true)]) !== c) return 'complaint-invalid';
+  let share: bigint;
+  try {
+    share = openWith(box, complaint.shared, V.toBytes(true), context);
+  } catch {
+    return 'dealer-faulty';
+  }
+  return verifyShare(index, share, commitments) ? 'complaint-invalid' : 'dealer-faulty';
+}
