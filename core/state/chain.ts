@@ -22,6 +22,9 @@ import { encodeDelta } from './codecs.ts';
 const TipMarker = P.struct({ height: P.U32LE, hash: UInt256 });
 const SnapshotMarker = P.struct({ height: P.U32LE, chunks: P.U32LE });
 
+/** Blocks whose signatures verify ahead of the one being applied, during a sync. */
+const LOOKAHEAD = 4;
+
 const TIP_KEY = Uint8Array.of(0x6d); // 'm'
 const SNAPSHOT_KEY = Uint8Array.of(0x53); // 'S'
 
@@ -181,10 +184,12 @@ export class Chain {
       witnesses.catch(() => {}); // reported by addBlock when its turn comes
       return { block, messages, bytes, witnesses };
     };
-    let next = blocks.length ? prepare(blocks[0]) : undefined;
-    for (let i = 0; next; i++) {
-      const current = next;
-      next = i + 1 < blocks.length ? prepare(blocks[i + 1]) : undefined;
+    // Signatures of up to LOOKAHEAD blocks ahead are in flight while one block is applied, so
+    // the verification threads never wait for the ledger's work on the main thread.
+    const queue = blocks.slice(0, LOOKAHEAD).map(prepare);
+    for (let i = 0; i < blocks.length; i++) {
+      const current = queue.shift()!;
+      if (i + LOOKAHEAD < blocks.length) queue.push(prepare(blocks[i + LOOKAHEAD]));
       await this.addBlock(current.block, { verifier, messages: current.messages, bytes: current.bytes, witnesses: current.witnesses, wait: false });
       options.onBlock?.(current.block.height);
     }
