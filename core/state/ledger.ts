@@ -18,7 +18,7 @@ import { checkBlock, type Block } from '../block/block.ts';
 import { merkleRoot } from '../block/merkle.ts';
 import { blockHash, verifyHeaderWitness } from '../block/header.ts';
 import { ANTCOIN_ID, ANTSHARE_ID, nextMinerOf } from '../block/genesis.ts';
-import { outpointKey, heightKey } from './keys.ts';
+import { outpointKey, heightKey, outputHex } from './keys.ts';
 import { stateError } from './errors.ts';
 import { genesisOf, type NetworkSettings } from './settings.ts';
 import {
@@ -104,8 +104,7 @@ export class Ledger {
   }
 
   #index(key: string, u: UtxoRecord, sign: bigint): void {
-    const account = bytesToHex(u.scriptHash);
-    const asset = bytesToHex(u.assetId);
+    const { account, asset } = outputHex(u);
     let b = this.balances.get(account);
     if (!b) this.balances.set(account, (b = new Map()));
     const nb = (b.get(asset) ?? 0n) + sign * u.value;
@@ -179,9 +178,16 @@ export class Ledger {
 
   #txContext(block: BlockContext, tx: Transaction, index: number, message: Uint8Array, knownHash?: Uint8Array): TxContext {
     const hash = knownHash ?? hash256(message);
+    const hashHex = bytesToHex(hash);
+    const spendKeys = tx.inputs.map((i) => outpointKey(i.prevHash, i.prevIndex));
+    if (tx.type === 'AgencyTransaction') for (const o of tx.orders) for (const i of o.inputs) spendKeys.push(outpointKey(i.prevHash, i.prevIndex));
     return {
-      ledger: this, block, tx, hash, hashHex: bytesToHex(hash), index,
+      ledger: this, block, tx, hash, hashHex, index,
       size: message.length + witnessesSize(tx.witnesses), spent: [], orderSpent: [], signers: new Map(), flows: new Map(),
+      outputKeys: tx.outputs.map((_, i) => `${hashHex}:${i}`),
+      outputAssets: tx.outputs.map((o) => bytesToHex(o.assetId)),
+      outputAccounts: tx.outputs.map((o) => bytesToHex(o.scriptHash)),
+      spendKeys,
     };
   }
 
@@ -274,7 +280,7 @@ export class Ledger {
     const txCtxs = transactions.map((tx, i) => this.#txContext(ctx, tx, i, msgs[i], hashes?.[i]));
     for (const c of txCtxs) {
       ctx.txOutputs.set(c.hashHex, c.tx.outputs.length);
-      c.tx.outputs.forEach((o, i) => ctx.created.set(outpointKey(c.hash, i), { output: o, miner: c.tx.type === 'MinerTransaction' }));
+      c.tx.outputs.forEach((o, i) => ctx.created.set(c.outputKeys[i], { output: o, miner: c.tx.type === 'MinerTransaction' }));
     }
     for (const c of txCtxs.slice(1)) this.#checkTransaction(c);
     return { ctx, txCtxs };

@@ -6,20 +6,20 @@
 import { bytesToHex } from '../../encoding/bytes.ts';
 import { formatFixed8, uintToString } from '../../encoding/primitives.ts';
 import { AttributeUsage } from '../../tx/attribute.ts';
-import { allInputs, verificationScriptHash } from '../../tx/transaction.ts';
+import { verificationScriptHash } from '../../tx/transaction.ts';
 import type { UtxoRecord } from '../tables.ts';
 import { precisionUnit } from '../../tx/register.ts';
 import { ANTCOIN_ID } from '../../block/genesis.ts';
 import { byteFee, serviceFee } from '../settings.ts';
 import { stateError } from '../errors.ts';
-import { heightKey, outpointKey } from '../keys.ts';
+import { heightKey, outputHex, rememberOutputHex } from '../keys.ts';
 import type { TxContext } from './context.ts';
 
 const ANTCOIN_HEX = bytesToHex(ANTCOIN_ID);
 
 /** Adds a required signer, with its role (shown when its signature is missing). */
-export function requireSigner(ctx: TxContext, scriptHash: Uint8Array, role: string): void {
-  const k = bytesToHex(scriptHash);
+export function requireSigner(ctx: TxContext, scriptHash: Uint8Array, role: string, hex?: string): void {
+  const k = hex ?? bytesToHex(scriptHash);
   const s = ctx.signers.get(k);
   if (s) {
     if (!s.roles.includes(role)) s.roles.push(role);
@@ -50,15 +50,15 @@ export function checkSignersPresent(ctx: TxContext): void {
 
 /** Resolves the inputs: unspent outputs of the chain, or outputs made elsewhere in the block. */
 export function resolveInputs(ctx: TxContext): void {
-  ctx.tx.inputs.forEach((input, i) => ctx.spent.push(resolveInput(ctx, input, `${i}`)));
+  ctx.tx.inputs.forEach((input, i) => ctx.spent.push(resolveInput(ctx, input, `${i}`, ctx.spendKeys[i])));
   if (ctx.tx.type === 'AgencyTransaction') {
-    ctx.tx.orders.forEach((o, k) => ctx.orderSpent.push(o.inputs.map((input, i) => resolveInput(ctx, input, `order ${k} input ${i}`))));
+    let k = ctx.tx.inputs.length;
+    ctx.tx.orders.forEach((o, n) => ctx.orderSpent.push(o.inputs.map((input, i) => resolveInput(ctx, input, `order ${n} input ${i}`, ctx.spendKeys[k++]))));
   }
 }
 
-function resolveInput(ctx: TxContext, input: { prevHash: Uint8Array; prevIndex: number }, where: string): UtxoRecord {
+function resolveInput(ctx: TxContext, input: { prevHash: Uint8Array; prevIndex: number }, where: string, key: string): UtxoRecord {
   const { ledger, block } = ctx;
-  const key = outpointKey(input.prevHash, input.prevIndex);
   const onChain = ledger.utxos.get(key);
   if (onChain) return onChain;
   const inBlock = block.created.get(key);
@@ -75,15 +75,15 @@ function resolveInput(ctx: TxContext, input: { prevHash: Uint8Array; prevIndex: 
 
 /** Sums units per asset; checks that each output's asset exists and its value is a whole number of units. */
 export function sumFlows(ctx: TxContext): void {
-  const flow = (assetId: Uint8Array) => {
-    const k = bytesToHex(assetId);
+  const flow = (k: string, assetId: Uint8Array) => {
     let f = ctx.flows.get(k);
     if (!f) ctx.flows.set(k, (f = { assetId, inputs: 0n, outputs: 0n }));
     return f;
   };
-  for (const s of [...ctx.spent, ...ctx.orderSpent.flat()]) flow(s.assetId).inputs += s.value;
+  for (const s of ctx.spent) flow(outputHex(s).asset, s.assetId).inputs += s.value;
+  for (const list of ctx.orderSpent) for (const s of list) flow(outputHex(s).asset, s.assetId).inputs += s.value;
   ctx.tx.outputs.forEach((o, i) => {
-    const asset = ctx.ledger.assets.get(bytesToHex(o.assetId));
+    const asset = ctx.ledger.assets.get(ctx.outputAssets[i]);
     if (!asset) throw stateError('TX_ASSET_UNKNOWN', `output ${i} is of an asset that is not registered`, { output: i, assetId: uintToString(o.assetId) });
     const unit = precisionUnit(asset.precision);
     if (o.value % unit !== 0n) {
@@ -91,7 +91,7 @@ export function sumFlows(ctx: TxContext): void {
         output: i, value: formatFixed8(o.value), precision: asset.precision,
       });
     }
-    flow(o.assetId).outputs += o.value;
+    flow(ctx.outputAssets[i], o.assetId).outputs += o.value;
   });
 }
 
@@ -134,14 +134,16 @@ export function checkValueAndFees(ctx: TxContext): void {
  * Share asset moved (whitepaper 1.6: the admin co-signs equity transfers).
  */
 export function collectSigners(ctx: TxContext): void {
-  for (const s of ctx.spent) requireSigner(ctx, s.scriptHash, 'owner of a spent output');
+  for (const s of ctx.spent) requireSigner(ctx, s.scriptHash, 'owner of a spent output', outputHex(s).account);
   for (const a of ctx.tx.attributes) if (a.usage === AttributeUsage.Script) requireSigner(ctx, a.data, 'named by a Script attribute');
-  for (const o of ctx.tx.outputs) {
-    const asset = ctx.ledger.assets.get(bytesToHex(o.assetId));
-    if (asset && (asset.assetType === 'Share' || asset.assetType === 'Invoice')) requireSigner(ctx, o.scriptHash, `receiver of ${asset.assetType} ${uintToString(o.assetId)}`);
-  }
-  for (const f of ctx.flows.values()) {
-    const asset = ctx.ledger.assets.get(bytesToHex(f.assetId));
+  ctx.tx.outputs.forEach((o, i) => {
+    const asset = ctx.ledger.assets.get(ctx.outputAssets[i]);
+    if (asset && (asset.assetType === 'Share' || asset.assetType === 'Invoice')) {
+      requireSigner(ctx, o.scriptHash, `receiver of ${asset.assetType} ${uintToString(o.assetId)}`, ctx.outputAccounts[i]);
+    }
+  });
+  for (const [k, f] of ctx.flows) {
+    const asset = ctx.ledger.assets.get(k);
     if (asset?.assetType === 'Share') requireSigner(ctx, asset.admin, `admin of Share ${uintToString(f.assetId)}`);
   }
 }
@@ -153,22 +155,24 @@ export function collectSigners(ctx: TxContext): void {
 export function applyOutputs(ctx: TxContext): void {
   const { ledger, tx, hash, hashHex, block } = ctx;
   const touched = new Set<string>();
-  for (const s of ctx.spent) touched.add(bytesToHex(s.scriptHash));
+  for (const s of ctx.spent) touched.add(outputHex(s).account);
   tx.outputs.forEach((o, i) => {
-    ledger.utxos.set(outpointKey(hash, i), { assetId: o.assetId, value: o.value, scriptHash: o.scriptHash, height: block.height });
-    touched.add(bytesToHex(o.scriptHash));
+    const record = { assetId: o.assetId, value: o.value, scriptHash: o.scriptHash, height: block.height };
+    rememberOutputHex(record, ctx.outputAccounts[i], ctx.outputAssets[i]);
+    ledger.utxos.set(ctx.outputKeys[i], record);
+    touched.add(ctx.outputAccounts[i]);
   });
   ledger.txs.set(hashHex, { height: block.height, index: ctx.index, outputs: tx.outputs.length });
-  for (const script of touched) ledger.history.set(`${script}:${heightKey(block.height)}:${ctx.index.toString(16).padStart(6, '0')}`, { txHash: hash });
+  const at = `:${heightKey(block.height)}:${ctx.index.toString(16).padStart(6, '0')}`;
+  for (const script of touched) ledger.history.set(script + at, { txHash: hash });
 }
 
 /** Spends the inputs: the outputs go, and with them any vote they carried or candidacy they backed. */
 export function applySpends(ctx: TxContext): void {
-  const { ledger, tx } = ctx;
-  for (const input of allInputs(tx)) {
-    const key = outpointKey(input.prevHash, input.prevIndex);
+  const { ledger } = ctx;
+  for (const key of ctx.spendKeys) {
     ledger.utxos.delete(key);
     ledger.votes.delete(key); // a vote lasts while its output is unspent
-    if (input.prevIndex === 0) ledger.candidates.delete(bytesToHex(input.prevHash)); // spent deposit: candidacy ends
+    if (key.endsWith(':0')) ledger.candidates.delete(key.slice(0, -2)); // spent deposit: candidacy ends
   }
 }

@@ -43,4 +43,12 @@ export interface TxContext {
   readonly signers: Map<string, { scriptHash: Uint8Array; roles: string[] }>;
   /** Units in and out per asset (hex). */
   readonly flows: Map<string, AssetFlow>;
+  // Keys computed once per transaction (each is a hex conversion, and every rule needs them).
+  /** Outpoint keys of the outputs it creates. */
+  readonly outputKeys: string[];
+  /** Asset and account (hex) of each output. */
+  readonly outputAssets: string[];
+  readonly outputAccounts: string[];
+  /** Outpoint keys it spends: its inputs, then (AgencyTransaction) its orders' inputs in order. */
+  readonly spendKeys: string[];
 }
