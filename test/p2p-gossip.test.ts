@@ -1,0 +1,64 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import { bytesToHex, isInputError } from '../core/encoding/index.ts';
+import { decodeTransaction, encodeTransaction } from '../core/tx/index.ts';
+import { Peer, type Verdict } from '../core/p2p/peer.ts';
+import { buildChain } from './fixtures.ts';
+
+const MAGIC = 0x414e5354;
+const peers: Peer[] = [];
+
+async function until(what: string, ok: () => boolean, ms = 15_000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!ok()) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+/** A transaction topic validator: well-formed bytes pass, anything else is the sender's fault. */
+function validateTransaction(data: Uint8Array): Verdict {
+  try {
+    decodeTransaction(data);
+    return 'accept';
+  } catch (e) {
+    if (isInputError(e)) return 'reject';
+    throw e;
+  }
+}
+
+afterAll(async () => {
+  await Promise.all(peers.map((p) => p.stop()));
+});
+
+describe('peers over real libp2p on loopback (WebSockets)', () => {
+  it('gossip a transaction; a peer that sends garbage is dropped and its message goes nowhere', async () => {
+    const start = async () => {
+      const p = await Peer.start({ magic: MAGIC, listen: ['/ip4/127.0.0.1/tcp/0/ws'] });
+      peers.push(p);
+      return p;
+    };
+    const [a, b, mallory] = [await start(), await start(), await start()];
+    const received: { at: string; data: string }[] = [];
+    for (const [name, p] of [['a', a], ['b', b]] as const) {
+      p.subscribe(p.topics.transactions, validateTransaction, (data) => received.push({ at: name, data: bytesToHex(data) }));
+    }
+    mallory.subscribe(mallory.topics.transactions, () => 'accept', () => {});
+    await b.dial(a.addresses()[0]);
+    await mallory.dial(a.addresses()[0]);
+    const pubsubOf = (p: Peer) => p.node.services.pubsub;
+    await until('the mesh', () => pubsubOf(b).getSubscribers(b.topics.transactions).length > 0 && pubsubOf(a).getSubscribers(a.topics.transactions).length >= 2);
+
+    const tx = encodeTransaction(buildChain(1).block1.transactions[1]);
+    await b.publish(b.topics.transactions, tx);
+    await until('the transaction at a', () => received.some((r) => r.at === 'a'));
+    expect(received).toEqual([{ at: 'a', data: bytesToHex(tx) }]);
+
+    const malloryId = mallory.node.peerId.toString();
+    expect(a.connections()).toContain(malloryId);
+    await mallory.publish(mallory.topics.transactions, Uint8Array.of(0x80, 0xff, 0xff));
+    await until('a to drop mallory', () => !a.connections().includes(malloryId));
+    await new Promise((r) => setTimeout(r, 300));
+    expect(received.map((r) => r.data)).toEqual([bytesToHex(tx)]);
+    expect(a.connections()).toContain(b.node.peerId.toString());
+  });
+});
