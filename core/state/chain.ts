@@ -187,11 +187,16 @@ export class Chain {
     // Signatures of up to LOOKAHEAD blocks ahead are in flight while one block is applied, so
     // the verification threads never wait for the ledger's work on the main thread.
     const queue = blocks.slice(0, LOOKAHEAD).map(prepare);
-    for (let i = 0; i < blocks.length; i++) {
-      const current = queue.shift()!;
-      if (i + LOOKAHEAD < blocks.length) queue.push(prepare(blocks[i + LOOKAHEAD]));
-      await this.addBlock(current.block, { verifier, messages: current.messages, bytes: current.bytes, witnesses: current.witnesses, wait: false });
-      options.onBlock?.(current.block.height);
+    try {
+      for (let i = 0; i < blocks.length; i++) {
+        const current = queue.shift()!;
+        if (i + LOOKAHEAD < blocks.length) queue.push(prepare(blocks[i + LOOKAHEAD]));
+        await this.addBlock(current.block, { verifier, messages: current.messages, bytes: current.bytes, witnesses: current.witnesses, wait: false });
+        options.onBlock?.(current.block.height);
+      }
+    } catch (e) {
+      await this.#writing; // the good blocks before the bad one are written before the error is reported
+      throw e;
     }
     await this.flush();
   }

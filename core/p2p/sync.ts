@@ -1,0 +1,81 @@
+/**
+ * Block sync by height range over a request/response stream (docs/protocol.md, "Network").
+ * Request: from (u32 LE) and count (u16 LE, at most MAX_BLOCKS_PER_REQUEST). Response: each
+ * block's bytes, length-prefixed, in height order, then an empty message. Every block the client
+ * receives goes through all the ledger's rules; one that fails marks its server as misbehaving.
+ */
+import { lpStream } from '@libp2p/utils';
+import { peerIdFromString } from '@libp2p/peer-id';
+import { DecodeError, isInputError } from '../encoding/errors.ts';
+import type { Chain } from '../state/chain.ts';
+import type { Peer } from './peer.ts';
+
+/** Most blocks one request asks for. */
+export const MAX_BLOCKS_PER_REQUEST = 500;
+/** Largest block accepted on the wire. */
+export const MAX_BLOCK_BYTES = 4 << 20;
+
+export function syncProtocolOf(magic: number): string {
+  return `/antshares/${magic.toString(16).padStart(8, '0')}/blocks/1.0.0`;
+}
+
+/** Serves this peer's blocks to others. */
+export async function serveBlocks(peer: Peer, magic: number, blockBytes: (height: number) => Promise<Uint8Array | undefined>): Promise<void> {
+  await peer.node.handle(syncProtocolOf(magic), async (stream) => {
+    const lp = lpStream(stream, { maxDataLength: MAX_BLOCK_BYTES });
+    try {
+      const request = (await lp.read()).subarray();
+      if (request.length !== 6) throw new DecodeError('BlockRequest', `${request.length} bytes, expected 6`);
+      const view = new DataView(request.buffer, request.byteOffset, 6);
+      const from = view.getUint32(0, true);
+      const count = Math.min(view.getUint16(4, true), MAX_BLOCKS_PER_REQUEST);
+      for (let h = from; h < from + count; h++) {
+        const bytes = await blockBytes(h);
+        if (!bytes) break;
+        await lp.write(bytes);
+      }
+      await lp.write(new Uint8Array(0));
+      await stream.close();
+    } catch {
+      stream.abort(new Error('bad block request'));
+    }
+  });
+}
+
+/** Asks `remote` (a peer id) for up to `count` blocks from `from`. */
+export async function fetchBlocks(peer: Peer, magic: number, remote: string, from: number, count: number): Promise<Uint8Array[]> {
+  const stream = await peer.node.dialProtocol(peerIdFromString(remote), syncProtocolOf(magic));
+  const lp = lpStream(stream, { maxDataLength: MAX_BLOCK_BYTES });
+  const request = new Uint8Array(6);
+  const view = new DataView(request.buffer);
+  view.setUint32(0, from, true);
+  view.setUint16(4, Math.min(count, MAX_BLOCKS_PER_REQUEST), true);
+  await lp.write(request);
+  const blocks: Uint8Array[] = [];
+  for (;;) {
+    const message = (await lp.read()).subarray();
+    if (message.length === 0) break;
+    if (blocks.length >= MAX_BLOCKS_PER_REQUEST) throw new DecodeError('BlockResponse', 'more blocks than asked for');
+    blocks.push(message);
+  }
+  await stream.close();
+  return blocks;
+}
+
+/**
+ * Brings `chain` up to `remote`'s tip. A block that breaks a rule ends the sync: the remote is
+ * disconnected and the error returned; the chain keeps every good block before it.
+ */
+export async function syncFrom(peer: Peer, magic: number, remote: string, chain: Chain, onProgress?: (height: number) => void): Promise<{ height: number; error?: Error }> {
+  for (;;) {
+    const blocks = await fetchBlocks(peer, magic, remote, chain.height + 1, MAX_BLOCKS_PER_REQUEST);
+    if (blocks.length === 0) return { height: chain.height };
+    try {
+      await chain.addBlocks(blocks, { onBlock: onProgress });
+    } catch (e) {
+      if (!isInputError(e)) throw e;
+      await peer.node.hangUp(peerIdFromString(remote)).catch(() => {});
+      return { height: chain.height, error: e };
+    }
+  }
+}

@@ -1,0 +1,69 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { bytesToHex } from '../core/encoding/index.ts';
+import { encodeBlock } from '../core/block/index.ts';
+import { Chain, type NetworkSettings } from '../core/state/index.ts';
+import { MemoryStore } from '../core/store/memory.ts';
+import { Peer } from '../core/p2p/peer.ts';
+import { serveBlocks, syncFrom } from '../core/p2p/sync.ts';
+import { grow, newHistory, type History } from './history.ts';
+
+const SEED = 99;
+let history: History;
+let settings: NetworkSettings;
+const reference: string[] = [];
+const peers: Peer[] = [];
+
+beforeAll(async () => {
+  history = newHistory(SEED);
+  settings = history.net.settings;
+  reference.push(bytesToHex(history.net.ledger.stateHash()));
+  await grow(history, SEED, 60, () => {
+    reference.push(bytesToHex(history.net.ledger.stateHash()));
+  });
+});
+
+afterAll(async () => {
+  await Promise.all(peers.map((p) => p.stop()));
+});
+
+async function peer(): Promise<Peer> {
+  const p = await Peer.start({ magic: settings.magic, listen: ['/ip4/127.0.0.1/tcp/0/ws'] });
+  peers.push(p);
+  return p;
+}
+
+describe('block sync over real libp2p on loopback', () => {
+  it('a new peer syncs every block and reaches the same state', async () => {
+    const server = await peer();
+    const source = await Chain.open(new MemoryStore(), settings);
+    await source.addBlocks(history.blocks.map(encodeBlock));
+    await serveBlocks(server, settings.magic, (h) => source.blockBytes(h));
+    const client = await peer();
+    await client.dial(server.addresses()[0]);
+    const chain = await Chain.open(new MemoryStore(), settings);
+    const heights: number[] = [];
+    const result = await syncFrom(client, settings.magic, server.node.peerId.toString(), chain, (h) => heights.push(h));
+    expect(result).toEqual({ height: 60 });
+    expect(heights).toEqual(Array.from({ length: 60 }, (_, i) => i + 1));
+    expect(bytesToHex(chain.ledger.stateHash())).toBe(reference[60]);
+  });
+
+  it('a server that sends a bad block is dropped; the client keeps the good blocks before it', async () => {
+    const liar = await peer();
+    await serveBlocks(liar, settings.magic, async (h) => {
+      const block = history.blocks[h - 1];
+      if (!block) return undefined;
+      const bytes = encodeBlock(block);
+      if (h === 25) bytes[bytes.length - 20] ^= 1; // a changed byte in block 25
+      return bytes;
+    });
+    const client = await peer();
+    await client.dial(liar.addresses()[0]);
+    const chain = await Chain.open(new MemoryStore(), settings);
+    const result = await syncFrom(client, settings.magic, liar.node.peerId.toString(), chain);
+    expect(result.height).toBe(24);
+    expect(result.error).toBeDefined();
+    expect(bytesToHex(chain.ledger.stateHash())).toBe(reference[24]);
+    expect(client.connections()).not.toContain(liar.node.peerId.toString());
+  });
+});
