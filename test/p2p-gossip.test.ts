@@ -1,3 +1,4 @@
+import { until } from './helpers.ts';
 import { afterAll, describe, expect, it } from 'vitest';
 import { bytesToHex, isInputError } from '../core/encoding/index.ts';
 import { decodeTransaction, encodeTransaction } from '../core/tx/index.ts';
@@ -7,13 +8,6 @@ import { buildChain } from './fixtures.ts';
 const MAGIC = 0x414e5354;
 const peers: Peer[] = [];
 
-async function until(what: string, ok: () => boolean, ms = 15_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!ok()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 /** A transaction topic validator: well-formed bytes pass, anything else is the sender's fault. */
 function validateTransaction(data: Uint8Array): Verdict {

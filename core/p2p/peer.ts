@@ -76,12 +76,12 @@ export class Peer {
    * Subscribes to `topic`: `validate` judges each message (its bytes) before anything else sees
    * it; accepted messages go to `onMessage`. A rejected one disconnects its sender.
    */
-  subscribe(topic: string, validate: (data: Uint8Array) => Verdict | Promise<Verdict>, onMessage: (data: Uint8Array, from: string) => void): void {
+  subscribe(topic: string, validate: (data: Uint8Array, from: string) => Verdict | Promise<Verdict>, onMessage: (data: Uint8Array, from: string) => void): void {
     const pubsub = this.node.services.pubsub;
     pubsub.topicValidators.set(topic, async (peer, message) => {
       let verdict: Verdict;
       try {
-        verdict = await validate(message.data);
+        verdict = await validate(message.data, peer.toString());
       } catch {
         verdict = 'reject';
       }

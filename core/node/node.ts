@@ -1,0 +1,150 @@
+/**
+ * A node: the chain on its store, the mempool, and a libp2p peer, joined. Transactions and blocks
+ * that arrive by gossip go through every rule before they are forwarded; a peer that sends
+ * something that breaks a rule regardless of the chain's state is disconnected, while what may
+ * be an honest race (a transaction already spent, a block we already have) is only ignored.
+ * Blocks are applied one at a time; a block ahead of the tip starts a sync from its sender.
+ */
+import { DecodeError, ProtocolError } from '../encoding/errors.ts';
+import { decodeBlockWithMessages } from '../block/block.ts';
+import type { Transaction } from '../tx/transaction.ts';
+import { encodeTransaction } from '../tx/transaction.ts';
+import { Chain } from '../state/chain.ts';
+import type { NetworkSettings } from '../state/settings.ts';
+import type { KeyValueStore } from '../store/kv.ts';
+import { Mempool } from '../mempool/mempool.ts';
+import { Peer, type Verdict } from '../p2p/peer.ts';
+import { serveBlocks, syncFrom } from '../p2p/sync.ts';
+
+/** Rejections that can come from an honest peer that sees another state than ours: ignored, not punished. */
+const STATE_DEPENDENT = new Set([
+  'MEMPOOL_DUPLICATE', 'MEMPOOL_CONFLICT', 'MEMPOOL_FULL',
+  'TX_INPUT_NOT_FOUND', 'TX_INPUT_ALREADY_SPENT', 'TX_ASSET_UNKNOWN', 'VOTE_CANDIDATE_UNKNOWN', 'ENROLLMENT_KEY_TAKEN', 'ASSET_AMOUNT_EXCEEDED',
+]);
+
+function verdictOf(e: unknown): Verdict {
+  if (e instanceof DecodeError) return 'reject';
+  if (e instanceof ProtocolError) return STATE_DEPENDENT.has(e.code) ? 'ignore' : 'reject';
+  return 'ignore'; // our own fault (a bug, a full disk): never the sender's
+}
+
+export interface NodeOptions {
+  readonly settings: NetworkSettings;
+  readonly store: KeyValueStore;
+  readonly listen?: readonly string[];
+  /** Peers to dial at start, and to sync from. */
+  readonly bootstrap?: readonly string[];
+}
+
+export class Node {
+  readonly chain: Chain;
+  readonly mempool: Mempool;
+  readonly peer: Peer;
+  readonly settings: NetworkSettings;
+  /** Chain work (gossiped blocks, syncs) runs one at a time. */
+  #queue: Promise<unknown> = Promise.resolve();
+
+  private constructor(chain: Chain, peer: Peer, settings: NetworkSettings) {
+    this.chain = chain;
+    this.peer = peer;
+    this.settings = settings;
+    this.mempool = new Mempool(chain.ledger);
+  }
+
+  static async start(options: NodeOptions): Promise<Node> {
+    const chain = await Chain.open(options.store, options.settings);
+    const peer = await Peer.start({ magic: options.settings.magic, listen: options.listen });
+    const node = new Node(chain, peer, options.settings);
+    await serveBlocks(peer, options.settings.magic, (h) => chain.blockBytes(h));
+    peer.subscribe(peer.topics.transactions, (data) => node.#onTransaction(data), () => {});
+    peer.subscribe(peer.topics.blocks, (data, from) => node.#onBlock(data, from), () => {});
+    for (const address of options.bootstrap ?? []) {
+      await peer.dial(address);
+    }
+    for (const remote of peer.connections()) await node.syncFrom(remote);
+    return node;
+  }
+
+  #serial<T>(work: () => Promise<T>): Promise<T> {
+    const run = this.#queue.then(work, work);
+    this.#queue = run.catch(() => {});
+    return run;
+  }
+
+  async #onTransaction(data: Uint8Array): Promise<Verdict> {
+    try {
+      await this.mempool.add(data);
+      return 'accept';
+    } catch (e) {
+      return verdictOf(e);
+    }
+  }
+
+  async #onBlock(data: Uint8Array, from: string): Promise<Verdict> {
+    let height: number;
+    try {
+      height = decodeBlockWithMessages(data).block.height;
+    } catch (e) {
+      return verdictOf(e);
+    }
+    if (height <= this.chain.height) return 'ignore'; // we have it
+    if (height > this.chain.height + 1) {
+      void this.syncFrom(from); // we are behind: catch up from the sender
+      return 'ignore';
+    }
+    return this.#serial(async () => {
+      if (height !== this.chain.height + 1) return 'ignore' as Verdict;
+      try {
+        const { block } = decodeBlockWithMessages(data);
+        await this.chain.addBlockBytes(data);
+        this.mempool.afterBlock(block);
+        return 'accept' as Verdict;
+      } catch (e) {
+        return verdictOf(e);
+      }
+    });
+  }
+
+  /** Catches up with `remote` (a peer id); a remote that sends a bad block is disconnected. */
+  syncFrom(remote: string): Promise<{ height: number; error?: Error }> {
+    return this.#serial(async () => {
+      const before = this.chain.height;
+      const result = await syncFrom(this.peer, this.settings.magic, remote, this.chain);
+      if (this.chain.height > before) {
+        for (let h = before + 1; h <= this.chain.height; h++) {
+          const block = await this.chain.block(h);
+          if (block) this.mempool.afterBlock(block);
+        }
+      }
+      return result;
+    });
+  }
+
+  /** Checks a transaction, keeps it and gossips it. Throws the rule it breaks. */
+  async submit(tx: Transaction | Uint8Array): Promise<Uint8Array> {
+    const bytes = tx instanceof Uint8Array ? tx : encodeTransaction(tx);
+    const hash = await this.mempool.add(bytes);
+    await this.peer.publish(this.peer.topics.transactions, bytes);
+    return hash;
+  }
+
+  /** Applies a block made here (a validator's) and gossips it. */
+  async publishBlock(bytes: Uint8Array): Promise<void> {
+    await this.#serial(async () => {
+      const { block } = decodeBlockWithMessages(bytes);
+      await this.chain.addBlockBytes(bytes);
+      this.mempool.afterBlock(block);
+    });
+    await this.peer.publish(this.peer.topics.blocks, bytes);
+  }
+
+  get height(): number {
+    return this.chain.height;
+  }
+
+  async stop(): Promise<void> {
+    await this.#queue;
+    await this.peer.stop();
+    await this.chain.close();
+  }
+}

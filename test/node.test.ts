@@ -1,0 +1,82 @@
+import { until } from './helpers.ts';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { bytesToHex } from '../core/encoding/index.ts';
+import { encodeBlock } from '../core/block/index.ts';
+import { MemoryStore } from '../core/store/memory.ts';
+import { Node } from '../core/node/node.ts';
+import { Peer } from '../core/p2p/peer.ts';
+import { ANTCOIN_ID, FIXED8_ONE, account, signBlock, testNet, transfer, type TestNet } from './devnet.ts';
+import { keyOf } from './history.ts';
+import { parseFixed8 } from '../core/encoding/index.ts';
+
+const LISTEN = ['/ip4/127.0.0.1/tcp/0/ws'];
+let net: TestNet;
+const nodes: Node[] = [];
+const peers: Peer[] = [];
+
+
+async function start(bootstrap: string[] = []): Promise<Node> {
+  const n = await Node.start({ settings: net.settings, store: new MemoryStore(), listen: LISTEN, bootstrap });
+  nodes.push(n);
+  return n;
+}
+
+/** The validators' part, done by the test: the next block over `node`'s mempool, signed, published by `node`. */
+async function produceOn(node: Node): Promise<void> {
+  const ledger = node.chain.ledger;
+  const unsigned = ledger.prepareBlock({ transactions: node.mempool.transactions(), timestamp: ledger.tip.timestamp + 2, consensusData: BigInt(ledger.height * 31 + 7) });
+  await node.publishBlock(encodeBlock(signBlock(unsigned, ledger.nextValidators(), net.keys)));
+}
+
+const tipOf = (n: Node) => bytesToHex(n.chain.ledger.tip.blockHash);
+
+beforeAll(() => {
+  net = testNet(4, keyOf(5));
+});
+
+afterAll(async () => {
+  await Promise.all([...nodes.map((n) => n.stop()), ...peers.map((p) => p.stop())]);
+});
+
+describe('nodes over real libp2p on loopback', () => {
+  it('gossip blocks and transactions; a late node syncs; a peer gossiping a bad block is dropped', async () => {
+    const a = await start();
+    const b = await start(a.peer.addresses());
+    await until('the block mesh', () => a.peer.node.services.pubsub.getSubscribers(a.peer.topics.blocks).length > 0 && b.peer.node.services.pubsub.getSubscribers(b.peer.topics.blocks).length > 0);
+
+    for (let i = 0; i < 3; i++) {
+      await produceOn(a);
+      await until(`block ${a.height} at b`, () => b.height === a.height);
+    }
+    expect(tipOf(b)).toBe(tipOf(a));
+
+    // A transaction submitted to b reaches a's mempool, then a block, and leaves both mempools.
+    const bob = account();
+    const tx = transfer({ ...net, ledger: b.chain.ledger }, net.holder, bob.scriptHash, ANTCOIN_ID, FIXED8_ONE, parseFixed8('0.01'));
+    await b.submit(tx);
+    await until('the transaction at a', () => a.mempool.size === 1);
+    await produceOn(a);
+    await until('the block at b', () => b.height === a.height);
+    expect(b.chain.ledger.balance(bob.scriptHash, ANTCOIN_ID)).toBe(FIXED8_ONE);
+    expect([a.mempool.size, b.mempool.size]).toEqual([0, 0]);
+
+    // A node that joins later syncs to the tip on start.
+    const c = await start(a.peer.addresses());
+    expect(c.height).toBe(a.height);
+    expect(tipOf(c)).toBe(tipOf(a));
+
+    // A peer that gossips a corrupted next block is disconnected; nobody's chain moves.
+    const mallory = await Peer.start({ magic: net.settings.magic, listen: LISTEN });
+    peers.push(mallory);
+    mallory.subscribe(mallory.topics.blocks, () => 'accept', () => {});
+    await mallory.dial(a.peer.addresses()[0]);
+    await until('mallory in the mesh', () => a.peer.node.services.pubsub.getSubscribers(a.peer.topics.blocks).some((p) => p.toString() === mallory.node.peerId.toString()));
+    const ledger = a.chain.ledger;
+    const next = encodeBlock(signBlock(ledger.prepareBlock({ transactions: [], timestamp: ledger.tip.timestamp + 2, consensusData: 1n }), ledger.nextValidators(), net.keys));
+    next[next.length - 10] ^= 1;
+    const height = a.height;
+    await mallory.publish(mallory.topics.blocks, next);
+    await until('a to drop mallory', () => !a.peer.connections().includes(mallory.node.peerId.toString()));
+    expect([a.height, b.height, c.height]).toEqual([height, height, height]);
+  });
+});
