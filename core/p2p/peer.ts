@@ -5,7 +5,8 @@
  * it rejects is not delivered nor forwarded, and the peer that sent it is disconnected.
  * Browser-only transports (WebRTC, the circuit relay) are added by the browser entry point.
  */
-import { createLibp2p, type Libp2p } from 'libp2p';
+import { createLibp2p, type Libp2p, type Libp2pInit } from 'libp2p';
+import { circuitRelayServer } from '@libp2p/circuit-relay-v2';
 import { webSockets } from '@libp2p/websockets';
 import { noise } from '@chainsafe/libp2p-noise';
 import { yamux } from '@chainsafe/libp2p-yamux';
@@ -32,8 +33,17 @@ export const MAX_GOSSIP_MESSAGE = 4 << 20;
 
 export interface PeerOptions {
   readonly magic: number;
-  /** Addresses to listen on (Node), e.g. `/ip4/127.0.0.1/tcp/0/ws`. */
+  /** Addresses to listen on (Node), e.g. `/ip4/127.0.0.1/tcp/0/ws`; a browser: `/p2p-circuit`, `/webrtc`. */
   readonly listen?: readonly string[];
+  /** Transports beside WebSockets (a browser adds WebRTC and the circuit relay: see browser.ts). */
+  readonly transports?: NonNullable<Libp2pInit['transports']>;
+  /** Run a circuit relay for browsers (Node peers of the local network). */
+  readonly relay?: boolean;
+  /**
+   * Allow dialling loopback and private addresses and plain ws:// (a browser's default gater
+   * refuses them): for a local network only.
+   */
+  readonly allowLocalDials?: boolean;
 }
 
 type Services = { identify: ReturnType<ReturnType<typeof identify>>; ping: ReturnType<ReturnType<typeof ping>>; pubsub: ReturnType<ReturnType<typeof gossipsub>> };
@@ -51,13 +61,15 @@ export class Peer {
   static async start(options: PeerOptions): Promise<Peer> {
     const node = await createLibp2p({
       addresses: { listen: [...(options.listen ?? [])] },
-      transports: [webSockets()],
+      transports: [webSockets(), ...(options.transports ?? [])],
       connectionEncrypters: [noise()],
       streamMuxers: [yamux()],
+      connectionGater: options.allowLocalDials ? { denyDialMultiaddr: () => false } : undefined,
       services: {
         identify: identify(),
         ping: ping(),
         pubsub: gossipsub({ allowPublishToZeroTopicPeers: true, emitSelf: false, maxInboundDataLength: MAX_GOSSIP_MESSAGE }),
+        ...(options.relay ? { relay: circuitRelayServer() } : {}),
       },
     });
     return new Peer(node as Libp2p<Services>, options.magic);
