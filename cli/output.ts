@@ -10,7 +10,7 @@ export function outJson(value: unknown): void {
   out(JSON.stringify(value, (_k, v) => (typeof v === 'bigint' ? v.toString() : v), 2));
 }
 
-/** Hex from an argument, or from standard input when the argument is "-". */
+/** Hex as typed by a person: surrounding white space and a 0x prefix removed. */
 export function cleanHex(text: string): string {
   return text.trim().replace(/^0x/, '');
 }

@@ -89,13 +89,4 @@ export function transfer(net: TestNet, from: Account, to: Uint8Array, assetId: U
   return signTransaction(tx, [{ script: from.script, keys: [from.key] }]);
 }
 
-/** The byte fee of a signed transaction on this net. */
-export function feeFor(net: TestNet, tx: Transaction): bigint {
-  return BigInt(encodeSize(tx)) * net.settings.fees.perByte;
-}
-import { encodeTransaction } from '../core/tx/index.ts';
-function encodeSize(tx: Transaction): number {
-  return encodeTransaction(tx).length;
-}
-
 export { ANTCOIN_ID, ANTSHARE_ID, FIXED8_ONE, transactionHash };

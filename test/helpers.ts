@@ -1,5 +1,7 @@
 /** Shared test helpers: where the published vectors are, and small readers for them. */
 import { readFileSync } from 'node:fs';
+import { expect } from 'vitest';
+import { DecodeError, bytesToHex } from '../core/encoding/index.ts';
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
 
@@ -27,4 +29,19 @@ export async function until(what: string, ok: () => boolean, ms = 20_000): Promi
     if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 50));
   }
+}
+
+/**
+ * Strict, canonical decoding: `bytes` either fail with a DecodeError, or decode to a value that
+ * encodes back to the very same bytes.
+ */
+export function expectDecodeErrorOrCanonical<T>(bytes: Uint8Array, decode: (b: Uint8Array) => T, encode: (value: T) => Uint8Array): void {
+  let value: T;
+  try {
+    value = decode(bytes);
+  } catch (e) {
+    expect(e).toBeInstanceOf(DecodeError);
+    return;
+  }
+  expect(bytesToHex(encode(value))).toBe(bytesToHex(bytes));
 }

@@ -63,7 +63,7 @@ describe('the mempool', () => {
     expect(bytesToHex(rival.inputs[0].prevHash)).toBe(bytesToHex(b.inputs[0].prevHash));
     const block = produce(net, [a, rival]);
     await net.ledger.applyBlock(block);
-    const result = pool.afterBlock(block);
+    const result = pool.afterBlock();
     expect(result.included).toBe(1);
     expect(result.dropped).toEqual([{ tx: uintToString(transactionHash(b)), code: 'TX_INPUT_ALREADY_SPENT' }]);
     expect(pool.size).toBe(0);

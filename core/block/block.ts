@@ -75,12 +75,19 @@ export function computeMerkleRoot(transactions: readonly Transaction[]): Uint8Ar
   return merkleRoot(transactions.map(transactionHash));
 }
 
+/** What `checkBlock` found that callers need next: each transaction's hash and the outputs it spends. */
+export interface CheckedBlock {
+  /** Raw transaction hashes, in block order. */
+  readonly hashes: Uint8Array[];
+  /** Per transaction, the keys (`outpointKey`) of the outputs it spends, in `allInputs` order. */
+  readonly spends: string[][];
+}
+
 /**
  * The block rules that need no ledger: one MinerTransaction, first; the merkle root; no
  * transaction twice; no output spent twice within the block; every transaction's own rules.
- * Returns the transaction hashes (raw), which callers need next.
  */
-export function checkBlock(block: Block, messages?: readonly Uint8Array[]): Uint8Array[] {
+export function checkBlock(block: Block, messages?: readonly Uint8Array[]): CheckedBlock {
   const txs = block.transactions;
   if (txs.length === 0 || txs[0].type !== 'MinerTransaction') {
     throw blockError('BLOCK_NO_MINER_TRANSACTION', 'a block starts with its MinerTransaction', { height: block.height });
@@ -96,27 +103,30 @@ export function checkBlock(block: Block, messages?: readonly Uint8Array[]): Uint
   }
   const seenTx = new Set<string>();
   const spent = new Set<string>();
+  const spends: string[][] = [];
   txs.forEach((tx, i) => {
     const id = bytesToHex(hashes[i]); // raw hex in the sets, reversed display hex in the errors
     if (seenTx.has(id)) throw blockError('BLOCK_DUPLICATE_TRANSACTION', `transaction ${uintToString(hashes[i])} appears twice`, { tx: uintToString(hashes[i]) });
     seenTx.add(id);
+    let keys: string[];
     try {
-      checkTransaction(tx, messages ? messages[i].length + witnessesSize(tx.witnesses) : undefined);
+      keys = checkTransaction(tx, messages ? messages[i].length + witnessesSize(tx.witnesses) : undefined);
     } catch (e) {
       if (!isInputError(e)) throw e;
       const shown = uintToString(hashes[i]);
       throw blockError('BLOCK_TRANSACTION_INVALID', `transaction ${i} (${shown}): ${e.message}`, { tx: shown, index: i, cause: (e as ProtocolError).code });
     }
-    for (const input of allInputs(tx)) {
-      const out = `${bytesToHex(input.prevHash)}:${input.prevIndex}`;
-      if (spent.has(out)) {
-        const shown = `${uintToString(input.prevHash)}:${input.prevIndex}`;
+    const inputs = allInputs(tx);
+    keys.forEach((key, j) => {
+      if (spent.has(key)) {
+        const shown = `${uintToString(inputs[j].prevHash)}:${inputs[j].prevIndex}`;
         throw blockError('BLOCK_DOUBLE_SPEND', `output ${shown} is spent twice in the block`, { output: shown, tx: uintToString(hashes[i]) });
       }
-      spent.add(out);
-    }
+      spent.add(key);
+    });
+    spends.push(keys);
   });
-  return hashes;
+  return { hashes, spends };
 }
 
 /** JSON of a block: hash, size, header fields, transaction hashes, merkle root and transactions. */

@@ -7,7 +7,7 @@ import * as P from 'micro-packed';
 import { p256 } from '@noble/curves/nist.js';
 import { secp256k1 } from '@noble/curves/secp256k1.js';
 import { base58CheckDecode, base58CheckEncode } from '../encoding/base58.ts';
-import { bytesToHex, compareBytes, concatBytes, hexToBytes } from '../encoding/bytes.ts';
+import { concatBytes, hexToBytes } from '../encoding/bytes.ts';
 import { DecodeError } from '../encoding/errors.ts';
 
 /** The curves an account may use; secp256r1 (P-256) is the default and the only one required. */
@@ -104,19 +104,17 @@ export function uncompressPublicKey(bytes: Uint8Array, curve: CurveName = 'secp2
   return curveOf(curve).Point.fromBytes(bytes).toBytes(false);
 }
 
-/** Key order of the protocol: by X, then Y, as integers; the point at infinity first. */
-export function comparePublicKeys(a: Uint8Array, b: Uint8Array, curve: CurveName = 'secp256r1'): number {
-  const pa = decodePublicKey(a, curve);
-  const pb = decodePublicKey(b, curve);
+/** Key order of the protocol on decoded points: by X, then Y, as integers; the point at infinity first. */
+export function comparePoints(pa: PublicKeyPoint | null, pb: PublicKeyPoint | null): number {
   if (pa === null || pb === null) return (pa === null ? 0 : 1) - (pb === null ? 0 : 1);
   if (pa.x !== pb.x) return pa.x < pb.x ? -1 : 1;
   if (pa.y !== pb.y) return pa.y < pb.y ? -1 : 1;
   return 0;
 }
 
-/** Same key whatever its encoding. */
-export function samePublicKey(a: Uint8Array, b: Uint8Array): boolean {
-  return compareBytes(compressPublicKey(a), compressPublicKey(b)) === 0;
+/** Key order of the protocol (see `comparePoints`) on encoded keys. */
+export function comparePublicKeys(a: Uint8Array, b: Uint8Array, curve: CurveName = 'secp256r1'): number {
+  return comparePoints(decodePublicKey(a, curve), decodePublicKey(b, curve));
 }
 
 /**
@@ -142,6 +140,3 @@ export const ECPoint: P.CoderType<Uint8Array> = P.wrap({
     return key;
   },
 });
-
-/** Hex of an encoded public key. */
-export const publicKeyToHex = (key: Uint8Array): string => bytesToHex(key);

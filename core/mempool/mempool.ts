@@ -10,9 +10,7 @@ import { bytesToHex } from '../encoding/bytes.ts';
 import { DecodeError, ProtocolError, isInputError } from '../encoding/errors.ts';
 import { uintToString } from '../encoding/primitives.ts';
 import { defaultVerifier, type SignatureVerifier } from '../crypto/ecdsa.ts';
-import { hash256 } from '../crypto/hash.ts';
 import { allInputs, decodeTransactionWithMessage, signingMessage, witnessesSize, type Transaction } from '../tx/transaction.ts';
-import type { Block } from '../block/block.ts';
 import type { Ledger } from '../state/ledger.ts';
 import { outpointKey } from '../state/keys.ts';
 
@@ -92,7 +90,7 @@ export class Mempool {
     if (this.#entries.size >= this.#maxTransactions || this.#bytes + size > this.#maxBytes) {
       throw poolError('MEMPOOL_FULL', 'the pool is full; try again after the next block', { transactions: this.#entries.size, bytes: this.#bytes });
     }
-    await this.#ledger.checkTransaction(tx, this.#verifier, message);
+    await this.#ledger.verifyTransactionWitnesses(tx, message, this.#verifier);
     // Checked again after the await: another transaction may have come in meanwhile.
     if (this.#entries.has(id)) throw poolError('MEMPOOL_DUPLICATE', 'this transaction is in the pool already', { tx: uintToString(hash) });
     this.#checkConflicts(spends);
@@ -122,15 +120,14 @@ export class Mempool {
   }
 
   /**
-   * After the ledger applied `block`: drops the block's transactions, then re-checks the rest
-   * against the new tip and drops those that no longer pass (their inputs spent by the block,
-   * for instance), with the reason.
+   * After the ledger applied one or more blocks: drops what they hold (the ledger's transaction
+   * index says which), then re-checks the rest against the new tip and drops those that no
+   * longer pass (their inputs spent by a block, for instance), with the reason.
    */
-  afterBlock(block: Block): { included: number; dropped: { tx: string; code: string }[] } {
+  afterBlock(): { included: number; dropped: { tx: string; code: string }[] } {
     let included = 0;
-    for (const tx of block.transactions) {
-      const id = bytesToHex(hash256(signingMessage(tx)));
-      if (this.#entries.has(id)) {
+    for (const id of [...this.#entries.keys()]) {
+      if (this.#ledger.txs.has(id)) {
         this.#remove(id);
         included++;
       }

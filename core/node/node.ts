@@ -6,7 +6,7 @@
  * Blocks are applied one at a time; a block ahead of the tip starts a sync from its sender.
  */
 import { DecodeError, ProtocolError } from '../encoding/errors.ts';
-import { decodeBlockWithMessages } from '../block/block.ts';
+import { decodeBlockWithMessages, type Block } from '../block/block.ts';
 import type { Transaction } from '../tx/transaction.ts';
 import { encodeTransaction } from '../tx/transaction.ts';
 import { Chain } from '../state/chain.ts';
@@ -81,12 +81,13 @@ export class Node {
   }
 
   async #onBlock(data: Uint8Array, from: string): Promise<Verdict> {
-    let height: number;
+    let received: ReturnType<typeof decodeBlockWithMessages>;
     try {
-      height = decodeBlockWithMessages(data).block.height;
+      received = decodeBlockWithMessages(data);
     } catch (e) {
       return verdictOf(e);
     }
+    const height = received.block.height;
     if (height <= this.chain.height) return 'ignore'; // we have it
     if (height > this.chain.height + 1) {
       void this.syncFrom(from); // we are behind: catch up from the sender
@@ -95,9 +96,7 @@ export class Node {
     return this.#serial(async () => {
       if (height !== this.chain.height + 1) return 'ignore' as Verdict;
       try {
-        const { block } = decodeBlockWithMessages(data);
-        await this.chain.addBlockBytes(data);
-        this.mempool.afterBlock(block);
+        await this.#apply(received.block, received.messages, data);
         return 'accept' as Verdict;
       } catch (e) {
         return verdictOf(e);
@@ -105,17 +104,18 @@ export class Node {
     });
   }
 
+  /** Applies a decoded block (its bytes as received) and updates the mempool. */
+  async #apply(block: Block, messages: Uint8Array[], bytes: Uint8Array): Promise<void> {
+    await this.chain.addBlock(block, { messages, bytes });
+    this.mempool.afterBlock();
+  }
+
   /** Catches up with `remote` (a peer id); a remote that sends a bad block is disconnected. */
   syncFrom(remote: string): Promise<{ height: number; error?: Error }> {
     return this.#serial(async () => {
       const before = this.chain.height;
       const result = await syncFrom(this.peer, this.settings.magic, remote, this.chain);
-      if (this.chain.height > before) {
-        for (let h = before + 1; h <= this.chain.height; h++) {
-          const block = await this.chain.block(h);
-          if (block) this.mempool.afterBlock(block);
-        }
-      }
+      if (this.chain.height > before) this.mempool.afterBlock();
       return result;
     });
   }
@@ -131,9 +131,8 @@ export class Node {
   /** Applies a block made here (a validator's) and gossips it. */
   async publishBlock(bytes: Uint8Array): Promise<void> {
     await this.#serial(async () => {
-      const { block } = decodeBlockWithMessages(bytes);
-      await this.chain.addBlockBytes(bytes);
-      this.mempool.afterBlock(block);
+      const { block, messages } = decodeBlockWithMessages(bytes);
+      await this.#apply(block, messages, bytes);
     });
     await this.peer.publish(this.peer.topics.blocks, bytes);
   }

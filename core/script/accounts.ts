@@ -7,7 +7,7 @@ import { base58CheckDecode, base58CheckEncode } from '../encoding/base58.ts';
 import { concatBytes, equalBytes } from '../encoding/bytes.ts';
 import { DecodeError } from '../encoding/errors.ts';
 import { hash160 } from '../crypto/hash.ts';
-import { compressPublicKey, decodePublicKey } from '../crypto/keys.ts';
+import { comparePoints, compressPublicKey, decodePublicKey } from '../crypto/keys.ts';
 import { ScriptBuilder, bytesToInt, parseScript } from './builder.ts';
 import { OpCode } from './opcodes.ts';
 
@@ -27,13 +27,9 @@ export function singleKeyScript(publicKey: Uint8Array): Uint8Array {
 /** Sorts keys by the protocol's order (X then Y), compressed; RangeError on duplicates. */
 export function sortPublicKeys(keys: readonly Uint8Array[]): Uint8Array[] {
   // Decode each key once (a square root for a compressed one), then sort by X, then Y.
-  const points = keys.map((k) => ({ key: compressPublicKey(k), point: decodePublicKey(k) }));
-  const sorted = points
-    .sort((a, b) => {
-      if (a.point === null || b.point === null) return (a.point === null ? 0 : 1) - (b.point === null ? 0 : 1);
-      if (a.point.x !== b.point.x) return a.point.x < b.point.x ? -1 : 1;
-      return a.point.y === b.point.y ? 0 : a.point.y < b.point.y ? -1 : 1;
-    })
+  const sorted = keys
+    .map((k) => ({ key: compressPublicKey(k), point: decodePublicKey(k) }))
+    .sort((a, b) => comparePoints(a.point, b.point))
     .map((p) => p.key);
   for (let i = 1; i < sorted.length; i++) {
     if (equalBytes(sorted[i - 1], sorted[i])) throw new RangeError('the same public key is listed twice');

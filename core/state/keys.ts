@@ -1,10 +1,8 @@
 /** Keys of the ledger's tables. Hashes are hex of their raw bytes (not the reversed display form). */
 import { bytesToHex } from '../encoding/bytes.ts';
 
-/** Key of the output `index` of transaction `hash`. */
-export function outpointKey(hash: Uint8Array, index: number): string {
-  return `${bytesToHex(hash)}:${index}`;
-}
+/** Key of an output: defined with the transactions that spend outputs. */
+export { outpointKey } from '../tx/transaction.ts';
 
 /** Key of a height, sorted as text in numeric order. */
 export function heightKey(height: number): string {

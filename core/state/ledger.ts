@@ -13,8 +13,8 @@ import { ProtocolError } from '../encoding/errors.ts';
 import { FIXED8_ONE, decodeStrict, uintToString } from '../encoding/primitives.ts';
 import { hash256 } from '../crypto/hash.ts';
 import { defaultVerifier, type SignatureVerifier } from '../crypto/ecdsa.ts';
-import { checkTransaction as checkStateless, verifyWitnesses, signingMessage, witnessesSize, type Transaction } from '../tx/transaction.ts';
-import { checkBlock, type Block } from '../block/block.ts';
+import { allInputs, checkTransaction as checkStateless, verifyWitnesses, signingMessage, witnessesSize, type Transaction } from '../tx/transaction.ts';
+import { checkBlock, type Block, type CheckedBlock } from '../block/block.ts';
 import { merkleRoot } from '../block/merkle.ts';
 import { blockHash, verifyHeaderWitness } from '../block/header.ts';
 import { ANTCOIN_ID, ANTSHARE_ID, nextMinerOf } from '../block/genesis.ts';
@@ -176,11 +176,10 @@ export class Ledger {
     return { height, created: new Map(), txOutputs: new Map(), serviceFees: 0n, byteFees: 0n, issued: new Map() };
   }
 
-  #txContext(block: BlockContext, tx: Transaction, index: number, message: Uint8Array, knownHash?: Uint8Array): TxContext {
+  #txContext(block: BlockContext, tx: Transaction, index: number, message: Uint8Array, knownHash?: Uint8Array, knownSpends?: string[]): TxContext {
     const hash = knownHash ?? hash256(message);
     const hashHex = bytesToHex(hash);
-    const spendKeys = tx.inputs.map((i) => outpointKey(i.prevHash, i.prevIndex));
-    if (tx.type === 'AgencyTransaction') for (const o of tx.orders) for (const i of o.inputs) spendKeys.push(outpointKey(i.prevHash, i.prevIndex));
+    const spendKeys = knownSpends ?? allInputs(tx).map((i) => outpointKey(i.prevHash, i.prevIndex));
     return {
       ledger: this, block, tx, hash, hashHex, index,
       size: message.length + witnessesSize(tx.witnesses), spent: [], orderSpent: [], signers: new Map(), flows: new Map(),
@@ -231,7 +230,7 @@ export class Ledger {
       throw stateError('BLOCK_TIMESTAMP_NOT_INCREASING', `timestamp ${block.timestamp} is not after ${tip.timestamp}`, { previous: tip.timestamp, timestamp: block.timestamp });
     }
     const msgs = messages ?? block.transactions.map(signingMessage);
-    const txHashes = checkBlock(block, msgs);
+    const checked = checkBlock(block, msgs);
     const hash = blockHash(block);
 
     // Signatures: whether a witness verifies needs no ledger, so every check starts now and runs
@@ -244,7 +243,7 @@ export class Ledger {
     signatures.catch(() => {}); // awaited below, unless a rule fails first
 
     // Phase A: every rule that needs no signature; nothing is written yet.
-    const { txCtxs, ctx } = this.#checkAll(height, block.transactions, msgs, txHashes);
+    const { txCtxs, ctx } = this.#checkAll(height, block.transactions, msgs, checked);
     const { reward, holder } = this.#draw(block.consensusData);
     checkMiner(block.transactions[0], expectedMinerOutputs({ reward, holder, byteFees: ctx.byteFees, validators: tip.validators }));
 
@@ -275,9 +274,9 @@ export class Ledger {
   }
 
   /** Phase A over a block's transactions (the first is its MinerTransaction). */
-  #checkAll(height: number, transactions: readonly Transaction[], msgs: readonly Uint8Array[], hashes?: readonly Uint8Array[]) {
+  #checkAll(height: number, transactions: readonly Transaction[], msgs: readonly Uint8Array[], checked?: CheckedBlock) {
     const ctx = this.#blockContext(height);
-    const txCtxs = transactions.map((tx, i) => this.#txContext(ctx, tx, i, msgs[i], hashes?.[i]));
+    const txCtxs = transactions.map((tx, i) => this.#txContext(ctx, tx, i, msgs[i], checked?.hashes[i], checked?.spends[i]));
     for (const c of txCtxs) {
       ctx.txOutputs.set(c.hashHex, c.tx.outputs.length);
       c.tx.outputs.forEach((o, i) => ctx.created.set(c.outputKeys[i], { output: o, miner: c.tx.type === 'MinerTransaction' }));
@@ -376,8 +375,13 @@ export class Ledger {
    */
   async checkTransaction(tx: Transaction, verifier: SignatureVerifier = defaultVerifier(), message: Uint8Array = signingMessage(tx)): Promise<Uint8Array> {
     const hash = this.checkTransactionRules(tx, message);
-    await verifyAllWitnesses(tx, message, verifier);
+    await this.verifyTransactionWitnesses(tx, message, verifier);
     return hash;
+  }
+
+  /** The signature half of `checkTransaction`: every witness (and order witness) verifies. */
+  verifyTransactionWitnesses(tx: Transaction, message: Uint8Array = signingMessage(tx), verifier: SignatureVerifier = defaultVerifier()): Promise<void> {
+    return verifyAllWitnesses(tx, message, verifier);
   }
 
   /**
@@ -386,8 +390,8 @@ export class Ledger {
    */
   checkTransactionRules(tx: Transaction, message: Uint8Array = signingMessage(tx)): Uint8Array {
     const ctx = this.#blockContext(this.height + 1);
-    const c = this.#txContext(ctx, tx, 1, message);
-    checkStateless(tx, c.size);
+    const spends = checkStateless(tx, message.length + witnessesSize(tx.witnesses));
+    const c = this.#txContext(ctx, tx, 1, message, undefined, spends);
     this.#checkTransaction(c);
     return c.hash;
   }

@@ -46,21 +46,6 @@ export function precisionUnit(precision: number): bigint {
   return 10n ** BigInt(MAX_PRECISION - precision);
 }
 
-/** An asset's names: a JSON list of {lang, name}, or one plain name (shown for every language). */
-export function assetNames(name: string): { lang: string; name: string }[] {
-  if (name.startsWith('[')) {
-    try {
-      const list: unknown = JSON.parse(name);
-      if (Array.isArray(list) && list.length > 0 && list.every((x) => typeof x?.lang === 'string' && typeof x?.name === 'string' && x.name !== '')) {
-        return list.map((x: { lang: string; name: string }) => ({ lang: x.lang, name: x.name }));
-      }
-    } catch {
-      // not JSON: a plain name that starts with '['
-    }
-  }
-  return [{ lang: '', name }];
-}
-
 /** Amount > 0 or unlimited and a whole number of units; Share assets indivisible; a non-empty name. */
 export function checkRegisterTransaction(tx: Extract<Transaction, { type: 'RegisterTransaction' }>): void {
   if (tx.name.trim() === '') throw txError('TX_ASSET_NAME_INVALID', 'an asset needs a name');

@@ -1,5 +1,5 @@
 /** Building witnesses from private keys: single-key accounts and M-of-N (signatures in key order). */
-import { bytesToHex, concatBytes } from '../encoding/bytes.ts';
+import { bytesToHex } from '../encoding/bytes.ts';
 import { getPublicKey } from '../crypto/keys.ts';
 import { ScriptBuilder } from '../script/builder.ts';
 import { parseMultiSigScript, parseSingleKeyScript } from '../script/accounts.ts';
@@ -36,9 +36,4 @@ export function witnessFor(signer: Signer, signWith: (privateKey: Uint8Array) =>
   const held = multi.keys.map((pk) => byPublic.get(bytesToHex(pk))).filter((k): k is Uint8Array => k !== undefined);
   if (held.length < multi.m) throw new RangeError(`this ${multi.m}-of-${multi.keys.length} account needs ${multi.m} keys, ${held.length} held`);
   return { invocation: invocationScript(held.slice(0, multi.m).map(signWith)), verification: signer.script };
-}
-
-/** Joins partial invocation scripts (each a run of pushes) in order. */
-export function joinInvocations(parts: readonly Uint8Array[]): Uint8Array {
-  return concatBytes(...parts);
 }

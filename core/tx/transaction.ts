@@ -59,11 +59,6 @@ export type Transaction = UnsignedTransaction & { witnesses: Witness[] };
 
 const typeByByte = new Map<number, TransactionType>(Object.entries(TYPES).map(([name, [byte]]) => [byte, name as TransactionType]));
 
-/** Byte of a transaction type. */
-export function transactionTypeByte(type: TransactionType): number {
-  return TYPES[type][0];
-}
-
 function dataCoder(type: TransactionType): P.CoderType<unknown> {
   return TYPES[type][1] as P.CoderType<unknown>;
 }
@@ -156,11 +151,18 @@ export function signTransaction(tx: UnsignedTransaction | Transaction, signers: 
   return { ...tx, witnesses: sortWitnesses([...kept, ...fresh]) } as Transaction;
 }
 
+/** Key of the output `index` of transaction `hash`: raw hex (not the reversed display form) and the index. */
+export function outpointKey(hash: Uint8Array, index: number): string {
+  return `${bytesToHex(hash)}:${index}`;
+}
+
 /**
  * The rules that need no ledger: version, size, positive outputs, no input twice, and each
- * type's own (one file per type). Throws a ProtocolError with the rule's code.
+ * type's own (one file per type). Throws a ProtocolError with the rule's code. Returns the keys
+ * (`outpointKey`) of the outputs it spends, in `allInputs` order, which block and ledger checks
+ * use rather than building them again.
  */
-export function checkTransaction(tx: Transaction, encodedSize?: number): void {
+export function checkTransaction(tx: Transaction, encodedSize?: number): string[] {
   const maxVersion = tx.type === 'PublishTransaction' ? 1 : 0;
   if (tx.version > maxVersion) throw txError('TX_VERSION_UNSUPPORTED', `${tx.type} version ${tx.version}`, { version: tx.version });
   const size = encodedSize ?? encodeTransaction(tx).length;
@@ -171,28 +173,31 @@ export function checkTransaction(tx: Transaction, encodedSize?: number): void {
   tx.outputs.forEach((o, i) => {
     if (o.value <= 0n) throw txError('TX_OUTPUT_VALUE_NOT_POSITIVE', `output ${i} has value ${formatFixed8(o.value)}`, { output: i });
   });
+  const keys: string[] = [];
   const spent = new Set<string>();
   for (const input of allInputs(tx)) {
-    const id = `${bytesToHex(input.prevHash)}:${input.prevIndex}`; // raw hex: cheap; shown reversed below
-    if (spent.has(id)) {
+    const key = outpointKey(input.prevHash, input.prevIndex);
+    if (spent.has(key)) {
       const shown = `${uintToString(input.prevHash)}:${input.prevIndex}`;
       throw txError('TX_DUPLICATE_INPUT', `input ${shown} is spent twice`, { input: shown });
     }
-    spent.add(id);
+    spent.add(key);
+    keys.push(key);
   }
   switch (tx.type) {
-    case 'MinerTransaction': return checkMinerTransaction(tx);
-    case 'EnrollmentTransaction': return checkEnrollmentTransaction(tx);
-    case 'VotingTransaction': return checkVotingTransaction(tx);
-    case 'RegisterTransaction': return checkRegisterTransaction(tx);
-    case 'AgencyTransaction': return checkAgencyTransaction(tx);
-    default: return;
+    case 'MinerTransaction': checkMinerTransaction(tx); break;
+    case 'EnrollmentTransaction': checkEnrollmentTransaction(tx); break;
+    case 'VotingTransaction': checkVotingTransaction(tx); break;
+    case 'RegisterTransaction': checkRegisterTransaction(tx); break;
+    case 'AgencyTransaction': checkAgencyTransaction(tx); break;
+    default: break;
   }
+  return keys;
 }
 
-/** Every output the transaction spends: its inputs, and those of the orders it settles. */
+/** Every output the transaction spends: its inputs, then those of the orders it settles. */
 export function allInputs(tx: Transaction): TransactionInput[] {
-  if (tx.type === 'AgencyTransaction') return [...tx.orders.flatMap((o) => o.inputs), ...tx.inputs];
+  if (tx.type === 'AgencyTransaction') return [...tx.inputs, ...tx.orders.flatMap((o) => o.inputs)];
   return tx.inputs;
 }
 

@@ -2,7 +2,6 @@
  * IssueTransaction against the ledger (whitepaper 4.1.2): each asset it creates units of is
  * registered and issuable, its admin signs, and its total issued never passes its cap.
  */
-import { bytesToHex } from '../../encoding/bytes.ts';
 import { formatFixed8, uintToString } from '../../encoding/primitives.ts';
 import { UNLIMITED_AMOUNT } from '../../tx/register.ts';
 import { stateError } from '../errors.ts';
@@ -37,6 +36,3 @@ export function applyIssue(ctx: TxContext): void {
     ctx.ledger.assets.set(k, { ...asset, issued: asset.issued + amount });
   }
 }
-
-/** Hex of an asset id, for callers that key assets. */
-export const assetKey = bytesToHex;
