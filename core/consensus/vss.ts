@@ -15,7 +15,6 @@
 import { p256 } from '@noble/curves/nist.js';
 import { gcm } from '@noble/ciphers/aes.js';
 import { hkdf } from '@noble/hashes/hkdf.js';
-import { randomBytes } from '@noble/hashes/utils.js';
 import { sha256 } from '../crypto/hash.ts';
 import { bytesToHex, concatBytes, equalBytes } from '../encoding/bytes.ts';
 import { DecodeError } from '../encoding/errors.ts';
@@ -28,6 +27,18 @@ type Pt = InstanceType<typeof Point>;
 /** A uniformly random non-zero scalar. */
 function randomScalar(): bigint {
   return Fn.fromBytes(p256.utils.randomSecretKey());
+}
+
+const DERIVE_INFO = new TextEncoder().encode('antshares-web consensus scalar v1');
+
+/**
+ * A non-zero scalar derived from a secret key and a label (HKDF-SHA256, 48 bytes reduced mod n,
+ * so the bias is below 2^-128): unpredictable to whoever lacks the key, and the same each time,
+ * so a validator that restarts deals the same secret for the same height.
+ */
+export function deriveScalar(key: Uint8Array, label: Uint8Array): bigint {
+  const wide = BigInt('0x' + bytesToHex(hkdf(sha256, key, label, DERIVE_INFO, 48)));
+  return (wide % (Fn.ORDER - 1n)) + 1n;
 }
 
 function pointOf(bytes: Uint8Array, what: string): Pt {
@@ -52,11 +63,15 @@ export interface Dealing {
   readonly shares: bigint[];
 }
 
-/** Deals `secret` (random by default) to `n` validators, any `k` of whom can rebuild it. */
-export function deal(n: number, k: number, secret: bigint = randomScalar()): Dealing {
+/**
+ * Deals `secret` (random by default) to `n` validators, any `k` of whom can rebuild it. The
+ * other coefficients come from `coefficient(j)` (random by default; `deriveScalar` for a
+ * dealing that must come out the same after a restart).
+ */
+export function deal(n: number, k: number, secret: bigint = randomScalar(), coefficient: (j: number) => bigint = randomScalar): Dealing {
   if (!Number.isInteger(n) || !Number.isInteger(k) || k < 1 || k > n) throw new RangeError(`a dealing needs 1 <= K <= N, got K=${k}, N=${n}`);
   if (secret <= 0n || secret >= Fn.ORDER) throw new RangeError('the secret is a non-zero scalar');
-  const coefficients = [secret, ...Array.from({ length: k - 1 }, randomScalar)];
+  const coefficients = [secret, ...Array.from({ length: k - 1 }, (_, j) => coefficient(j + 1))];
   const commitments = coefficients.map((a) => G.multiply(a).toBytes(true));
   const shares = Array.from({ length: n }, (_, i) => evaluate(coefficients, BigInt(i + 1)));
   return { secret, commitments, shares };
@@ -114,14 +129,17 @@ function shareKey(sharedPoint: Uint8Array, ephemeral: Uint8Array, recipient: Uin
 /**
  * Encrypts a share to the validator with public key `recipient`; `context` (height, round,
  * dealer, recipient index) is authenticated, so a sealed share cannot be replayed elsewhere.
- * Layout: ephemeral public key (33) || nonce (12) || ciphertext and tag (48).
+ * Layout: ephemeral public key (33) || nonce (12) || ciphertext and tag (48). `ephemeralScalar`
+ * is random by default; pass a derived one for a box that must come out the same each time.
  */
-export function sealShare(share: bigint, recipient: Uint8Array, context: Uint8Array): Uint8Array {
+export function sealShare(share: bigint, recipient: Uint8Array, context: Uint8Array, ephemeralScalar: bigint = randomScalar()): Uint8Array {
   const v = pointOf(recipient, 'Recipient');
-  const e = randomScalar();
+  const e = ephemeralScalar;
   const ephemeral = G.multiply(e).toBytes(true);
   const shared = v.multiply(e).toBytes(true);
-  const nonce = randomBytes(12);
+  // The key is fresh for each ephemeral scalar. A derived (repeated) scalar seals the same share
+  // again, and the nonce follows the context, so one key and nonce never protect two messages.
+  const nonce = sha256(concatBytes(ephemeral, context)).subarray(0, 12);
   const body = gcm(shareKey(shared, ephemeral, v.toBytes(true)), nonce, context).encrypt(Fn.toBytes(share));
   return concatBytes(ephemeral, nonce, body);
 }

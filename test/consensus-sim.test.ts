@@ -1,0 +1,94 @@
+/**
+ * The consensus engine in the seeded simulator (test/consensus-sim.ts). Each seed draws its own
+ * faults (which validator, when, how long, how lossy); a failure names its seed, and
+ * `simulate(seed, scenario)` replays it exactly. SIM_SEEDS=n runs n seeds per scenario.
+ */
+import { describe, expect, it } from 'vitest';
+import { rng, simulate, type Behaviour, type Scenario } from './consensus-sim.ts';
+
+const SEEDS = Number(process.env.SIM_SEEDS ?? 250);
+
+function seeds(first: number): number[] {
+  return Array.from({ length: SEEDS }, (_, i) => first + i);
+}
+
+/** Runs every seed; collects failures so one report names them all. */
+function runAll(first: number, scenarioOf: (seed: number) => Scenario): void {
+  const failures: string[] = [];
+  for (const seed of seeds(first)) {
+    try {
+      simulate(seed, scenarioOf(seed));
+    } catch (e) {
+      failures.push((e as Error).message);
+    }
+  }
+  expect(failures).toEqual([]);
+}
+
+const pick = <T,>(r: () => number, xs: readonly T[]): T => xs[Math.floor(r() * xs.length)];
+
+describe('consensus in the simulator: safety, liveness, no censorship, random number from the fixed set', () => {
+  it('4 honest validators over a lossy, reordering network', { timeout: 300_000 }, () => {
+    runAll(1_000, (seed) => {
+      const r = rng(seed);
+      return { n: 4, heights: 3, limitMs: 30_000, dropRate: r() * 0.15, maxDelayMs: 5 + Math.floor(r() * 80) };
+    });
+  });
+
+  it('one validator crashes and restarts from its log', { timeout: 300_000 }, () => {
+    runAll(2_000, (seed) => {
+      const r = rng(seed);
+      const at = Math.floor(r() * 1500);
+      return { n: 4, heights: 4, limitMs: 30_000, dropRate: r() * 0.05, crashes: [{ node: Math.floor(r() * 4), at, until: at + Math.floor(r() * 3000) }] };
+    });
+  });
+
+  it('one byzantine validator: equivocates, deals a bad share, withholds its reveal, or stays silent', { timeout: 300_000 }, () => {
+    runAll(3_000, (seed) => {
+      const r = rng(seed);
+      const behaviour = pick<Behaviour>(r, ['equivocate', 'bad-shares', 'withhold', 'silent']);
+      return { n: 4, heights: 3, limitMs: 30_000, dropRate: r() * 0.05, behaviours: { [Math.floor(r() * 4)]: behaviour } };
+    });
+  });
+
+  it('a partition heals and blocks resume', { timeout: 300_000 }, () => {
+    runAll(4_000, (seed) => {
+      const r = rng(seed);
+      const at = Math.floor(r() * 1000);
+      const split = pick(r, [[0], [1, 2], [0, 3], [3]]);
+      return { n: 4, heights: 3, limitMs: 30_000, partition: { nodes: split, at, until: at + 500 + Math.floor(r() * 3000) } };
+    });
+  });
+
+  it('two of four stopped: no block while they are down, blocks resume when they return', { timeout: 300_000 }, () => {
+    const failures: string[] = [];
+    for (const seed of seeds(5_000).slice(0, Math.ceil(SEEDS / 2))) {
+      const r = rng(seed);
+      const a = Math.floor(r() * 4);
+      const b = (a + 1 + Math.floor(r() * 3)) % 4;
+      const at = 200 + Math.floor(r() * 800);
+      const until = at + 2000 + Math.floor(r() * 2000);
+      try {
+        const result = simulate(seed, { n: 4, heights: 4, limitMs: 60_000, crashes: [{ node: a, at, until }, { node: b, at, until }] });
+        // In-flight messages may finish a block just after the stop; nothing new after that.
+        const during = [...result.finalAt].filter(([, t]) => t > at + 400 && t < until);
+        if (during.length > 0) failures.push(`seed ${seed}: block(s) ${during.map(([h]) => h)} final while two of four were down`);
+      } catch (e) {
+        failures.push((e as Error).message);
+      }
+    }
+    expect(failures).toEqual([]);
+  });
+
+  it('7 validators with 2 byzantine (f = 2)', { timeout: 300_000 }, () => {
+    runAll(6_000, (seed) => {
+      const r = rng(seed);
+      const x = Math.floor(r() * 7);
+      const y = (x + 1 + Math.floor(r() * 6)) % 7;
+      return {
+        n: 7, heights: 2, limitMs: 30_000, dropRate: r() * 0.05,
+        behaviours: { [x]: pick<Behaviour>(r, ['equivocate', 'bad-shares', 'withhold', 'silent']), [y]: pick<Behaviour>(r, ['equivocate', 'withhold', 'silent']) },
+      };
+    });
+  });
+});
