@@ -14,7 +14,8 @@ import type { NetworkSettings } from '../state/settings.ts';
 import type { KeyValueStore } from '../store/kv.ts';
 import { Mempool } from '../mempool/mempool.ts';
 import { Peer, type Verdict } from '../p2p/peer.ts';
-import { serveBlocks, syncFrom } from '../p2p/sync.ts';
+import { serveBlocks, serveTransactions, syncFrom } from '../p2p/sync.ts';
+import { Validator, type ValidatorOptions } from './validator.ts';
 
 /** Rejections that can come from an honest peer that sees another state than ours: ignored, not punished. */
 const STATE_DEPENDENT = new Set([
@@ -34,6 +35,10 @@ export interface NodeOptions {
   readonly listen?: readonly string[];
   /** Peers to dial at start, and to sync from. */
   readonly bootstrap?: readonly string[];
+  /** Serve a circuit relay (for browsers to reach each other over WebRTC). */
+  readonly relay?: boolean;
+  /** With a validator key, the node takes part in consensus. */
+  readonly validator?: Omit<ValidatorOptions, 'privateKey'> & { privateKey: Uint8Array };
 }
 
 export class Node {
@@ -43,6 +48,11 @@ export class Node {
   readonly settings: NetworkSettings;
   /** Chain work (gossiped blocks, syncs) runs one at a time. */
   #queue: Promise<unknown> = Promise.resolve();
+  readonly #tipListeners: (() => void)[] = [];
+  /** Set when the node validates. */
+  validator: Validator | undefined;
+  /** When the tip last changed (ms). */
+  lastBlockAt = Date.now();
 
   private constructor(chain: Chain, peer: Peer, settings: NetworkSettings) {
     this.chain = chain;
@@ -53,16 +63,36 @@ export class Node {
 
   static async start(options: NodeOptions): Promise<Node> {
     const chain = await Chain.open(options.store, options.settings);
-    const peer = await Peer.start({ magic: options.settings.magic, listen: options.listen });
+    const peer = await Peer.start({ magic: options.settings.magic, listen: options.listen, relay: options.relay });
     const node = new Node(chain, peer, options.settings);
     await serveBlocks(peer, options.settings.magic, (h) => chain.blockBytes(h));
+    await serveTransactions(peer, options.settings.magic, (hash) => node.validator?.lookup(hash) ?? node.#poolBytes(hash));
     peer.subscribe(peer.topics.transactions, (data) => node.#onTransaction(data), () => {});
     peer.subscribe(peer.topics.blocks, (data, from) => node.#onBlock(data, from), () => {});
     for (const address of options.bootstrap ?? []) {
       await peer.dial(address);
     }
     for (const remote of peer.connections()) await node.syncFrom(remote);
+    if (options.validator) {
+      node.validator = new Validator(node, options.validator);
+      await node.validator.start();
+    }
     return node;
+  }
+
+  #poolBytes(hash: Uint8Array): Uint8Array | undefined {
+    const tx = this.mempool.get(hash);
+    return tx && encodeTransaction(tx);
+  }
+
+  /** Calls `listener` after each change of the tip. */
+  onTip(listener: () => void): void {
+    this.#tipListeners.push(listener);
+  }
+
+  #tipChanged(): void {
+    this.lastBlockAt = Date.now();
+    for (const l of this.#tipListeners) l();
   }
 
   #serial<T>(work: () => Promise<T>): Promise<T> {
@@ -108,6 +138,7 @@ export class Node {
   async #apply(block: Block, messages: Uint8Array[], bytes: Uint8Array): Promise<void> {
     await this.chain.addBlock(block, { messages, bytes });
     this.mempool.afterBlock();
+    this.#tipChanged();
   }
 
   /** Catches up with `remote` (a peer id); a remote that sends a bad block is disconnected. */
@@ -115,7 +146,10 @@ export class Node {
     return this.#serial(async () => {
       const before = this.chain.height;
       const result = await syncFrom(this.peer, this.settings.magic, remote, this.chain);
-      if (this.chain.height > before) this.mempool.afterBlock();
+      if (this.chain.height > before) {
+        this.mempool.afterBlock();
+        this.#tipChanged();
+      }
       return result;
     });
   }
@@ -142,6 +176,7 @@ export class Node {
   }
 
   async stop(): Promise<void> {
+    await this.validator?.stop();
     await this.#queue;
     await this.peer.stop();
     await this.chain.close();

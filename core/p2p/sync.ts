@@ -79,3 +79,48 @@ export async function syncFrom(peer: Peer, magic: number, remote: string, chain:
     }
   }
 }
+
+/** Most transactions one fetch asks for. */
+export const MAX_TXS_PER_REQUEST = 4096;
+/** Largest transaction accepted on the wire. */
+export const MAX_TX_BYTES = 1 << 20;
+
+export function txProtocolOf(magic: number): string {
+  return `/antshares/${magic.toString(16).padStart(8, '0')}/txs/1.0.0`;
+}
+
+/**
+ * Serves transactions by hash (a validator fetching what a deal proposed). Request: the hashes,
+ * 32 bytes each (at most MAX_TXS_PER_REQUEST). Response: for each, its bytes, or an empty
+ * message when this peer does not have it.
+ */
+export async function serveTransactions(peer: Peer, magic: number, lookup: (hash: Uint8Array) => Uint8Array | undefined): Promise<void> {
+  await peer.node.handle(txProtocolOf(magic), async (stream) => {
+    const lp = lpStream(stream, { maxDataLength: 32 * MAX_TXS_PER_REQUEST });
+    try {
+      const request = (await lp.read()).subarray();
+      if (request.length === 0 || request.length % 32 !== 0) throw new DecodeError('TxRequest', `${request.length} bytes, expected a multiple of 32`);
+      for (let i = 0; i < request.length; i += 32) await lp.write(lookup(request.subarray(i, i + 32)) ?? new Uint8Array(0));
+      await stream.close();
+    } catch {
+      stream.abort(new Error('bad transaction request'));
+    }
+  });
+}
+
+/** Asks `remote` for transactions by hash; gives the bytes it had (unchecked), by position. */
+export async function fetchTransactions(peer: Peer, magic: number, remote: string, hashes: readonly Uint8Array[]): Promise<(Uint8Array | undefined)[]> {
+  const asked = hashes.slice(0, MAX_TXS_PER_REQUEST);
+  const stream = await peer.node.dialProtocol(peerIdFromString(remote), txProtocolOf(magic));
+  const lp = lpStream(stream, { maxDataLength: MAX_TX_BYTES });
+  const request = new Uint8Array(32 * asked.length);
+  asked.forEach((h, i) => request.set(h, 32 * i));
+  await lp.write(request);
+  const out: (Uint8Array | undefined)[] = [];
+  for (let i = 0; i < asked.length; i++) {
+    const m = (await lp.read()).subarray();
+    out.push(m.length > 0 ? m : undefined);
+  }
+  await stream.close();
+  return out;
+}

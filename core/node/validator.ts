@@ -1,0 +1,309 @@
+/**
+ * A validator: the consensus engine (core/consensus/engine.ts) hosted by a node. It feeds the
+ * engine the signed consensus messages of the height it is at, keeps what the engine signs in
+ * its log on the node's store before sending it (so that after a crash it never signs against
+ * itself), fetches proposed transactions it lacks from its peers, assembles the block of a fixed
+ * set from the ledger, and publishes the block once M validators signed it.
+ */
+import { bytesToHex, equalBytes } from '../encoding/bytes.ts';
+import { isInputError, ProtocolError } from '../encoding/errors.ts';
+import { getPublicKey } from '../crypto/keys.ts';
+import { multiSigScript, sortPublicKeys } from '../script/accounts.ts';
+import { invocationScript } from '../tx/sign.ts';
+import { allInputs, decodeTransactionWithMessage, encodeTransaction, transactionHash, type Transaction } from '../tx/transaction.ts';
+import { outpointKey } from '../state/keys.ts';
+import { blockHash, consensusThreshold, encodeBlock, headerMessage, type Block } from '../block/index.ts';
+import { Consensus, type Assembled, type AssembleInput, type ConsensusHost } from '../consensus/engine.ts';
+import { validatorCrypto } from '../consensus/crypto.ts';
+import { decodeMessage, encodeMessage, openMessage, sealMessage, type Message } from '../consensus/messages.ts';
+import type { Verdict } from '../p2p/peer.ts';
+import { fetchTransactions } from '../p2p/sync.ts';
+import type { Node } from './node.ts';
+
+export interface ValidatorOptions {
+  readonly privateKey: Uint8Array;
+  /** Round 0's step timeout (default: half the block time). */
+  readonly timeoutMs?: number;
+  /** Time from the last block to this validator's deal (default: 60% of the block time). */
+  readonly idleMs?: number;
+  /** Most transactions one deal proposes (default 20,000). */
+  readonly maxProposed?: number;
+}
+
+const LOG_PREFIX = 0x63; // 'c': the consensus log, beside the chain's keys in the same store
+const logKey = (height: number, seq: number) => {
+  const k = new Uint8Array(9);
+  k[0] = LOG_PREFIX;
+  const v = new DataView(k.buffer);
+  v.setUint32(1, height, false);
+  v.setUint32(5, seq, false);
+  return k;
+};
+/** Heights of log kept behind the tip. */
+const LOG_KEEP = 16;
+const TICK_MS = 50;
+
+type Unsigned = Omit<Block, 'witness'>;
+
+export class Validator {
+  readonly #node: Node;
+  readonly #key: Uint8Array;
+  readonly #publicKey: Uint8Array;
+  readonly #engine: Consensus;
+  readonly #idleMs: number;
+  readonly #maxProposed: number;
+  /** Validators of the engine's height (sorted). */
+  #validators: Uint8Array[] = [];
+  /** Envelopes received for the engine's height, by message bytes (to relay them unchanged). */
+  #envelopes = new Map<string, Uint8Array>();
+  /** Envelopes for the next height, checked when we get there. */
+  #next: { bytes: Uint8Array; from: string }[] = [];
+  /** Transactions fetched for a deal (checked: hash and witnesses), by hash hex. */
+  readonly #fetched = new Map<string, { tx: Transaction; bytes: Uint8Array }>();
+  readonly #fetching = new Set<string>();
+  #assembled: { hash: string; block: Unsigned } | null = null;
+  #writes: Promise<void> = Promise.resolve();
+  #seq = 0;
+  #timer: ReturnType<typeof setInterval> | undefined;
+  #lastBlockAt = Date.now();
+  #stopped = false;
+  /** Heights this validator signed, for status and tests. */
+  readonly signed: number[] = [];
+
+  constructor(node: Node, options: ValidatorOptions) {
+    this.#node = node;
+    this.#key = options.privateKey;
+    this.#publicKey = getPublicKey(options.privateKey);
+    const blockTime = node.settings.blockTimeMs;
+    this.#idleMs = options.idleMs ?? Math.round(blockTime * 0.6);
+    this.#maxProposed = options.maxProposed ?? 20_000;
+    this.#engine = new Consensus(validatorCrypto(this.#key), this.#host(), { timeoutMs: options.timeoutMs ?? Math.max(200, blockTime / 2) });
+  }
+
+  get publicKey(): Uint8Array {
+    return this.#publicKey;
+  }
+
+  status() {
+    return this.#engine.status();
+  }
+
+  /** Starts at the node's tip and follows it. */
+  async start(): Promise<void> {
+    const peer = this.#node.peer;
+    peer.subscribe(peer.topics.consensus, (data, from) => this.#onMessage(data, from), () => {});
+    this.#node.onTip(() => void this.#begin());
+    await this.#begin();
+    this.#timer = setInterval(() => {
+      if (!this.#stopped) this.#engine.tick();
+    }, TICK_MS);
+  }
+
+  async stop(): Promise<void> {
+    this.#stopped = true;
+    clearInterval(this.#timer);
+    await this.#writes;
+  }
+
+  /** Begins the height after the node's tip (if the engine is not there yet). */
+  async #begin(): Promise<void> {
+    const ledger = this.#node.chain.ledger;
+    const height = ledger.height + 1;
+    if (this.#engine.height >= height || this.#stopped) return;
+    this.#lastBlockAt = Date.now();
+    this.#validators = sortPublicKeys(ledger.nextValidators());
+    const index = this.#validators.findIndex((k) => equalBytes(k, this.#publicKey));
+    this.#envelopes = new Map();
+    this.#assembled = null;
+    const restored = await this.#readLog(height);
+    if (this.#engine.height >= height) return; // another begin got there while we read
+    this.#engine.begin({ height, validators: this.#validators, index, prevTimestamp: ledger.tip.timestamp, dealAt: this.#lastBlockAt + this.#idleMs }, restored);
+    const next = this.#next;
+    this.#next = [];
+    for (const { bytes, from } of next) this.#onMessage(bytes, from);
+    void this.#pruneLog(height);
+  }
+
+  /** Judges a gossiped consensus message; a bad signature from a known validator punishes the sender. */
+  #onMessage(bytes: Uint8Array, from: string): Verdict {
+    let opened: ReturnType<typeof openMessage>;
+    try {
+      opened = openMessage(this.#node.settings.magic, bytes);
+    } catch {
+      return 'reject';
+    }
+    const m = opened.message;
+    const height = this.#engine.height;
+    if (m.height < height) return 'ignore';
+    if (m.height === height + 1) {
+      if (this.#next.length < 64 * Math.max(4, this.#validators.length)) this.#next.push({ bytes, from });
+      return 'accept'; // forwarded: peers at that height judge it
+    }
+    if (m.height > height + 1) {
+      void this.#node.syncFrom(from); // we are behind
+      return 'ignore';
+    }
+    const key = this.#validators[m.sender];
+    if (!key || !opened.check(key)) return 'reject';
+    this.#envelopes.set(bytesToHex(encodeMessage(m)), bytes);
+    this.#engine.receive(m);
+    return 'accept';
+  }
+
+  #publish(bytes: Uint8Array): void {
+    void this.#node.peer.publish(this.#node.peer.topics.consensus, bytes).catch(() => {});
+  }
+
+  #host(): ConsensusHost {
+    return {
+      now: () => Date.now(),
+      broadcast: (m) => {
+        const envelope = sealMessage(this.#node.settings.magic, m, this.#key);
+        this.#envelopes.set(bytesToHex(encodeMessage(m)), envelope);
+        // Written before it leaves: the log is what a restarted validator will not contradict.
+        this.#appendLog(m).then(() => this.#publish(envelope), () => {});
+      },
+      persist: (m) => void this.#appendLog(m).catch(() => {}),
+      relay: (m) => {
+        const envelope = this.#envelopes.get(bytesToHex(encodeMessage(m)));
+        if (envelope) this.#publish(envelope);
+      },
+      proposal: () => this.#node.mempool.transactions().slice(0, this.#maxProposed).map(transactionHash),
+      missing: (hashes) => {
+        const missing = hashes.filter((h) => !this.#node.mempool.has(h) && !this.#fetched.has(bytesToHex(h)));
+        if (missing.length > 0) void this.#fetch(missing);
+        return missing;
+      },
+      assemble: (input) => this.#assemble(input),
+      decided: (height, block, signatures) => void this.#publishBlock(height, block, signatures),
+    };
+  }
+
+  #appendLog(m: Message): Promise<void> {
+    const key = logKey(m.height, this.#seq++);
+    const write = this.#writes.then(() => this.#node.chain.store.batch([{ type: 'put', key, value: encodeMessage(m) }]));
+    this.#writes = write.catch(() => {});
+    return write;
+  }
+
+  async #readLog(height: number): Promise<Message[]> {
+    await this.#writes;
+    const entries = await this.#node.chain.store.range(logKey(height, 0), logKey(height + 1, 0));
+    const out: Message[] = [];
+    for (const [k, v] of entries) {
+      this.#seq = Math.max(this.#seq, new DataView(k.buffer, k.byteOffset).getUint32(5, false) + 1);
+      try {
+        out.push(decodeMessage(v));
+      } catch {
+        // A torn entry cannot exist (each is one atomic write); skip it rather than stop.
+      }
+    }
+    return out;
+  }
+
+  async #pruneLog(height: number): Promise<void> {
+    if (height <= LOG_KEEP) return;
+    const old = await this.#node.chain.store.range(logKey(0, 0), logKey(height - LOG_KEEP, 0));
+    if (old.length > 0) {
+      const ops = old.map(([key]) => ({ type: 'del' as const, key }));
+      this.#writes = this.#writes.then(() => this.#node.chain.store.batch(ops)).catch(() => {});
+    }
+  }
+
+  /** Fetches proposed transactions from peers; keeps those whose hash matches and whose witnesses verify. */
+  async #fetch(hashes: readonly Uint8Array[]): Promise<void> {
+    const wanted = hashes.filter((h) => !this.#fetching.has(bytesToHex(h)));
+    if (wanted.length === 0) return;
+    for (const h of wanted) this.#fetching.add(bytesToHex(h));
+    try {
+      for (const remote of this.#node.peer.connections()) {
+        const still = wanted.filter((h) => !this.#fetched.has(bytesToHex(h)) && !this.#node.mempool.has(h));
+        if (still.length === 0) break;
+        let got: (Uint8Array | undefined)[];
+        try {
+          got = await fetchTransactions(this.#node.peer, this.#node.settings.magic, remote, still);
+        } catch {
+          continue;
+        }
+        for (let i = 0; i < got.length; i++) {
+          const bytes = got[i];
+          if (!bytes) continue;
+          try {
+            const { tx, message } = decodeTransactionWithMessage(bytes);
+            if (!equalBytes(transactionHash(tx), still[i])) continue;
+            await this.#node.chain.ledger.verifyTransactionWitnesses(tx, message);
+            this.#fetched.set(bytesToHex(still[i]), { tx, bytes });
+          } catch {
+            // Bytes that are not that transaction, or whose witnesses fail: ask the next peer.
+          }
+        }
+      }
+    } finally {
+      for (const h of wanted) this.#fetching.delete(bytesToHex(h));
+    }
+    this.#engine.retry();
+  }
+
+  /** A transaction's bytes for a peer's fetch (mempool or fetched). */
+  lookup(hash: Uint8Array): Uint8Array | undefined {
+    const tx = this.#node.mempool.get(hash) ?? this.#fetched.get(bytesToHex(hash))?.tx;
+    return tx && encodeTransaction(tx);
+  }
+
+  /**
+   * The block of a fixed set, the same on every honest validator: the proposed transactions in
+   * the random order, each kept only if it passes the ledger's rules at the tip and spends
+   * nothing an earlier one spent; then any that the whole block refuses (a cap two issues
+   * exceed together) are dropped, in order, until the block passes.
+   */
+  #assemble(input: AssembleInput): Assembled {
+    const ledger = this.#node.chain.ledger;
+    const spent = new Set<string>();
+    let chosen: Transaction[] = [];
+    for (const hash of input.txs) {
+      const tx = this.#node.mempool.get(hash) ?? this.#fetched.get(bytesToHex(hash))?.tx;
+      if (!tx) continue;
+      try {
+        ledger.checkTransactionRules(tx);
+      } catch (e) {
+        if (isInputError(e)) continue;
+        throw e;
+      }
+      const spends = allInputs(tx).map((i) => outpointKey(i.prevHash, i.prevIndex));
+      if (spends.some((s) => spent.has(s))) continue;
+      for (const s of spends) spent.add(s);
+      chosen.push(tx);
+    }
+    const consensusData = new DataView(input.random.buffer, input.random.byteOffset, 8).getBigUint64(0, true);
+    for (;;) {
+      try {
+        const block = ledger.prepareBlock({ transactions: chosen, timestamp: input.timestamp, consensusData });
+        const hash = blockHash(block);
+        this.#assembled = { hash: bytesToHex(hash), block };
+        return { hash, message: headerMessage(block) };
+      } catch (e) {
+        if (!(e instanceof ProtocolError) || chosen.length === 0) throw e;
+        const index = typeof e.data.index === 'number' ? e.data.index - 1 : chosen.length - 1;
+        chosen = chosen.filter((_, i) => i !== index);
+      }
+    }
+  }
+
+  async #publishBlock(height: number, assembled: Assembled, signatures: { index: number; signature: Uint8Array }[]): Promise<void> {
+    const mine = this.#assembled;
+    if (!mine || mine.hash !== bytesToHex(assembled.hash) || this.#node.chain.height >= height) return;
+    const m = consensusThreshold(this.#validators.length);
+    const block: Block = {
+      ...mine.block,
+      witness: { invocation: invocationScript(signatures.map((s) => s.signature)), verification: multiSigScript(m, this.#validators) },
+    };
+    this.signed.push(height);
+    try {
+      await this.#node.publishBlock(encodeBlock(block));
+    } catch (e) {
+      // Another copy of the block (from a peer) may have arrived first: that is the same block.
+      if (this.#node.chain.height < height) throw e;
+    }
+    for (const tx of block.transactions) this.#fetched.delete(bytesToHex(transactionHash(tx)));
+  }
+}
