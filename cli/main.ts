@@ -8,6 +8,7 @@ import { out } from './output.ts';
 import { keyCommand, addressCommand } from './keys.ts';
 import { decodeCommand } from './decode.ts';
 import { sigCommand } from './sig.ts';
+import { devnetCommand, nodeCommand, statusCommand } from './network.ts';
 
 const HELP = `ans: Antshares Web command line
 
@@ -19,6 +20,13 @@ const HELP = `ans: Antshares Web command line
   ans sig verify --pubkey HEX --msg HEX --sig HEX [--curve secp256k1]
                                            exit 0 and "valid", or exit 1 and "invalid"
   ans sig verify --batch                   JSON lines {pubkey,msg,sig} on stdin, "valid" or "invalid" a line
+
+  ans devnet [--data DIR] [--port 4001] [--http 4002]
+                                           the local network: relay, 4 validators, faucet (DIR: .ans-devnet)
+  ans node --data DIR [--network DIR|URL] [--key FILE] [--listen ADDR] [--bootstrap ADDR]
+                                           one peer (a validator with a key file: WIF or hex) of a network
+                                           described by a devnet folder or its URL (default: the local network)
+  ans status [--url URL] [--json]          height, peers, validators, mempool, last block of the local network
 
 Exit codes: 0 done (or valid), 1 invalid signature, 2 bad input.`;
 
@@ -32,6 +40,9 @@ export async function main(argv: readonly string[]): Promise<number> {
       case 'tx':
       case 'block': return await decodeCommand(command, rest);
       case 'sig': return await sigCommand(rest);
+      case 'devnet': return await devnetCommand(rest);
+      case 'node': return await nodeCommand(rest);
+      case 'status': return await statusCommand(rest);
       case undefined:
       case 'help':
       case '--help':

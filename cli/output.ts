@@ -14,3 +14,9 @@ export function outJson(value: unknown): void {
 export function cleanHex(text: string): string {
   return text.trim().replace(/^0x/, '');
 }
+
+// A reader that stops early (`ans status | head`) closes the pipe: stop quietly, as Unix tools do.
+process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+  if (e.code === 'EPIPE') process.exit(0);
+  throw e;
+});

@@ -1,27 +1,38 @@
 /**
- * `npm start`: builds the app and serves it on loopback. The local network (relay, validators,
- * faucet) joins this command with the network issue; until then it serves the protocol tools.
+ * `npm start`: the local network (relay, four validators on disk, faucet; see devnet/network.ts)
+ * and the wallet app, built and served on loopback. Ctrl-C stops everything; the next start
+ * continues the same chain (data in .ans-devnet, or $ANS_DATA).
  */
 import { build, preview } from 'vite';
+import { writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { startLocalNetwork } from '../devnet/network.ts';
+import { stopSignal } from '../cli/network.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const port = Number(process.env.PORT ?? 5173);
+const dir = resolve(root, process.env.ANS_DATA ?? '.ans-devnet');
 
 console.log('Building the app…');
 await build({ root, logLevel: 'warn' });
-const server = await preview({ root, logLevel: 'warn', preview: { port, host: '127.0.0.1' } });
+console.log('Starting the local network…');
+const network = await startLocalNetwork({ dir, log: (line) => console.log(`  ${line}`) });
+// The app finds the network (genesis settings, bootstrap addresses, faucet) beside itself.
+writeFileSync(join(root, 'dist', 'network.json'), JSON.stringify({ ...network.network, bootstrap: network.bootstrap, faucet: network.http.url }, null, 2));
+const server = await preview({ root, logLevel: 'warn', preview: { port, host: '127.0.0.1', strictPort: true } });
 const url = server.resolvedUrls?.local[0] ?? `http://127.0.0.1:${port}/`;
 console.log(`\nAntshares Web is served at ${url}`);
+console.log(`Local network: ${network.http.url}/status   (or: npx ans status)`);
+console.log(`Bootstrap peer: ${network.bootstrap[0]}`);
 console.log('Press Ctrl-C to stop.');
+network.relay.onTip(() => {
+  if (network.relay.height % 30 === 0) console.log(`  height ${network.relay.height}`);
+});
 
-let stopping = false;
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.on(signal, async () => {
-    if (stopping) return;
-    stopping = true;
-    console.log('\nStopping…');
-    await server.close();
-    process.exit(0);
-  });
-}
+await stopSignal();
+console.log('\nStopping…');
+await server.close();
+await network.stop();
+console.log('Stopped. The next npm start continues this chain.');
+process.exit(0);

@@ -13,9 +13,11 @@ import { Chain } from '../state/chain.ts';
 import type { NetworkSettings } from '../state/settings.ts';
 import type { KeyValueStore } from '../store/kv.ts';
 import { Mempool } from '../mempool/mempool.ts';
-import { Peer, type Verdict } from '../p2p/peer.ts';
+import { Peer, type PeerOptions, type Verdict } from '../p2p/peer.ts';
 import { serveBlocks, serveTransactions, syncFrom } from '../p2p/sync.ts';
 import { Validator, type ValidatorOptions } from './validator.ts';
+import { openMessage } from '../consensus/messages.ts';
+import { sortPublicKeys } from '../script/accounts.ts';
 
 /** Rejections that can come from an honest peer that sees another state than ours: ignored, not punished. */
 const STATE_DEPENDENT = new Set([
@@ -37,6 +39,8 @@ export interface NodeOptions {
   readonly bootstrap?: readonly string[];
   /** Serve a circuit relay (for browsers to reach each other over WebRTC). */
   readonly relay?: boolean;
+  /** The peer's libp2p identity (default: a new one). */
+  readonly peerKey?: PeerOptions['privateKey'];
   /** With a validator key, the node takes part in consensus. */
   readonly validator?: Omit<ValidatorOptions, 'privateKey'> & { privateKey: Uint8Array };
 }
@@ -63,7 +67,7 @@ export class Node {
 
   static async start(options: NodeOptions): Promise<Node> {
     const chain = await Chain.open(options.store, options.settings);
-    const peer = await Peer.start({ magic: options.settings.magic, listen: options.listen, relay: options.relay });
+    const peer = await Peer.start({ magic: options.settings.magic, listen: options.listen, relay: options.relay, privateKey: options.peerKey });
     const node = new Node(chain, peer, options.settings);
     await serveBlocks(peer, options.settings.magic, (h) => chain.blockBytes(h));
     await serveTransactions(peer, options.settings.magic, (hash) => node.validator?.lookup(hash) ?? node.#poolBytes(hash));
@@ -76,8 +80,31 @@ export class Node {
     if (options.validator) {
       node.validator = new Validator(node, options.validator);
       await node.validator.start();
+    } else {
+      // Consensus messages cross peers that do not validate (the relay, wallets): they forward
+      // what the next height's validators signed, and drop senders of anything else.
+      peer.subscribe(peer.topics.consensus, (data, from) => node.#onConsensus(data, from), () => {});
     }
     return node;
+  }
+
+  #onConsensus(data: Uint8Array, from: string): Verdict {
+    let opened: ReturnType<typeof openMessage>;
+    try {
+      opened = openMessage(this.settings.magic, data);
+    } catch {
+      return 'reject';
+    }
+    const next = this.chain.height + 1;
+    const { height, sender } = opened.message;
+    if (height < next) return 'ignore';
+    if (height > next + 1) {
+      void this.syncFrom(from);
+      return 'ignore';
+    }
+    if (height === next + 1) return 'accept'; // a validator a block ahead of us: we cannot judge it yet
+    const key = sortPublicKeys(this.chain.ledger.nextValidators())[sender];
+    return key && opened.check(key) ? 'accept' : 'reject';
   }
 
   #poolBytes(hash: Uint8Array): Uint8Array | undefined {

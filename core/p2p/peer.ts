@@ -6,6 +6,7 @@
  * Browser-only transports (WebRTC, the circuit relay) are added by the browser entry point.
  */
 import { createLibp2p, type Libp2p, type Libp2pInit } from 'libp2p';
+import type { PrivateKey } from '@libp2p/interface';
 import { circuitRelayServer } from '@libp2p/circuit-relay-v2';
 import { webSockets } from '@libp2p/websockets';
 import { noise } from '@chainsafe/libp2p-noise';
@@ -44,6 +45,8 @@ export interface PeerOptions {
    * refuses them): for a local network only.
    */
   readonly allowLocalDials?: boolean;
+  /** The peer's identity (a new one each start by default; a relay keeps its own so its address stays the same). */
+  readonly privateKey?: PrivateKey;
 }
 
 type Services = { identify: ReturnType<ReturnType<typeof identify>>; ping: ReturnType<ReturnType<typeof ping>>; pubsub: ReturnType<ReturnType<typeof gossipsub>> };
@@ -60,6 +63,7 @@ export class Peer {
   /** Starts a peer. */
   static async start(options: PeerOptions): Promise<Peer> {
     const node = await createLibp2p({
+      privateKey: options.privateKey,
       addresses: { listen: [...(options.listen ?? [])] },
       transports: [webSockets(), ...(options.transports ?? [])],
       connectionEncrypters: [noise()],

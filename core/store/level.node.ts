@@ -16,7 +16,13 @@ export class LevelStore implements KeyValueStore {
   /** Opens (creating if needed) the store in the folder `path`. */
   static async open(path: string): Promise<LevelStore> {
     const db = new ClassicLevel<Uint8Array, Uint8Array>(path, { keyEncoding: 'view', valueEncoding: 'view' });
-    await db.open();
+    try {
+      await db.open();
+    } catch (e) {
+      const cause = (e as { cause?: { code?: string } }).cause;
+      if (cause?.code === 'LEVEL_LOCKED') throw new Error(`the store ${path} is in use by another process (is a node or devnet already running on it?)`, { cause: e });
+      throw new Error(`the store ${path} cannot be opened: ${(e as Error).message}`, { cause: e });
+    }
     return new LevelStore(db);
   }
 

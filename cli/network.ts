@@ -1,0 +1,113 @@
+/** `ans devnet`, `ans node` and `ans status`: run the local network or one peer, and ask a peer how it is. */
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { parseArgs, UsageError } from './args.ts';
+import { out, outJson, cleanHex } from './output.ts';
+import { startLocalNetwork, settingsOf, type NetworkFile } from '../devnet/network.ts';
+import { LevelStore } from '../core/store/level.node.ts';
+import { Node } from '../core/node/node.ts';
+import { nodeStatus } from '../core/node/status.ts';
+import { hexToBytes } from '../core/encoding/bytes.ts';
+import { privateKeyFromWif } from '../core/crypto/keys.ts';
+
+export const DEFAULT_DATA = '.ans-devnet';
+export const DEFAULT_STATUS_URL = 'http://127.0.0.1:4002';
+
+/** Resolves when the process is asked to stop (Ctrl-C, SIGTERM). */
+export function stopSignal(): Promise<string> {
+  return new Promise((done) => {
+    for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => done(signal));
+  });
+}
+
+export async function devnetCommand(argv: readonly string[]): Promise<number> {
+  const args = parseArgs(argv, { options: ['data', 'port', 'http'] });
+  const dir = resolve(args.options.get('data') ?? DEFAULT_DATA);
+  const network = await startLocalNetwork({
+    dir, relayPort: port(args.options.get('port'), 4001), httpPort: port(args.options.get('http'), 4002), log: out,
+  });
+  out(`Local network running. Status: ans status  (or ${network.http.url}/status). Ctrl-C stops it.`);
+  await stopSignal();
+  out('Stopping…');
+  await network.stop();
+  out('Stopped; the next start continues this chain.');
+  return 0;
+}
+
+function port(text: string | undefined, fallback: number): number {
+  if (text === undefined) return fallback;
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new UsageError(`not a port: ${text}`);
+  return n;
+}
+
+/** Reads a network description: a devnet data folder's network.json, or the URL of a local network's /network.json. */
+async function readNetwork(where: string): Promise<NetworkFile & { bootstrap?: string[] }> {
+  if (/^https?:\/\//.test(where)) {
+    const res = await fetch(where.endsWith('.json') ? where : `${where.replace(/\/$/, '')}/network.json`);
+    if (!res.ok) throw new UsageError(`${where} answered ${res.status}`);
+    return (await res.json()) as NetworkFile & { bootstrap?: string[] };
+  }
+  const path = where.endsWith('.json') ? where : `${where}/network.json`;
+  try {
+    return JSON.parse(readFileSync(path, 'utf8'));
+  } catch (e) {
+    throw new UsageError(`cannot read ${path}: ${(e as Error).message}`);
+  }
+}
+
+function readKey(path: string): Uint8Array {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8').trim();
+  } catch (e) {
+    throw new UsageError(`cannot read the key file ${path}: ${(e as Error).message}`);
+  }
+  return /^[0-9a-fA-F]{64}$/.test(cleanHex(text)) ? hexToBytes(cleanHex(text)) : privateKeyFromWif(text);
+}
+
+export async function nodeCommand(argv: readonly string[]): Promise<number> {
+  const args = parseArgs(argv, { options: ['network', 'data', 'key', 'listen', 'bootstrap'] });
+  const where = args.options.get('network') ?? DEFAULT_STATUS_URL;
+  const data = args.options.get('data');
+  if (!data) throw new UsageError('--data DIR is needed: the folder of this peer\'s chain');
+  const network = await readNetwork(where);
+  const settings = settingsOf(network);
+  const bootstrap = args.options.has('bootstrap') ? [args.options.get('bootstrap')!] : network.bootstrap ?? [];
+  const key = args.options.get('key');
+  const node = await Node.start({
+    settings, store: await LevelStore.open(resolve(data)), bootstrap,
+    listen: [args.options.get('listen') ?? '/ip4/127.0.0.1/tcp/0/ws'],
+    validator: key ? { privateKey: readKey(key) } : undefined,
+  });
+  out(`Peer ${node.peer.node.peerId.toString()} at height ${node.height}${key ? ', validating' : ''}: ${node.peer.addresses().join(' ')}`);
+  node.onTip(() => out(`height ${node.height}`));
+  await stopSignal();
+  await node.stop();
+  return 0;
+}
+
+export async function statusCommand(argv: readonly string[]): Promise<number> {
+  const args = parseArgs(argv, { options: ['url'], flags: ['json'] });
+  const url = `${(args.options.get('url') ?? DEFAULT_STATUS_URL).replace(/\/$/, '')}/status`;
+  let status: ReturnType<typeof nodeStatus> & { local?: ReturnType<typeof nodeStatus>[] };
+  try {
+    const res = await fetch(url);
+    status = await res.json();
+  } catch (e) {
+    throw new UsageError(`no local network answers at ${url} (start one with: npm start, or ans devnet): ${(e as Error).message}`);
+  }
+  if (args.flags.has('json')) {
+    outJson(status);
+    return 0;
+  }
+  out(`${status.network}: height ${status.height}, last block ${status.lastBlockAgeSeconds} s ago (${status.lastBlockTime})`);
+  out(`tip ${status.tip}`);
+  out(`peers ${status.peers}, mempool ${status.mempool.transactions} transactions (${status.mempool.bytes} bytes)`);
+  out(`validators ${status.validators.length}:`);
+  for (const v of status.validators) out(`  ${v}`);
+  for (const [i, l] of (status.local ?? []).entries()) {
+    out(`local validator ${i}: height ${l.height}, peers ${l.peers}${l.consensus ? `, round ${l.consensus.round}` : ''}`);
+  }
+  return 0;
+}

@@ -1,0 +1,37 @@
+/** What an operator (or the wallet's status bar) wants to know about a node, as plain JSON. */
+import { bytesToHex } from '../encoding/bytes.ts';
+import { uintToString } from '../encoding/primitives.ts';
+import type { Node } from './node.ts';
+
+export interface NodeStatus {
+  network: string;
+  height: number;
+  tip: string;
+  /** The tip block's timestamp (ISO 8601) and its age in seconds by this machine's clock. */
+  lastBlockTime: string;
+  lastBlockAgeSeconds: number;
+  peerId: string;
+  peers: number;
+  validators: string[];
+  mempool: { transactions: number; bytes: number };
+  /** Present when the node validates. */
+  consensus?: { height: number; round: number; dealt: boolean; decided: boolean };
+}
+
+export function nodeStatus(node: Node): NodeStatus {
+  const ledger = node.chain.ledger;
+  const tip = ledger.tip;
+  const consensus = node.validator?.status();
+  return {
+    network: node.settings.name,
+    height: ledger.height,
+    tip: uintToString(tip.blockHash),
+    lastBlockTime: new Date(tip.timestamp * 1000).toISOString(),
+    lastBlockAgeSeconds: Math.max(0, Math.round(Date.now() / 1000 - tip.timestamp)),
+    peerId: node.peer.node.peerId.toString(),
+    peers: node.peer.connections().length,
+    validators: ledger.nextValidators().map(bytesToHex),
+    mempool: { transactions: node.mempool.size, bytes: node.mempool.bytes },
+    ...(consensus ? { consensus: { height: consensus.height, round: consensus.round, dealt: consensus.dealt, decided: consensus.decided } } : {}),
+  };
+}

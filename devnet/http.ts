@@ -1,0 +1,137 @@
+/**
+ * The local network's HTTP endpoint (loopback only):
+ *   GET  /status        the first peer's status, and each local validator's (JSON)
+ *   GET  /network.json  the genesis settings and the relay's addresses, for browsers and `ans node`
+ *   POST /faucet        {"address": "A..."}: AntShare and AntCoin for a new address
+ * Faucet requests are rate-limited per address and per client; every error is JSON
+ * `{ "error": code, "message": text }` with a 4xx status.
+ */
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { addressToScriptHash } from '../core/script/accounts.ts';
+import { formatFixed8 } from '../core/encoding/primitives.ts';
+import { ProtocolError, isInputError } from '../core/encoding/errors.ts';
+import { nodeStatus } from '../core/node/status.ts';
+import type { Node } from '../core/node/node.ts';
+import type { Faucet } from './faucet.ts';
+import type { NetworkFile } from './network.ts';
+
+export interface HttpServer {
+  readonly url: string;
+  close(): Promise<void>;
+}
+
+/** Requests per address: one per ADDRESS_WINDOW; per client: CLIENT_LIMIT per CLIENT_WINDOW. */
+const ADDRESS_WINDOW_MS = 60_000;
+const CLIENT_WINDOW_MS = 60_000;
+const CLIENT_LIMIT = 30;
+const MAX_BODY = 4096;
+
+class RateLimit {
+  readonly #hits = new Map<string, number[]>();
+  readonly windowMs: number;
+  readonly limit: number;
+  constructor(windowMs: number, limit: number) {
+    this.windowMs = windowMs;
+    this.limit = limit;
+  }
+  /** Counts a hit; false when `key` is over its limit. */
+  take(key: string, now = Date.now()): boolean {
+    const recent = (this.#hits.get(key) ?? []).filter((t) => now - t < this.windowMs);
+    if (recent.length >= this.limit) {
+      this.#hits.set(key, recent);
+      return false;
+    }
+    recent.push(now);
+    this.#hits.set(key, recent);
+    if (this.#hits.size > 100_000) this.#hits.clear(); // bounded memory; forgets, never grows
+    return true;
+  }
+
+  /** Gives back the last hit (a request that failed on our side). */
+  refund(key: string): void {
+    this.#hits.get(key)?.pop();
+  }
+}
+
+function send(res: ServerResponse, status: number, body: unknown): void {
+  res.writeHead(status, {
+    'content-type': 'application/json; charset=utf-8',
+    // The wallet is served from another loopback port; it sends no credentials.
+    'access-control-allow-origin': '*',
+    'access-control-allow-headers': 'content-type',
+    'cache-control': 'no-store',
+  });
+  res.end(JSON.stringify(body, null, 2) + '\n');
+}
+
+async function readBody(req: IncomingMessage): Promise<string> {
+  let size = 0;
+  const chunks: Buffer[] = [];
+  for await (const c of req) {
+    size += (c as Buffer).length;
+    if (size > MAX_BODY) throw new ProtocolError('HTTP_BODY_TOO_LARGE', `a request body is at most ${MAX_BODY} bytes`, {});
+    chunks.push(c as Buffer);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+export function serveHttp(params: { port: number; node: Node; validators: readonly Node[]; faucet: Faucet; network: NetworkFile; bootstrap: string[] }): Promise<HttpServer> {
+  const { node, validators, faucet, network, bootstrap } = params;
+  const perAddress = new RateLimit(ADDRESS_WINDOW_MS, 1);
+  const perClient = new RateLimit(CLIENT_WINDOW_MS, CLIENT_LIMIT);
+  const server = createServer(async (req, res) => {
+    try {
+      const path = new URL(req.url ?? '/', 'http://localhost').pathname;
+      if (req.method === 'OPTIONS') return send(res, 204, null);
+      if (req.method === 'GET' && path === '/status') {
+        return send(res, 200, { ...nodeStatus(node), local: validators.map((v) => nodeStatus(v)) });
+      }
+      if (req.method === 'GET' && path === '/network.json') return send(res, 200, { ...network, bootstrap });
+      if (req.method === 'POST' && path === '/faucet') {
+        let address: unknown;
+        try {
+          address = JSON.parse(await readBody(req)).address;
+        } catch (e) {
+          if (e instanceof ProtocolError) return send(res, 413, { error: e.code, message: e.detail });
+          return send(res, 400, { error: 'BAD_REQUEST', message: 'send JSON: {"address": "A..."}' });
+        }
+        if (typeof address !== 'string') return send(res, 400, { error: 'BAD_REQUEST', message: 'send JSON: {"address": "A..."}' });
+        let to: Uint8Array;
+        try {
+          to = addressToScriptHash(address, node.settings.addressVersion);
+        } catch (e) {
+          return send(res, 400, { error: 'BAD_ADDRESS', message: e instanceof Error ? e.message : 'not an address' });
+        }
+        if (!perClient.take(req.socket.remoteAddress ?? '?')) return send(res, 429, { error: 'RATE_LIMITED', message: `at most ${CLIENT_LIMIT} faucet requests a minute from one client` });
+        if (!perAddress.take(address)) return send(res, 429, { error: 'RATE_LIMITED', message: 'this address got coins less than a minute ago' });
+        let tx: string;
+        try {
+          tx = await faucet.request(to);
+        } catch (e) {
+          perAddress.refund(address);
+          throw e;
+        }
+        return send(res, 200, { tx, antShare: formatFixed8(faucet.gift.antShare), antCoin: formatFixed8(faucet.gift.antCoin) });
+      }
+      return send(res, 404, { error: 'NOT_FOUND', message: 'GET /status, GET /network.json, POST /faucet' });
+    } catch (e) {
+      if (e instanceof ProtocolError && (e.code === 'FAUCET_DRY' || e.code === 'FAUCET_BUSY')) return send(res, 503, { error: e.code, message: e.detail });
+      if (isInputError(e)) return send(res, 400, { error: (e as ProtocolError).code ?? 'BAD_REQUEST', message: (e as Error).message });
+      return send(res, 500, { error: 'INTERNAL', message: 'the faucet failed; see the network log' });
+    }
+  });
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(params.port, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : params.port;
+      resolve({
+        url: `http://127.0.0.1:${port}`,
+        close: () => new Promise<void>((r) => {
+          server.closeAllConnections();
+          server.close(() => r());
+        }),
+      });
+    });
+  });
+}

@@ -1,0 +1,133 @@
+/**
+ * The local network of `npm start` and `ans devnet`, on loopback only: a relay/bootstrap peer
+ * (which also serves the circuit relay browsers use to reach each other over WebRTC), four
+ * validators, each with its own on-disk store, a faucet, and an HTTP endpoint for status,
+ * faucet requests and the network's description. Everything lives in one data folder, so the
+ * next start continues the same chain.
+ *
+ * The folder holds `network.json` (public: the genesis settings) and `secrets.json` (mode 0600:
+ * the validators' and the faucet's private keys, and the relay's peer identity). These are the
+ * keys of a throwaway development network on this machine; a wallet's keys never go there.
+ */
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { generateKeyPairFromSeed } from '@libp2p/crypto/keys';
+import { bytesToHex, hexToBytes } from '../core/encoding/bytes.ts';
+import { generatePrivateKey, getPublicKey } from '../core/crypto/keys.ts';
+import { scriptHash, singleKeyScript } from '../core/script/accounts.ts';
+import { devnet, type NetworkSettings } from '../core/state/settings.ts';
+import { LevelStore } from '../core/store/level.node.ts';
+import { Node } from '../core/node/node.ts';
+import { Faucet } from './faucet.ts';
+import { serveHttp, type HttpServer } from './http.ts';
+
+/** The public description of a devnet: enough for any peer (a browser too) to build its genesis. */
+export interface NetworkFile {
+  readonly name: 'devnet';
+  readonly genesisTimestamp: number;
+  readonly validators: string[];
+  readonly antShareHolder: string;
+  readonly blockTimeMs?: number;
+}
+
+interface SecretsFile {
+  readonly validatorKeys: string[];
+  readonly faucetKey: string;
+  readonly relaySeed: string;
+}
+
+export function settingsOf(file: NetworkFile): NetworkSettings {
+  const base = devnet({
+    standbyValidators: file.validators.map(hexToBytes),
+    antShareHolder: hexToBytes(file.antShareHolder),
+    genesisTimestamp: file.genesisTimestamp,
+  });
+  return file.blockTimeMs ? { ...base, blockTimeMs: file.blockTimeMs } : base;
+}
+
+/** Reads the data folder's network and keys, creating both on first use. */
+export function loadOrCreate(dir: string, validators = 4): { network: NetworkFile; secrets: SecretsFile; created: boolean } {
+  mkdirSync(dir, { recursive: true });
+  const networkPath = join(dir, 'network.json');
+  const secretsPath = join(dir, 'secrets.json');
+  if (existsSync(networkPath) && existsSync(secretsPath)) {
+    return { network: JSON.parse(readFileSync(networkPath, 'utf8')), secrets: JSON.parse(readFileSync(secretsPath, 'utf8')), created: false };
+  }
+  const keys = Array.from({ length: validators }, () => generatePrivateKey());
+  const faucetKey = generatePrivateKey();
+  const secrets: SecretsFile = { validatorKeys: keys.map(bytesToHex), faucetKey: bytesToHex(faucetKey), relaySeed: bytesToHex(generatePrivateKey()) };
+  const network: NetworkFile = {
+    name: 'devnet',
+    genesisTimestamp: Math.floor(Date.now() / 1000) - 60,
+    validators: keys.map((k) => bytesToHex(getPublicKey(k))),
+    antShareHolder: bytesToHex(scriptHash(singleKeyScript(getPublicKey(faucetKey)))),
+  };
+  writeFileSync(secretsPath, JSON.stringify(secrets, null, 2) + '\n', { mode: 0o600 });
+  chmodSync(secretsPath, 0o600);
+  writeFileSync(networkPath, JSON.stringify(network, null, 2) + '\n');
+  return { network, secrets, created: true };
+}
+
+export interface LocalNetworkOptions {
+  readonly dir: string;
+  /** The relay's WebSocket port (default 4001). */
+  readonly relayPort?: number;
+  /** Status, faucet and network description (default 4002). */
+  readonly httpPort?: number;
+  readonly log?: (line: string) => void;
+}
+
+export interface LocalNetwork {
+  readonly settings: NetworkSettings;
+  readonly network: NetworkFile;
+  readonly relay: Node;
+  readonly validators: Node[];
+  readonly faucet: Faucet;
+  readonly http: HttpServer;
+  /** The relay's addresses: what other peers and browsers dial. */
+  readonly bootstrap: string[];
+  stop(): Promise<void>;
+}
+
+export async function startLocalNetwork(options: LocalNetworkOptions): Promise<LocalNetwork> {
+  const log = options.log ?? (() => {});
+  const { network, secrets, created } = loadOrCreate(options.dir);
+  const settings = settingsOf(network);
+  log(created ? `New devnet in ${options.dir}` : `Continuing the devnet in ${options.dir}`);
+  const started: Node[] = [];
+  try {
+    const peerKey = await generateKeyPairFromSeed('Ed25519', hexToBytes(secrets.relaySeed));
+    const relayPort = options.relayPort ?? 4001;
+    const relay = await Node.start({
+      settings, store: await LevelStore.open(join(options.dir, 'relay')), peerKey, relay: true,
+      listen: [`/ip4/127.0.0.1/tcp/${relayPort}/ws`],
+    });
+    started.push(relay);
+    const bootstrap = relay.peer.addresses();
+    log(`relay at height ${relay.height}: ${bootstrap.join(' ')}`);
+    const validators: Node[] = [];
+    for (let i = 0; i < secrets.validatorKeys.length; i++) {
+      const node = await Node.start({
+        settings, store: await LevelStore.open(join(options.dir, `validator-${i}`)), listen: ['/ip4/127.0.0.1/tcp/0/ws'], bootstrap,
+        validator: { privateKey: hexToBytes(secrets.validatorKeys[i]) },
+      });
+      started.push(node);
+      validators.push(node);
+      log(`validator ${i} at height ${node.height}: ${node.peer.addresses()[0]}`);
+    }
+    const faucet = new Faucet(relay, hexToBytes(secrets.faucetKey));
+    const http = await serveHttp({ port: options.httpPort ?? 4002, node: relay, validators, faucet, network, bootstrap });
+    log(`status, faucet and network description at ${http.url}`);
+    return {
+      settings, network, relay, validators, faucet, http, bootstrap,
+      async stop() {
+        await http.close();
+        await Promise.all(validators.map((v) => v.stop()));
+        await relay.stop();
+      },
+    };
+  } catch (e) {
+    await Promise.allSettled(started.map((n) => n.stop()));
+    throw e;
+  }
+}
