@@ -2,27 +2,36 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import type { ViteDevServer } from 'vite';
 import { devServer, launchChromium } from './browser.ts';
-import { Peer } from '../core/p2p/peer.ts';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Peer } from '../core/p2p/peer.ts';
 import { bytesToHex } from '../core/encoding/index.ts';
+import { blockHash, decodeBlock } from '../core/block/index.ts';
+import { startLocalNetwork, type LocalNetwork } from '../devnet/network.ts';
 
-type P2p = { Peer: typeof import('../core/p2p/peer.ts').Peer; browserPeerOptions: typeof import('../core/p2p/browser.ts').browserPeerOptions };
+type P2p = {
+  Peer: typeof import('../core/p2p/peer.ts').Peer;
+  browserPeerOptions: typeof import('../core/p2p/browser.ts').browserPeerOptions;
+  blockHashOf: (bytes: Uint8Array) => string;
+};
 declare global {
   interface Window {
     p2p: P2p;
     peer: Peer;
+    /** Hashes of the blocks this page's peer received by gossip (or 'other:' + hex for anything else). */
     received: string[];
   }
 }
 
-const MAGIC = 0x414e5344;
 let browser: Browser;
 let server: ViteDevServer;
-let relay: Peer;
+let network: LocalNetwork;
+const dir = mkdtempSync(join(tmpdir(), 'ans-browsers-'));
 const pages: Page[] = [];
 
 beforeAll(async () => {
-  relay = await Peer.start({ magic: MAGIC, listen: ['/ip4/127.0.0.1/tcp/0/ws'], relay: true });
-  relay.subscribe(relay.topics.blocks, () => 'accept', () => {});
+  network = await startLocalNetwork({ dir, relayPort: 0, httpPort: 0 });
   const dev = await devServer();
   server = dev.server;
   browser = await launchChromium();
@@ -37,7 +46,8 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close();
   await server?.close();
-  await relay?.stop();
+  await network?.stop();
+  rmSync(dir, { recursive: true, force: true });
 });
 
 /** In a page: a browser peer dials the relay, takes a circuit reservation, listens for gossip. */
@@ -47,7 +57,7 @@ function startBrowserPeer(page: Page, relayAddress: string, magic: number): Prom
     window.peer = peer;
     window.received = [];
     peer.subscribe(peer.topics.blocks, () => 'accept', (data) => {
-      window.received.push(Array.from(data, (b) => b.toString(16).padStart(2, '0')).join(''));
+      window.received.push(window.p2p.blockHashOf(data));
     });
     await peer.dial(relayAddress);
     for (let i = 0; i < 200 && !peer.addresses().some((a) => a.includes('/webrtc')); i++) await new Promise((r) => setTimeout(r, 50));
@@ -57,10 +67,10 @@ function startBrowserPeer(page: Page, relayAddress: string, magic: number): Prom
 
 describe('browser peers (real Chromium, real libp2p)', () => {
   it('reach the network over WebSockets and each other over WebRTC, and see the same blocks', async () => {
-    const relayAddress = relay.addresses()[0];
+    const relayAddress = network.bootstrap[0];
     const [a, b] = pages;
-    await startBrowserPeer(a, relayAddress, MAGIC);
-    const bAddresses = await startBrowserPeer(b, relayAddress, MAGIC);
+    await startBrowserPeer(a, relayAddress, network.settings.magic);
+    const bAddresses = await startBrowserPeer(b, relayAddress, network.settings.magic);
     const bWebrtc = bAddresses.find((x) => x.includes('/p2p-circuit/webrtc'));
     expect(bWebrtc, bAddresses.join(' ')).toBeDefined();
 
@@ -79,19 +89,23 @@ describe('browser peers (real Chromium, real libp2p)', () => {
     }, bWebrtc!);
     expect(direct, 'a direct WebRTC connection').not.toBeNull();
 
-    // Gossip from the network reaches both pages.
-    const block = Uint8Array.from({ length: 300 }, (_, i) => (i * 7) & 0xff);
-    const deadline = Date.now() + 20_000;
-    const got = async (p: Page) => p.evaluate(() => window.received.length);
-    while ((await got(a)) === 0 || (await got(b)) === 0) {
-      if (Date.now() > deadline) throw new Error('the block did not reach both pages');
-      await relay.publish(relay.topics.blocks, block);
-      await new Promise((r) => setTimeout(r, 500));
+    // The validators' new blocks reach both pages, the same ones, with the network's hashes.
+    const count = (p: Page) => p.evaluate(() => window.received.filter((x) => !x.startsWith('other:')).length);
+    const deadline = Date.now() + 40_000;
+    while ((await count(a)) < 3 || (await count(b)) < 3) {
+      if (Date.now() > deadline) throw new Error(`blocks did not reach both pages: ${await count(a)} and ${await count(b)}`);
+      await new Promise((r) => setTimeout(r, 250));
     }
-    for (const p of pages) expect(await p.evaluate(() => window.received[0])).toBe(bytesToHex(block));
+    const seenA: string[] = await a.evaluate(() => window.received);
+    const seenB: string[] = await b.evaluate(() => window.received);
+    const common = seenA.filter((h) => seenB.includes(h));
+    expect(common.length).toBeGreaterThanOrEqual(2);
+    const chain = new Set<string>();
+    for (let h = 1; h <= network.relay.height; h++) chain.add(bytesToHex(blockHash(decodeBlock((await network.relay.chain.blockBytes(h))!))));
+    for (const h of common) expect(chain.has(h), `block ${h} is on the network's chain`).toBe(true);
 
-    // With the relay gone, gossip still goes from one browser to the other, over WebRTC alone.
-    await relay.stop();
+    // With the whole local network gone, gossip still goes from one browser to the other, over WebRTC alone.
+    await network.stop();
     const second = bytesToHex(Uint8Array.from({ length: 200 }, (_, i) => (i * 13 + 1) & 0xff));
     const arrived = await b.evaluate(() => window.received.length);
     const end = Date.now() + 20_000;
@@ -100,6 +114,6 @@ describe('browser peers (real Chromium, real libp2p)', () => {
       await a.evaluate((hex) => window.peer.publish(window.peer.topics.blocks, Uint8Array.from(hex.match(/../g)!, (h) => parseInt(h, 16))), second);
       await new Promise((r) => setTimeout(r, 500));
     }
-    expect(await b.evaluate(() => window.received.at(-1))).toBe(second);
+    expect(await b.evaluate(() => window.received.at(-1))).toBe(`other:${second}`);
   });
 });
