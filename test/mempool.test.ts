@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DecodeError, ProtocolError, bytesToHex, parseFixed8, uintToString } from '../core/encoding/index.ts';
-import { encodeTransaction } from '../core/tx/index.ts';
+import { encodeTransaction, signingMessage } from '../core/tx/index.ts';
 import { Mempool } from '../core/mempool/mempool.ts';
 import { ANTCOIN_ID, ANTSHARE_ID, FIXED8_ONE, account, produce, step, testNet, transactionHash, transfer, type TestNet } from './devnet.ts';
 
@@ -43,6 +43,19 @@ describe('the mempool', () => {
     expect(await codeOf(pool.add(Uint8Array.of(0x80, 0x00, 0x05)))).toBe('DECODE_ERROR');
     expect(pool.size).toBe(1);
     expect(pool.transactions()).toEqual([pay]);
+  });
+
+  it('says which block transactions it verified already: only the very same bytes and witnesses', async () => {
+    const pool = new Mempool(net.ledger);
+    const pay = transfer(net, alice, bob.scriptHash, ANTCOIN_ID, FIXED8_ONE, FEE);
+    await pool.add(pay);
+    const message = signingMessage(pay);
+    expect(pool.holdsVerified(pay, message)).toBe(true);
+    // The same transaction (same hash) with another witness: its signatures must be checked.
+    const sig = Uint8Array.from(pay.witnesses[0].invocation);
+    sig[5] ^= 1;
+    expect(pool.holdsVerified({ ...pay, witnesses: [{ ...pay.witnesses[0], invocation: sig }] }, message)).toBe(false);
+    expect(pool.holdsVerified(pay, signingMessage({ ...pay, attributes: [{ usage: 0xf0, data: Uint8Array.of(1) }] }))).toBe(false);
   });
 
   it('is bounded: a full pool refuses, it does not evict', async () => {

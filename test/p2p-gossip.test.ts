@@ -54,5 +54,30 @@ describe('peers over real libp2p on loopback (WebSockets)', () => {
     await new Promise((r) => setTimeout(r, 300));
     expect(received.map((r) => r.data)).toEqual([bytesToHex(tx)]);
     expect(a.connections()).toContain(b.node.peerId.toString());
+    // Refused for a while, by a's own choice.
+    expect(a.isBanned(malloryId)).toBe(true);
+    await mallory.dial(a.addresses()[0]).catch(() => {}); // a closes it during the upgrade
+    await new Promise((r) => setTimeout(r, 300));
+    expect(a.connections()).not.toContain(malloryId);
+  });
+
+  it('a peer over its rate limit has its excess dropped, then is disconnected and refused', async () => {
+    const a = await Peer.start({ magic: MAGIC, listen: ['/ip4/127.0.0.1/tcp/0/ws'], rateLimits: { transactions: { perSecond: 1, burst: 5 } } });
+    const flood = await Peer.start({ magic: MAGIC, listen: ['/ip4/127.0.0.1/tcp/0/ws'] });
+    peers.push(a, flood);
+    const delivered: string[] = [];
+    a.subscribe(a.topics.transactions, () => 'accept', (data) => delivered.push(bytesToHex(data)));
+    flood.subscribe(flood.topics.transactions, () => 'accept', () => {});
+    await flood.dial(a.addresses()[0]);
+    await until('the mesh', () => a.node.services.pubsub.getSubscribers(a.topics.transactions).length > 0 && flood.node.services.pubsub.getSubscribers(flood.topics.transactions).length > 0);
+    const floodId = flood.node.peerId.toString();
+    for (let i = 0; i < 40 && a.connections().includes(floodId); i++) {
+      await flood.publish(flood.topics.transactions, Uint8Array.of(i, 1, 2, 3));
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    await until('the flood dropped', () => !a.connections().includes(floodId));
+    expect(delivered.length).toBeGreaterThanOrEqual(5); // the burst went through
+    expect(delivered.length).toBeLessThan(10); // the rest did not
+    expect(a.isBanned(floodId)).toBe(true);
   });
 });

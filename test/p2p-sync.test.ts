@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bytesToHex } from '../core/encoding/index.ts';
-import { encodeBlock } from '../core/block/index.ts';
+import { blockHash, encodeBlock, verifyHeaderWitness } from '../core/block/index.ts';
 import { Chain, type NetworkSettings } from '../core/state/index.ts';
 import { MemoryStore } from '../core/store/memory.ts';
 import { Peer } from '../core/p2p/peer.ts';
-import { serveBlocks, syncFrom } from '../core/p2p/sync.ts';
+import { fetchHeaders, serveBlocks, serveHeaders, syncFrom } from '../core/p2p/sync.ts';
 import { grow, newHistory, type History } from './history.ts';
 
 const SEED = 99;
@@ -48,6 +48,27 @@ describe('block sync over real libp2p on loopback', () => {
     expect(bytesToHex(chain.ledger.stateHash())).toBe(reference[60]);
   });
 
+  it('serves headers by height range: each the block\'s, with its witness, checkable one after another', async () => {
+    const server = await peer();
+    const source = await Chain.open(new MemoryStore(), settings);
+    await source.addBlocks(history.blocks.map(encodeBlock));
+    await serveHeaders(server, settings.magic, (h) => source.blockBytes(h));
+    const client = await peer();
+    await client.dial(server.addresses()[0]);
+    const headers = await fetchHeaders(client, settings.magic, server.node.peerId.toString(), 1, 60);
+    expect(headers).toHaveLength(60);
+    let expectedMiner = history.net.genesis.nextMiner;
+    let prev = blockHash(history.net.genesis);
+    for (const [i, header] of headers.entries()) {
+      expect(header.height).toBe(i + 1);
+      expect(bytesToHex(header.prevBlock)).toBe(bytesToHex(prev));
+      await verifyHeaderWitness(header, expectedMiner);
+      expectedMiner = header.nextMiner;
+      prev = blockHash(header);
+    }
+    expect(await fetchHeaders(client, settings.magic, server.node.peerId.toString(), 61, 10)).toEqual([]);
+  });
+
   it('a server that sends a bad block is dropped; the client keeps the good blocks before it', async () => {
     const liar = await peer();
     await serveBlocks(liar, settings.magic, async (h) => {
@@ -65,5 +86,8 @@ describe('block sync over real libp2p on loopback', () => {
     expect(result.error).toBeDefined();
     expect(bytesToHex(chain.ledger.stateHash())).toBe(reference[24]);
     expect(client.connections()).not.toContain(liar.node.peerId.toString());
+    // And it is refused for a while: no reconnecting to feed the same lie.
+    expect(client.isBanned(liar.node.peerId.toString())).toBe(true);
+    await expect(client.dial(liar.addresses()[0])).rejects.toThrow();
   });
 });

@@ -6,11 +6,12 @@
  * new ones. After each block the pool drops what the block holds and re-checks the rest against
  * the new tip (signatures stay valid: their bytes did not change).
  */
-import { bytesToHex } from '../encoding/bytes.ts';
+import { bytesToHex, equalBytes } from '../encoding/bytes.ts';
 import { DecodeError, ProtocolError, isInputError } from '../encoding/errors.ts';
 import { uintToString } from '../encoding/primitives.ts';
 import { defaultVerifier, type SignatureVerifier } from '../crypto/ecdsa.ts';
 import { allInputs, decodeTransactionWithMessage, signingMessage, witnessesSize, type Transaction } from '../tx/transaction.ts';
+import { hash256 } from '../crypto/hash.ts';
 import type { Ledger } from '../state/ledger.ts';
 import { outpointKey } from '../state/keys.ts';
 
@@ -68,6 +69,16 @@ export class Mempool {
 
   get(hash: Uint8Array): Transaction | undefined {
     return this.#entries.get(bytesToHex(hash))?.tx;
+  }
+
+  /**
+   * True when the pool holds this very transaction (same signed bytes, same witnesses): its
+   * signatures were verified when it came in, so a block that carries it need not check them again.
+   */
+  holdsVerified(tx: Transaction, message: Uint8Array): boolean {
+    const e = this.#entries.get(bytesToHex(hash256(message)));
+    if (!e || !equalBytes(e.message, message) || e.tx.witnesses.length !== tx.witnesses.length) return false;
+    return e.tx.witnesses.every((w, i) => equalBytes(w.invocation, tx.witnesses[i].invocation) && equalBytes(w.verification, tx.witnesses[i].verification));
   }
 
   /** The transactions, in the order they came. */

@@ -14,7 +14,7 @@ import type { NetworkSettings } from '../state/settings.ts';
 import type { KeyValueStore } from '../store/kv.ts';
 import { Mempool } from '../mempool/mempool.ts';
 import { Peer, type PeerOptions, type Verdict } from '../p2p/peer.ts';
-import { serveBlocks, serveTransactions, syncFrom } from '../p2p/sync.ts';
+import { serveBlocks, serveHeaders, serveTransactions, syncFrom } from '../p2p/sync.ts';
 import { Validator, type ValidatorOptions } from './validator.ts';
 import { openMessage } from '../consensus/messages.ts';
 import { sortPublicKeys } from '../script/accounts.ts';
@@ -70,6 +70,7 @@ export class Node {
     const peer = await Peer.start({ magic: options.settings.magic, listen: options.listen, relay: options.relay, privateKey: options.peerKey });
     const node = new Node(chain, peer, options.settings);
     await serveBlocks(peer, options.settings.magic, (h) => chain.blockBytes(h));
+    await serveHeaders(peer, options.settings.magic, (h) => chain.blockBytes(h));
     await serveTransactions(peer, options.settings.magic, (hash) => node.validator?.lookup(hash) ?? node.#poolBytes(hash));
     peer.subscribe(peer.topics.transactions, (data) => node.#onTransaction(data), () => {});
     peer.subscribe(peer.topics.blocks, (data, from) => node.#onBlock(data, from), () => {});
@@ -163,7 +164,11 @@ export class Node {
 
   /** Applies a decoded block (its bytes as received) and updates the mempool. */
   async #apply(block: Block, messages: Uint8Array[], bytes: Uint8Array): Promise<void> {
-    await this.chain.addBlock(block, { messages, bytes });
+    // Signatures the pool already verified (the same bytes) are not checked twice.
+    const ledger = this.chain.ledger;
+    const witnesses = Promise.all(block.transactions.slice(1).map((tx, i) => (this.mempool.holdsVerified(tx, messages[i + 1]) ? undefined : ledger.verifyTransactionWitnesses(tx, messages[i + 1]))));
+    witnesses.catch(() => {}); // reported by addBlock
+    await this.chain.addBlock(block, { messages, bytes, witnesses });
     this.mempool.afterBlock();
     this.#tipChanged();
   }

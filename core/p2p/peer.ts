@@ -2,7 +2,9 @@
  * A libp2p peer of the network (docs/protocol.md, "Network"; ../shared/docs/browser-p2p.md for
  * the versions and settings that work here): WebSockets, noise, yamux, identify, ping, gossipsub
  * for transactions, blocks and consensus messages. Every gossip topic has a validator: a message
- * it rejects is not delivered nor forwarded, and the peer that sent it is disconnected.
+ * it rejects is not delivered nor forwarded, and the peer that sent it is disconnected and
+ * refused for a while. Each peer has a rate limit per topic; messages over it are dropped and
+ * lower the peer's score, and a peer whose score falls to BAN_SCORE is disconnected and refused.
  * Browser-only transports (WebRTC, the circuit relay) are added by the browser entry point.
  */
 import { createLibp2p, type Libp2p, type Libp2pInit } from 'libp2p';
@@ -32,6 +34,29 @@ export type Verdict = 'accept' | 'ignore' | 'reject';
 /** Largest gossip message, in bytes: a full block of the protocol's size fits. */
 export const MAX_GOSSIP_MESSAGE = 4 << 20;
 
+/** A token bucket: `perSecond` messages on average, `burst` at once. */
+export interface RateLimit {
+  readonly perSecond: number;
+  readonly burst: number;
+}
+
+/**
+ * Messages each peer may send per topic before the excess is dropped and counted against it.
+ * Transactions allow the network's target rate several times over; blocks and consensus
+ * messages come a few per second from honest peers.
+ */
+export const DEFAULT_RATE_LIMITS: Record<keyof ReturnType<typeof topicsOf>, RateLimit> = {
+  transactions: { perSecond: 5_000, burst: 20_000 },
+  blocks: { perSecond: 20, burst: 200 },
+  consensus: { perSecond: 500, burst: 2_000 },
+};
+
+/** Score at which a peer is disconnected and refused for BAN_MS. */
+export const BAN_SCORE = -100;
+export const BAN_MS = 10 * 60_000;
+/** What one message over the rate limit costs; an invalid message costs the whole score. */
+const EXCESS_PENALTY = 5;
+
 export interface PeerOptions {
   readonly magic: number;
   /** Addresses to listen on (Node), e.g. `/ip4/127.0.0.1/tcp/0/ws`; a browser: `/p2p-circuit`, `/webrtc`. */
@@ -47,6 +72,8 @@ export interface PeerOptions {
   readonly allowLocalDials?: boolean;
   /** The peer's identity (a new one each start by default; a relay keeps its own so its address stays the same). */
   readonly privateKey?: PrivateKey;
+  /** Per-topic limits of each remote peer (default DEFAULT_RATE_LIMITS). */
+  readonly rateLimits?: Partial<typeof DEFAULT_RATE_LIMITS>;
 }
 
 type Services = { identify: ReturnType<ReturnType<typeof identify>>; ping: ReturnType<ReturnType<typeof ping>>; pubsub: ReturnType<ReturnType<typeof gossipsub>> };
@@ -54,21 +81,79 @@ type Services = { identify: ReturnType<ReturnType<typeof identify>>; ping: Retur
 export class Peer {
   readonly node: Libp2p<Services>;
   readonly topics: ReturnType<typeof topicsOf>;
+  readonly #limits: typeof DEFAULT_RATE_LIMITS;
+  /** Peer id -> score (0 is good; BAN_SCORE or below: banned). */
+  readonly #scores = new Map<string, number>();
+  readonly #banned: Map<string, number>;
+  /** `${peer} ${topic}` -> bucket. */
+  readonly #buckets = new Map<string, { tokens: number; at: number }>();
 
-  private constructor(node: Libp2p<Services>, magic: number) {
+  private constructor(node: Libp2p<Services>, magic: number, limits: typeof DEFAULT_RATE_LIMITS, banned: Map<string, number>) {
     this.node = node;
     this.topics = topicsOf(magic);
+    this.#limits = limits;
+    this.#banned = banned;
+  }
+
+  /** True while `peer` is refused. */
+  isBanned(peer: string, now = Date.now()): boolean {
+    const until = this.#banned.get(peer);
+    if (until === undefined) return false;
+    if (until > now) return true;
+    this.#banned.delete(peer);
+    return false;
+  }
+
+  /** Lowers a peer's score; at BAN_SCORE it is disconnected (resolves when it is) and refused for BAN_MS. */
+  async penalize(peer: string, points: number): Promise<void> {
+    const score = (this.#scores.get(peer) ?? 0) - points;
+    this.#scores.set(peer, score);
+    if (score <= BAN_SCORE) {
+      this.#scores.delete(peer);
+      this.#banned.set(peer, Date.now() + BAN_MS);
+      const remote = this.node.getConnections().find((c) => c.remotePeer.toString() === peer)?.remotePeer;
+      if (remote) await this.node.hangUp(remote).catch(() => {});
+    }
+  }
+
+  /** The peer's score (0 when nothing is held against it). */
+  scoreOf(peer: string): number {
+    return this.#scores.get(peer) ?? 0;
+  }
+
+  /** Takes a token from the peer's bucket for `kind`; false when it is empty. */
+  #admit(peer: string, kind: keyof typeof DEFAULT_RATE_LIMITS): boolean {
+    const limit = this.#limits[kind];
+    const key = `${peer} ${kind}`;
+    const now = Date.now();
+    const b = this.#buckets.get(key) ?? { tokens: limit.burst, at: now };
+    b.tokens = Math.min(limit.burst, b.tokens + ((now - b.at) / 1000) * limit.perSecond);
+    b.at = now;
+    this.#buckets.set(key, b);
+    if (b.tokens < 1) return false;
+    b.tokens -= 1;
+    return true;
   }
 
   /** Starts a peer. */
   static async start(options: PeerOptions): Promise<Peer> {
+    const banned = new Map<string, number>();
+    const refused = (peerId: { toString(): string }) => {
+      const until = banned.get(peerId.toString());
+      return until !== undefined && until > Date.now();
+    };
     const node = await createLibp2p({
       privateKey: options.privateKey,
       addresses: { listen: [...(options.listen ?? [])] },
       transports: [webSockets(), ...(options.transports ?? [])],
       connectionEncrypters: [noise()],
       streamMuxers: [yamux()],
-      connectionGater: options.allowLocalDials ? { denyDialMultiaddr: () => false } : undefined,
+      connectionGater: {
+        ...(options.allowLocalDials ? { denyDialMultiaddr: () => false } : {}),
+        denyDialPeer: refused,
+        denyInboundEncryptedConnection: refused,
+        denyOutboundEncryptedConnection: refused,
+      },
       services: {
         identify: identify(),
         ping: ping(),
@@ -76,7 +161,7 @@ export class Peer {
         ...(options.relay ? { relay: circuitRelayServer() } : {}),
       },
     });
-    return new Peer(node as Libp2p<Services>, options.magic);
+    return new Peer(node as Libp2p<Services>, options.magic, { ...DEFAULT_RATE_LIMITS, ...options.rateLimits }, banned);
   }
 
   /** Addresses other peers can dial. */
@@ -94,14 +179,20 @@ export class Peer {
    */
   subscribe(topic: string, validate: (data: Uint8Array, from: string) => Verdict | Promise<Verdict>, onMessage: (data: Uint8Array, from: string) => void): void {
     const pubsub = this.node.services.pubsub;
+    const kind = (Object.keys(this.topics) as (keyof typeof DEFAULT_RATE_LIMITS)[]).find((k) => this.topics[k] === topic);
     pubsub.topicValidators.set(topic, async (peer, message) => {
+      const from = peer.toString();
+      if (kind && !this.#admit(from, kind)) {
+        void this.penalize(from, EXCESS_PENALTY);
+        return TopicValidatorResult.Ignore;
+      }
       let verdict: Verdict;
       try {
-        verdict = await validate(message.data, peer.toString());
+        verdict = await validate(message.data, from);
       } catch {
         verdict = 'reject';
       }
-      if (verdict === 'reject') void this.node.hangUp(peer).catch(() => {});
+      if (verdict === 'reject') void this.penalize(from, -BAN_SCORE);
       return verdict === 'accept' ? TopicValidatorResult.Accept : verdict === 'ignore' ? TopicValidatorResult.Ignore : TopicValidatorResult.Reject;
     });
     pubsub.addEventListener('message', (evt) => {

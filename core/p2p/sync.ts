@@ -8,7 +8,9 @@ import { lpStream } from '@libp2p/utils';
 import { peerIdFromString } from '@libp2p/peer-id';
 import { DecodeError, isInputError } from '../encoding/errors.ts';
 import type { Chain } from '../state/chain.ts';
-import type { Peer } from './peer.ts';
+import { decodeBlock } from '../block/block.ts';
+import { Header, decodeHeader } from '../block/header.ts';
+import { BAN_SCORE, type Peer } from './peer.ts';
 
 /** Most blocks one request asks for. */
 export const MAX_BLOCKS_PER_REQUEST = 500;
@@ -19,9 +21,32 @@ export function syncProtocolOf(magic: number): string {
   return `/antshares/${magic.toString(16).padStart(8, '0')}/blocks/1.0.0`;
 }
 
+export function headersProtocolOf(magic: number): string {
+  return `/antshares/${magic.toString(16).padStart(8, '0')}/headers/1.0.0`;
+}
+
+/** Streams a peer may have open at once on each request protocol (a peer needs one or two). */
+const MAX_INBOUND_STREAMS = 4;
+
 /** Serves this peer's blocks to others. */
 export async function serveBlocks(peer: Peer, magic: number, blockBytes: (height: number) => Promise<Uint8Array | undefined>): Promise<void> {
-  await peer.node.handle(syncProtocolOf(magic), async (stream) => {
+  await serveRange(peer, syncProtocolOf(magic), blockBytes);
+}
+
+/**
+ * Serves headers by height range (same request and response shape as blocks; each item is a
+ * header with its witness): what a light client, a wallet starting up, checks before it asks for
+ * the blocks it needs.
+ */
+export async function serveHeaders(peer: Peer, magic: number, blockBytes: (height: number) => Promise<Uint8Array | undefined>): Promise<void> {
+  await serveRange(peer, headersProtocolOf(magic), async (h) => {
+    const bytes = await blockBytes(h);
+    return bytes && Header.encode(decodeBlock(bytes));
+  });
+}
+
+async function serveRange(peer: Peer, protocol: string, itemBytes: (height: number) => Promise<Uint8Array | undefined>): Promise<void> {
+  await peer.node.handle(protocol, async (stream) => {
     const lp = lpStream(stream, { maxDataLength: MAX_BLOCK_BYTES });
     try {
       const request = (await lp.read()).subarray();
@@ -30,7 +55,7 @@ export async function serveBlocks(peer: Peer, magic: number, blockBytes: (height
       const from = view.getUint32(0, true);
       const count = Math.min(view.getUint16(4, true), MAX_BLOCKS_PER_REQUEST);
       for (let h = from; h < from + count; h++) {
-        const bytes = await blockBytes(h);
+        const bytes = await itemBytes(h);
         if (!bytes) break;
         await lp.write(bytes);
       }
@@ -39,12 +64,21 @@ export async function serveBlocks(peer: Peer, magic: number, blockBytes: (height
     } catch {
       stream.abort(new Error('bad block request'));
     }
-  });
+  }, { maxInboundStreams: MAX_INBOUND_STREAMS });
 }
 
 /** Asks `remote` (a peer id) for up to `count` blocks from `from`. */
-export async function fetchBlocks(peer: Peer, magic: number, remote: string, from: number, count: number): Promise<Uint8Array[]> {
-  const stream = await peer.node.dialProtocol(peerIdFromString(remote), syncProtocolOf(magic));
+export function fetchBlocks(peer: Peer, magic: number, remote: string, from: number, count: number): Promise<Uint8Array[]> {
+  return fetchRange(peer, syncProtocolOf(magic), remote, from, count);
+}
+
+/** Asks `remote` for up to `count` headers from `from`; each is decoded (a DecodeError names a bad one). */
+export async function fetchHeaders(peer: Peer, magic: number, remote: string, from: number, count: number): Promise<Header[]> {
+  return (await fetchRange(peer, headersProtocolOf(magic), remote, from, count)).map(decodeHeader);
+}
+
+async function fetchRange(peer: Peer, protocol: string, remote: string, from: number, count: number): Promise<Uint8Array[]> {
+  const stream = await peer.node.dialProtocol(peerIdFromString(remote), protocol);
   const lp = lpStream(stream, { maxDataLength: MAX_BLOCK_BYTES });
   const request = new Uint8Array(6);
   const view = new DataView(request.buffer);
@@ -74,7 +108,7 @@ export async function syncFrom(peer: Peer, magic: number, remote: string, chain:
       await chain.addBlocks(blocks, { onBlock: onProgress });
     } catch (e) {
       if (!isInputError(e)) throw e;
-      await peer.node.hangUp(peerIdFromString(remote)).catch(() => {});
+      await peer.penalize(remote, -BAN_SCORE); // a rule broken: disconnected and refused for a while
       return { height: chain.height, error: e };
     }
   }
@@ -105,7 +139,7 @@ export async function serveTransactions(peer: Peer, magic: number, lookup: (hash
     } catch {
       stream.abort(new Error('bad transaction request'));
     }
-  });
+  }, { maxInboundStreams: MAX_INBOUND_STREAMS });
 }
 
 /** Asks `remote` for transactions by hash; gives the bytes it had (unchecked), by position. */

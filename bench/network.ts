@@ -1,0 +1,144 @@
+/**
+ * The local network under load (issue 4): the network of `npm start` in a temporary folder,
+ * transfers submitted to its first peer at a steady rate, and for each the time until the block
+ * that holds it is final there. Reports sustained transfers per second, block interval, and
+ * submit-to-final latency (median, p99), and checks that no transaction is lost.
+ *
+ *   node bench/network.ts            1,000 transfers/s offered for 60 s (the issue's goal)
+ *   BENCH_TPS=300 BENCH_SECONDS=20 node bench/network.ts
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startLocalNetwork } from '../devnet/network.ts';
+import { loadOrCreate } from '../devnet/network.ts';
+import { generatePrivateKey, getPublicKey } from '../core/crypto/keys.ts';
+import { hexToBytes, bytesToHex } from '../core/encoding/bytes.ts';
+import { parseFixed8 } from '../core/encoding/primitives.ts';
+import { scriptHash, singleKeyScript } from '../core/script/accounts.ts';
+import { encodeTransaction, signTransaction, transactionHash, type Transaction } from '../core/tx/transaction.ts';
+import { ANTCOIN_ID } from '../core/block/genesis.ts';
+import { byteFee } from '../core/state/settings.ts';
+import { fmt, header, line, median } from './util.ts';
+
+/** Raw P-256 verification on this machine's two cores, as issue 4 measured it: 4 validators checking every transaction once cap near a quarter. */
+const CAP = 5_800;
+const OUTPUTS_PER_FANOUT = 1_500;
+
+function percentile(xs: number[], p: number): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))];
+}
+
+export async function benchNetwork(tps = Number(process.env.BENCH_TPS ?? 1000), seconds = Number(process.env.BENCH_SECONDS ?? 60)): Promise<void> {
+  header(`Local network: 4 validators, relay, ${fmt(tps)} transfers/s offered for ${seconds} s (node bench/network.ts)`);
+  const dir = mkdtempSync(join(tmpdir(), 'ans-bench-net-'));
+  const { secrets } = loadOrCreate(dir);
+  const network = await startLocalNetwork({ dir, relayPort: 0, httpPort: 0 });
+  try {
+    const relay = network.relay;
+    const ledger = relay.chain.ledger;
+    const holderKey = hexToBytes(secrets.faucetKey);
+    const holderScript = singleKeyScript(getPublicKey(holderKey));
+    const holder = scriptHash(holderScript);
+    const senderKey = generatePrivateKey();
+    const senderScript = singleKeyScript(getPublicKey(senderKey));
+    const sender = scriptHash(senderScript);
+    const receiver = scriptHash(singleKeyScript(getPublicKey(generatePrivateKey())));
+    const total = tps * seconds;
+    const each = parseFixed8('0.005');
+    let fee = 0n;
+
+    // 1. Fan out: the holder's block rewards become `total` small outputs of the sender.
+    const fanouts = Math.ceil(total / OUTPUTS_PER_FANOUT);
+    const used = new Set<string>();
+    let prepared = 0;
+    const t0 = performance.now();
+    while (prepared < fanouts) {
+      const n = Math.min(OUTPUTS_PER_FANOUT, total - prepared * OUTPUTS_PER_FANOUT);
+      const need = each * BigInt(n) + parseFixed8('1');
+      const inputs: Transaction['inputs'] = [];
+      let got = 0n;
+      for (const u of ledger.unspent(holder, ANTCOIN_ID)) {
+        const k = `${bytesToHex(u.txHash)}:${u.index}`;
+        if (used.has(k) || got >= need) continue;
+        used.add(k);
+        inputs.push({ prevHash: u.txHash, prevIndex: u.index });
+        got += u.output.value;
+      }
+      if (got < need) {
+        for (const i of inputs) used.delete(`${bytesToHex(i.prevHash)}:${i.prevIndex}`);
+        await new Promise((r) => setTimeout(r, 500)); // wait for more block rewards
+        continue;
+      }
+      const outputs = Array.from({ length: n }, () => ({ assetId: ANTCOIN_ID, value: each, scriptHash: sender }));
+      const make = (f: bigint) => signTransaction({ type: 'ContractTransaction', version: 0, attributes: [], inputs, outputs: [...outputs, { assetId: ANTCOIN_ID, value: got - each * BigInt(n) - f, scriptHash: holder }], witnesses: [] }, [{ script: holderScript, keys: [holderKey] }]);
+      const tx = make(byteFee(relay.settings, 'ContractTransaction', encodeTransaction(make(0n)).length));
+      await relay.submit(tx);
+      prepared++;
+    }
+    while (ledger.unspent(sender, ANTCOIN_ID).length < total) await new Promise((r) => setTimeout(r, 200));
+    const fundedAt = performance.now();
+
+    // 2. Sign every transfer before the clock starts (a wallet signs on its own device).
+    const pay = (u: { txHash: Uint8Array; index: number }) => signTransaction({
+      type: 'ContractTransaction', version: 0, attributes: [], witnesses: [],
+      inputs: [{ prevHash: u.txHash, prevIndex: u.index }],
+      outputs: [{ assetId: ANTCOIN_ID, value: each - fee, scriptHash: receiver }],
+    }, [{ script: senderScript, keys: [senderKey] }]);
+    const coins = ledger.unspent(sender, ANTCOIN_ID).slice(0, total);
+    fee = byteFee(relay.settings, 'ContractTransaction', encodeTransaction(pay(coins[0])).length);
+    const transfers = coins.map((u) => {
+      const tx = pay(u);
+      return { bytes: encodeTransaction(tx), hash: bytesToHex(transactionHash(tx)) };
+    });
+    const signedAt = performance.now();
+
+    // 3. Offer them at a steady rate; note when each lands in a final block at the relay.
+    const submitted = new Map<string, number>();
+    const landed = new Map<string, number>();
+    const blockTimes: number[] = [];
+    relay.onTip(() => {
+      const now = performance.now();
+      blockTimes.push(now);
+      for (const [hash, at] of submitted) {
+        if (!landed.has(hash) && ledger.txs.has(hash)) landed.set(hash, now - at);
+      }
+    });
+    const refused = new Map<string, number>();
+    const start = performance.now();
+    let next = 0;
+    while (next < total) {
+      const due = Math.min(total, Math.floor(((performance.now() - start) / 1000) * tps));
+      const batch: Promise<unknown>[] = [];
+      for (; next < due; next++) {
+        const t = transfers[next];
+        submitted.set(t.hash, performance.now());
+        batch.push(relay.submit(t.bytes).catch((e) => refused.set(e.code ?? 'ERROR', (refused.get(e.code ?? 'ERROR') ?? 0) + 1)));
+      }
+      await Promise.all(batch);
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    const offeredFor = (performance.now() - start) / 1000;
+    const drainLimit = performance.now() + 120_000;
+    while (landed.size + [...refused.values()].reduce((a, b) => a + b, 0) < total && performance.now() < drainLimit) await new Promise((r) => setTimeout(r, 200));
+    const lastLanded = blockTimes.at(-1) ?? performance.now();
+    const sustained = landed.size / ((lastLanded - start) / 1000);
+    const during = blockTimes.filter((t) => t >= start);
+    const intervals = during.slice(1).map((t, i) => t - during[i]);
+    const latencies = [...landed.values()];
+    const lost = total - landed.size - [...refused.values()].reduce((a, b) => a + b, 0);
+
+    line('setup', `${fmt((fundedAt - t0) / 1000)} s fan-out, ${fmt((signedAt - fundedAt) / 1000)} s signing ${fmt(total)} transfers`);
+    line('offered', `${fmt(total / offeredFor)} transfers/s for ${fmt(offeredFor)} s`);
+    line('sustained', `${fmt(sustained)} transfers/s final`, `ratio to the 4-validator cap of ${fmt(CAP)}/s: ${(sustained / CAP).toFixed(3)}; goal >= 1,000/s`);
+    line('block interval', `median ${fmt(median(intervals))} ms, p99 ${fmt(percentile(intervals, 99))} ms, ${during.length} blocks`, 'goal <= 2,000 ms');
+    line('submit to final', `median ${fmt(median(latencies))} ms, p99 ${fmt(percentile(latencies, 99))} ms`, `goal: median <= 2 block intervals (${fmt(2 * median(intervals))} ms)`);
+    line('lost', `${lost} of ${fmt(total)}${refused.size ? `; refused: ${JSON.stringify(Object.fromEntries(refused))}` : ''}`, 'goal 0');
+  } finally {
+    await network.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) await benchNetwork();
