@@ -4,9 +4,11 @@
  */
 import { benchProtocol } from './protocol.ts';
 import { benchState } from './state.ts';
+import { benchNetwork } from './network.ts';
 import { machine } from './util.ts';
 
 console.log('# Antshares Web benchmarks (`npm run bench`)');
 console.log(machine());
 await benchProtocol();
 await benchState();
+await benchNetwork();

@@ -106,6 +106,8 @@ interface Held {
   readonly digest: Uint8Array;
   /** My share when it opened and verified; null when it is bad; undefined for a follower. */
   readonly share?: bigint | null;
+  /** Set once every proposed transaction is held (it stays held for the height). */
+  ready?: boolean;
 }
 
 interface Proposal {
@@ -360,6 +362,12 @@ export class Consensus {
     if (m.sender === p.index) this.#dealt = true;
   }
 
+  /** True when this validator holds every transaction the deal proposes (the host fetches the rest). */
+  #ready(held: Held): boolean {
+    if (!held.ready) held.ready = this.#host.missing(held.message.body.txs).length === 0;
+    return held.ready;
+  }
+
   #held(ref: DealRef): Held | undefined {
     return this.#deals.get(ref.dealer)?.find((v) => equalBytes(v.digest, ref.digest));
   }
@@ -379,7 +387,7 @@ export class Consensus {
         continue;
       }
       if (held.share === null) return 'no';
-      if (this.#host.missing(held.message.body.txs).length > 0) verdict = 'wait';
+      if (!this.#ready(held)) verdict = 'wait';
     }
     return verdict;
   }
@@ -488,7 +496,7 @@ export class Consensus {
       const ready: DealRef[] = [];
       for (const [dealer, variants] of [...this.#deals].sort((a, b) => a[0] - b[0])) {
         const v = variants[0];
-        if (v.share !== null && this.#host.missing(v.message.body.txs).length === 0) ready.push({ dealer, digest: v.digest });
+        if (v.share !== null && this.#ready(v)) ready.push({ dealer, digest: v.digest });
       }
       if (ready.length >= this.#m && (ready.length === p.validators.length || now >= this.#roundStart + this.#timeout(r) / 4)) {
         this.#send({ kind: 'propose', validRound: -1, set: ready });
@@ -574,8 +582,8 @@ export class Consensus {
         if (!held) return false; // still coming (rebroadcasts bring it)
         deals.push(held);
       }
+      if (!deals.every((d) => this.#ready(d))) return false;
       const allTxs = deals.flatMap((d) => d.message.body.txs);
-      if (this.#host.missing(allTxs).length > 0) return false;
       const secrets: bigint[] = [];
       for (const d of deals) {
         const shares: { index: number; share: bigint }[] = [];

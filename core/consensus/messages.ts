@@ -15,7 +15,7 @@
  */
 import * as P from 'micro-packed';
 import { sha256 } from '../crypto/hash.ts';
-import { sign, verifyNoble } from '../crypto/ecdsa.ts';
+import { sign, verifyNoble, type SignatureVerifier } from '../crypto/ecdsa.ts';
 import { bytesToHex, concatBytes } from '../encoding/bytes.ts';
 import { UInt256, decodeStrict, varArray, varBytes } from '../encoding/primitives.ts';
 
@@ -148,11 +148,20 @@ export function sealMessage(magic: number, m: Message, privateKey: Uint8Array): 
 }
 
 /**
- * Opens an envelope: the message and whether its signature is the key's. `keyOf` gives the
- * public key of a sender index at a height (undefined: not a validator we know of).
+ * Opens an envelope: the message, and `check`, which says whether the signature is the given
+ * key's (with `verifier`: WebCrypto, off the main thread; without, noble, synchronously).
  */
-export function openMessage(magic: number, bytes: Uint8Array): { message: Message; check: (publicKey: Uint8Array) => boolean } {
+export function openMessage(magic: number, bytes: Uint8Array): {
+  message: Message;
+  check: (publicKey: Uint8Array) => boolean;
+  checkWith: (verifier: SignatureVerifier, publicKey: Uint8Array) => Promise<boolean>;
+} {
   const env = decodeStrict(Envelope, bytes, 'ConsensusEnvelope');
   const message = decodeMessage(env.message);
-  return { message, check: (publicKey) => verifyNoble(env.signature, signedBytes(magic, env.message), publicKey) };
+  const digest = signedBytes(magic, env.message);
+  return {
+    message,
+    check: (publicKey) => verifyNoble(env.signature, digest, publicKey),
+    checkWith: (verifier, publicKey) => verifier.verify(env.signature, digest, publicKey),
+  };
 }

@@ -17,6 +17,7 @@ import { Peer, type PeerOptions, type Verdict } from '../p2p/peer.ts';
 import { serveBlocks, serveHeaders, serveTransactions, syncFrom } from '../p2p/sync.ts';
 import { Validator, type ValidatorOptions } from './validator.ts';
 import { openMessage } from '../consensus/messages.ts';
+import { defaultVerifier } from '../crypto/ecdsa.ts';
 import { sortPublicKeys } from '../script/accounts.ts';
 
 /** Rejections that can come from an honest peer that sees another state than ours: ignored, not punished. */
@@ -89,7 +90,7 @@ export class Node {
     return node;
   }
 
-  #onConsensus(data: Uint8Array, from: string): Verdict {
+  async #onConsensus(data: Uint8Array, from: string): Promise<Verdict> {
     let opened: ReturnType<typeof openMessage>;
     try {
       opened = openMessage(this.settings.magic, data);
@@ -105,7 +106,7 @@ export class Node {
     }
     if (height === next + 1) return 'accept'; // a validator a block ahead of us: we cannot judge it yet
     const key = sortPublicKeys(this.chain.ledger.nextValidators())[sender];
-    return key && opened.check(key) ? 'accept' : 'reject';
+    return key && (await opened.checkWith(defaultVerifier(), key)) ? 'accept' : 'reject';
   }
 
   #poolBytes(hash: Uint8Array): Uint8Array | undefined {

@@ -8,6 +8,7 @@
 import { bytesToHex, equalBytes } from '../encoding/bytes.ts';
 import { isInputError, ProtocolError } from '../encoding/errors.ts';
 import { getPublicKey } from '../crypto/keys.ts';
+import { defaultVerifier } from '../crypto/ecdsa.ts';
 import { multiSigScript, sortPublicKeys } from '../script/accounts.ts';
 import { invocationScript } from '../tx/sign.ts';
 import { allInputs, decodeTransactionWithMessage, encodeTransaction, transactionHash, type Transaction } from '../tx/transaction.ts';
@@ -120,12 +121,12 @@ export class Validator {
     this.#engine.begin({ height, validators: this.#validators, index, prevTimestamp: ledger.tip.timestamp, dealAt: this.#lastBlockAt + this.#idleMs }, restored);
     const next = this.#next;
     this.#next = [];
-    for (const { bytes, from } of next) this.#onMessage(bytes, from);
+    for (const { bytes, from } of next) void this.#onMessage(bytes, from);
     void this.#pruneLog(height);
   }
 
   /** Judges a gossiped consensus message; a bad signature from a known validator punishes the sender. */
-  #onMessage(bytes: Uint8Array, from: string): Verdict {
+  async #onMessage(bytes: Uint8Array, from: string): Promise<Verdict> {
     let opened: ReturnType<typeof openMessage>;
     try {
       opened = openMessage(this.#node.settings.magic, bytes);
@@ -144,7 +145,8 @@ export class Validator {
       return 'ignore';
     }
     const key = this.#validators[m.sender];
-    if (!key || !opened.check(key)) return 'reject';
+    if (!key || !(await opened.checkWith(defaultVerifier(), key))) return 'reject';
+    if (this.#engine.height !== m.height) return 'ignore'; // the height moved on while we checked
     this.#envelopes.set(bytesToHex(encodeMessage(m)), bytes);
     this.#engine.receive(m);
     return 'accept';
