@@ -135,6 +135,13 @@ export async function benchNetwork(tps = Number(process.env.BENCH_TPS ?? 1000), 
     line('block interval', `median ${fmt(median(intervals))} ms, p99 ${fmt(percentile(intervals, 99))} ms, ${during.length} blocks`, 'goal <= 2,000 ms');
     line('submit to final', `median ${fmt(median(latencies))} ms, p99 ${fmt(percentile(latencies, 99))} ms`, `goal: median <= 2 block intervals (${fmt(2 * median(intervals))} ms)`);
     line('lost', `${lost} of ${fmt(total)}${refused.size ? `; refused: ${JSON.stringify(Object.fromEntries(refused))}` : ''}`, 'goal 0');
+    if (lost > 0 || process.env.BENCH_VERBOSE) {
+      console.log(`relay: height ${relay.height}, peers ${relay.peer.connections().length}, bans ${JSON.stringify(relay.peer.bans)}`);
+      for (const v of network.validators) {
+        const st = await v.status().catch((e: Error) => ({ error: e.message }));
+        console.log(`validator ${v.index}: ${JSON.stringify(st)}`);
+      }
+    }
   } finally {
     await network.stop();
     rmSync(dir, { recursive: true, force: true });

@@ -4,6 +4,7 @@ import { resolve } from 'node:path';
 import { parseArgs, UsageError } from './args.ts';
 import { out, outJson, cleanHex } from './output.ts';
 import { startLocalNetwork, settingsOf, type NetworkFile } from '../devnet/network.ts';
+import { serveStatus } from '../devnet/http.ts';
 import { LevelStore } from '../core/store/level.node.ts';
 import { Node } from '../core/node/node.ts';
 import { nodeStatus } from '../core/node/status.ts';
@@ -67,7 +68,8 @@ function readKey(path: string): Uint8Array {
 }
 
 export async function nodeCommand(argv: readonly string[]): Promise<number> {
-  const args = parseArgs(argv, { options: ['network', 'data', 'key', 'listen', 'bootstrap'] });
+  const args = parseArgs(argv, { options: ['network', 'data', 'key', 'listen', 'bootstrap', 'status-port'], flags: ['child'] });
+  if (args.positionals.length > 0) throw new UsageError(`unexpected ${args.positionals[0]}`);
   const where = args.options.get('network') ?? DEFAULT_STATUS_URL;
   const data = args.options.get('data');
   if (!data) throw new UsageError('--data DIR is needed: the folder of this peer\'s chain');
@@ -80,9 +82,22 @@ export async function nodeCommand(argv: readonly string[]): Promise<number> {
     listen: [args.options.get('listen') ?? '/ip4/127.0.0.1/tcp/0/ws'],
     validator: key ? { privateKey: readKey(key) } : undefined,
   });
-  out(`Peer ${node.peer.node.peerId.toString()} at height ${node.height}${key ? ', validating' : ''}: ${node.peer.addresses().join(' ')}`);
-  node.onTip(() => out(`height ${node.height}`));
-  await stopSignal();
+  const statusPort = args.options.get('status-port');
+  const status = statusPort === undefined ? undefined : await serveStatus(node, port(statusPort, 0));
+  if (args.flags.has('child')) {
+    // Started by a local network: one JSON line when up; stop when the parent closes our stdin.
+    out(JSON.stringify({ height: node.height, addresses: node.peer.addresses(), statusUrl: status?.url }));
+    await new Promise<void>((done) => {
+      process.stdin.on('end', done).on('close', done).resume();
+      void stopSignal().then(() => done());
+    });
+  } else {
+    out(`Peer ${node.peer.node.peerId.toString()} at height ${node.height}${key ? ', validating' : ''}: ${node.peer.addresses().join(' ')}`);
+    if (status) out(`status at ${status.url}/status`);
+    node.onTip(() => out(`height ${node.height}`));
+    await stopSignal();
+  }
+  await status?.close();
   await node.stop();
   return 0;
 }
@@ -107,7 +122,8 @@ export async function statusCommand(argv: readonly string[]): Promise<number> {
   out(`validators ${status.validators.length}:`);
   for (const v of status.validators) out(`  ${v}`);
   for (const [i, l] of (status.local ?? []).entries()) {
-    out(`local validator ${i}: height ${l.height}, peers ${l.peers}${l.consensus ? `, round ${l.consensus.round}` : ''}`);
+    if ('error' in l) out(`local validator ${i}: not answering (${(l as { error: string }).error})`);
+    else out(`local validator ${i}: height ${l.height}, peers ${l.peers}${l.consensus ? `, round ${l.consensus.round}` : ''}`);
   }
   return 0;
 }

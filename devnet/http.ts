@@ -10,7 +10,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import { addressToScriptHash } from '../core/script/accounts.ts';
 import { formatFixed8 } from '../core/encoding/primitives.ts';
 import { ProtocolError, isInputError } from '../core/encoding/errors.ts';
-import { nodeStatus } from '../core/node/status.ts';
+import { nodeStatus, type NodeStatus } from '../core/node/status.ts';
 import type { Node } from '../core/node/node.ts';
 import type { Faucet } from './faucet.ts';
 import type { NetworkFile } from './network.ts';
@@ -75,7 +75,15 @@ async function readBody(req: IncomingMessage): Promise<string> {
   return Buffer.concat(chunks).toString('utf8');
 }
 
-export function serveHttp(params: { port: number; node: Node; validators: readonly Node[]; faucet: Faucet; network: NetworkFile; bootstrap: string[] }): Promise<HttpServer> {
+/** A node's own status endpoint (`ans node --status-port`): GET /status. */
+export function serveStatus(node: Node, port: number): Promise<HttpServer> {
+  return listen(createServer((req, res) => {
+    if (req.method === 'GET' && new URL(req.url ?? '/', 'http://localhost').pathname === '/status') return send(res, 200, nodeStatus(node));
+    return send(res, 404, { error: 'NOT_FOUND', message: 'GET /status' });
+  }), port);
+}
+
+export function serveHttp(params: { port: number; node: Node; validators: readonly { status(): Promise<NodeStatus> }[]; faucet: Faucet; network: NetworkFile; bootstrap: string[] }): Promise<HttpServer> {
   const { node, validators, faucet, network, bootstrap } = params;
   const perAddress = new RateLimit(ADDRESS_WINDOW_MS, 1);
   const perClient = new RateLimit(CLIENT_WINDOW_MS, CLIENT_LIMIT);
@@ -84,7 +92,8 @@ export function serveHttp(params: { port: number; node: Node; validators: readon
       const path = new URL(req.url ?? '/', 'http://localhost').pathname;
       if (req.method === 'OPTIONS') return send(res, 204, null);
       if (req.method === 'GET' && path === '/status') {
-        return send(res, 200, { ...nodeStatus(node), local: validators.map((v) => nodeStatus(v)) });
+        const local = await Promise.all(validators.map((v) => v.status().catch((e: Error) => ({ error: e.message }))));
+        return send(res, 200, { ...nodeStatus(node), local });
       }
       if (req.method === 'GET' && path === '/network.json') return send(res, 200, { ...network, bootstrap });
       if (req.method === 'POST' && path === '/faucet') {
@@ -120,13 +129,17 @@ export function serveHttp(params: { port: number; node: Node; validators: readon
       return send(res, 500, { error: 'INTERNAL', message: 'the faucet failed; see the network log' });
     }
   });
+  return listen(server, params.port);
+}
+
+function listen(server: ReturnType<typeof createServer>, port: number): Promise<HttpServer> {
   return new Promise((resolve, reject) => {
     server.once('error', reject);
-    server.listen(params.port, '127.0.0.1', () => {
+    server.listen(port, '127.0.0.1', () => {
       const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : params.port;
+      const bound = typeof address === 'object' && address ? address.port : port;
       resolve({
-        url: `http://127.0.0.1:${port}`,
+        url: `http://127.0.0.1:${bound}`,
         close: () => new Promise<void>((r) => {
           server.closeAllConnections();
           server.close(() => r());

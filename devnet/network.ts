@@ -11,6 +11,9 @@
  */
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
 import { generateKeyPairFromSeed } from '@libp2p/crypto/keys';
 import { bytesToHex, hexToBytes } from '../core/encoding/bytes.ts';
 import { generatePrivateKey, getPublicKey } from '../core/crypto/keys.ts';
@@ -20,6 +23,9 @@ import { LevelStore } from '../core/store/level.node.ts';
 import { Node } from '../core/node/node.ts';
 import { Faucet } from './faucet.ts';
 import { serveHttp, type HttpServer } from './http.ts';
+import { nodeStatus, type NodeStatus } from '../core/node/status.ts';
+
+const CLI = fileURLToPath(new URL('../cli/ans.js', import.meta.url));
 
 /** The public description of a devnet: enough for any peer (a browser too) to build its genesis. */
 export interface NetworkFile {
@@ -75,13 +81,28 @@ export interface LocalNetworkOptions {
   /** Status, faucet and network description (default 4002). */
   readonly httpPort?: number;
   readonly log?: (line: string) => void;
+  /**
+   * Run each validator in its own process (default), as `ans node` with its key file: the
+   * network uses every core, and one validator's crash is its own. In-process validators
+   * (false) start faster, for tests that reach into their state.
+   */
+  readonly processes?: boolean;
+}
+
+/** A validator of the local network, in this process or its own. */
+export interface LocalValidator {
+  readonly index: number;
+  /** The node, when it runs in this process. */
+  readonly node?: Node;
+  status(): Promise<NodeStatus>;
+  stop(): Promise<void>;
 }
 
 export interface LocalNetwork {
   readonly settings: NetworkSettings;
   readonly network: NetworkFile;
   readonly relay: Node;
-  readonly validators: Node[];
+  readonly validators: LocalValidator[];
   readonly faucet: Faucet;
   readonly http: HttpServer;
   /** The relay's addresses: what other peers and browsers dial. */
@@ -94,7 +115,7 @@ export async function startLocalNetwork(options: LocalNetworkOptions): Promise<L
   const { network, secrets, created } = loadOrCreate(options.dir);
   const settings = settingsOf(network);
   log(created ? `New devnet in ${options.dir}` : `Continuing the devnet in ${options.dir}`);
-  const started: Node[] = [];
+  const started: { stop(): Promise<void> }[] = [];
   try {
     const peerKey = await generateKeyPairFromSeed('Ed25519', hexToBytes(secrets.relaySeed));
     const relayPort = options.relayPort ?? 4001;
@@ -105,15 +126,24 @@ export async function startLocalNetwork(options: LocalNetworkOptions): Promise<L
     started.push(relay);
     const bootstrap = relay.peer.addresses();
     log(`relay at height ${relay.height}: ${bootstrap.join(' ')}`);
-    const validators: Node[] = [];
+    const validators: LocalValidator[] = [];
     for (let i = 0; i < secrets.validatorKeys.length; i++) {
-      const node = await Node.start({
-        settings, store: await LevelStore.open(join(options.dir, `validator-${i}`)), listen: ['/ip4/127.0.0.1/tcp/0/ws'], bootstrap,
-        validator: { privateKey: hexToBytes(secrets.validatorKeys[i]) },
-      });
-      started.push(node);
-      validators.push(node);
-      log(`validator ${i} at height ${node.height}: ${node.peer.addresses()[0]}`);
+      const data = join(options.dir, `validator-${i}`);
+      let v: LocalValidator;
+      if (options.processes ?? true) {
+        const keyFile = join(options.dir, `validator-${i}.key`);
+        if (!existsSync(keyFile)) writeFileSync(keyFile, secrets.validatorKeys[i] + '\n', { mode: 0o600 });
+        v = await spawnValidator(i, ['node', '--network', options.dir, '--data', data, '--key', keyFile, '--bootstrap', bootstrap[0], '--status-port', '0', '--child'], log);
+      } else {
+        const node = await Node.start({
+          settings, store: await LevelStore.open(data), listen: ['/ip4/127.0.0.1/tcp/0/ws'], bootstrap,
+          validator: { privateKey: hexToBytes(secrets.validatorKeys[i]) },
+        });
+        v = { index: i, node, status: async () => nodeStatus(node), stop: () => node.stop() };
+        log(`validator ${i} at height ${node.height}: ${node.peer.addresses()[0]}`);
+      }
+      started.push(v);
+      validators.push(v);
     }
     const faucet = new Faucet(relay, hexToBytes(secrets.faucetKey));
     const http = await serveHttp({ port: options.httpPort ?? 4002, node: relay, validators, faucet, network, bootstrap });
@@ -130,4 +160,45 @@ export async function startLocalNetwork(options: LocalNetworkOptions): Promise<L
     await Promise.allSettled(started.map((n) => n.stop()));
     throw e;
   }
+}
+
+/**
+ * Starts `ans node … --child`: it prints one JSON line when it is up ({ height, addresses,
+ * statusUrl }), then its log; it stops when its standard input closes (so it never outlives us).
+ */
+async function spawnValidator(index: number, args: string[], log: (line: string) => void): Promise<LocalValidator> {
+  const child: ChildProcess = spawn(process.execPath, [CLI, ...args], { stdio: ['pipe', 'pipe', 'pipe'] });
+  const lines = createInterface({ input: child.stdout! });
+  const errors: string[] = [];
+  createInterface({ input: child.stderr! }).on('line', (l) => {
+    errors.push(l);
+    log(`validator ${index}: ${l}`);
+  });
+  const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
+  const ready = await new Promise<{ height: number; addresses: string[]; statusUrl: string }>((resolve, reject) => {
+    lines.once('line', (first) => {
+      try {
+        resolve(JSON.parse(first));
+      } catch {
+        reject(new Error(`validator ${index} said: ${first}`));
+      }
+    });
+    void exited.then((code) => reject(new Error(`validator ${index} exited (${code}): ${errors.join(' ')}`)));
+  });
+  lines.on('line', (l) => log(`validator ${index}: ${l}`));
+  log(`validator ${index} (process ${child.pid}) at height ${ready.height}: ${ready.addresses[0]}`);
+  return {
+    index,
+    async status() {
+      const res = await fetch(`${ready.statusUrl}/status`);
+      return (await res.json()) as NodeStatus;
+    },
+    async stop() {
+      if (child.exitCode !== null) return;
+      child.stdin!.end();
+      const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
+      await exited;
+      clearTimeout(timer);
+    },
+  };
 }

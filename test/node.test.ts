@@ -79,4 +79,15 @@ describe('nodes over real libp2p on loopback', () => {
     await until('a to drop mallory', () => !a.peer.connections().includes(mallory.node.peerId.toString()));
     expect([a.height, b.height, c.height]).toEqual([height, height, height]);
   });
+
+  it('a node whose connection to its bootstrap peer drops dials it again and catches up', { timeout: 30_000 }, async () => {
+    const a = await start();
+    const b = await start(a.peer.addresses());
+    const aId = a.peer.node.peerId.toString();
+    await a.peer.node.hangUp(b.peer.node.peerId); // not a ban: the connection just goes
+    await produceOn(a); // a block b misses while it is cut off
+    await until('b dialled a again', () => b.peer.connections().includes(aId) && b.reconnects >= 1, 15_000);
+    await until('b caught up', () => b.height === a.height, 15_000);
+    expect(tipOf(b)).toBe(tipOf(a));
+  });
 });

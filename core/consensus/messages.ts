@@ -11,7 +11,9 @@
  *   prevote, precommit = 00 (nil) | 01 + set digest (32)
  *   reveal   = set digest (32), shares (count, then dealer u16 + share 32 each)
  *   sign     = block hash (32), signature (64)
- *   envelope = message (var bytes), signature (64) over sha256(domain || magic u32 || message)
+ *   envelope = message (var bytes), signature (64) over sha256(domain || magic u32 || message),
+ *              resend u32 (not signed: 0 on the first send, then counts resends, so that gossip,
+ *              which drops bytes it has seen, carries a deliberate resend)
  */
 import * as P from 'micro-packed';
 import { sha256 } from '../crypto/hash.ts';
@@ -133,7 +135,7 @@ export const refKey = (r: DealRef): string => `${r.dealer}:${bytesToHex(r.digest
 // --- the signed envelope ---
 
 const DOMAIN = new TextEncoder().encode('antshares-web consensus v1');
-const Envelope = P.struct({ message: varBytes(1 << 24), signature: P.bytes(64) });
+const Envelope = P.struct({ message: varBytes(1 << 24), signature: P.bytes(64), resend: P.U32LE });
 
 function signedBytes(magic: number, message: Uint8Array): Uint8Array {
   const m = new Uint8Array(4);
@@ -144,7 +146,14 @@ function signedBytes(magic: number, message: Uint8Array): Uint8Array {
 /** Signs a message with its sender's validator key. */
 export function sealMessage(magic: number, m: Message, privateKey: Uint8Array): Uint8Array {
   const message = encodeMessage(m);
-  return Envelope.encode({ message, signature: sign(signedBytes(magic, message), privateKey) });
+  return Envelope.encode({ message, signature: sign(signedBytes(magic, message), privateKey), resend: 0 });
+}
+
+/** The same envelope (same message and signature) marked as its `resend`th resend. */
+export function resendEnvelope(envelope: Uint8Array, resend: number): Uint8Array {
+  const out = Uint8Array.from(envelope);
+  new DataView(out.buffer).setUint32(out.length - 4, resend >>> 0, true);
+  return out;
 }
 
 /**

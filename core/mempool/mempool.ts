@@ -81,6 +81,25 @@ export class Mempool {
     return e.tx.witnesses.every((w, i) => equalBytes(w.invocation, tx.witnesses[i].invocation) && equalBytes(w.verification, tx.witnesses[i].verification));
   }
 
+  /**
+   * A pool transaction and the outputs it spends. Every entry passes the ledger's rules at the
+   * current tip (checked on entry, and again by `afterBlock` after each block), and no two
+   * entries spend the same output: a block builder need not check them again.
+   */
+  entry(hash: Uint8Array): { readonly tx: Transaction; readonly spends: readonly string[] } | undefined {
+    return this.#entries.get(bytesToHex(hash));
+  }
+
+  /** The hashes of the transactions, in the order they came (at most `max`). */
+  hashes(max = Infinity): Uint8Array[] {
+    const out: Uint8Array[] = [];
+    for (const e of this.#entries.values()) {
+      if (out.length >= max) break;
+      out.push(e.hash);
+    }
+    return out;
+  }
+
   /** The transactions, in the order they came. */
   transactions(): Transaction[] {
     return [...this.#entries.values()].map((e) => e.tx);
@@ -93,6 +112,7 @@ export class Mempool {
   async add(input: Uint8Array | Transaction): Promise<Uint8Array> {
     const { tx, message } = input instanceof Uint8Array ? decodeTransactionWithMessage(input) : { tx: input, message: signingMessage(input) };
     const size = message.length + witnessesSize(tx.witnesses);
+    const tip = this.#ledger.tip.blockHash;
     const hash = this.#ledger.checkTransactionRules(tx, message);
     const id = bytesToHex(hash);
     if (this.#entries.has(id)) throw poolError('MEMPOOL_DUPLICATE', 'this transaction is in the pool already', { tx: uintToString(hash) });
@@ -102,9 +122,11 @@ export class Mempool {
       throw poolError('MEMPOOL_FULL', 'the pool is full; try again after the next block', { transactions: this.#entries.size, bytes: this.#bytes });
     }
     await this.#ledger.verifyTransactionWitnesses(tx, message, this.#verifier);
-    // Checked again after the await: another transaction may have come in meanwhile.
+    // Checked again after the await: another transaction may have come in meanwhile, and a
+    // block may have changed the tip (every entry is valid at the tip: see `entry`).
     if (this.#entries.has(id)) throw poolError('MEMPOOL_DUPLICATE', 'this transaction is in the pool already', { tx: uintToString(hash) });
     this.#checkConflicts(spends);
+    if (!equalBytes(this.#ledger.tip.blockHash, tip)) this.#ledger.checkTransactionRules(tx, message);
     this.#entries.set(id, { tx, hash, message, size, spends });
     for (const s of spends) this.#spentBy.set(s, id);
     this.#bytes += size;

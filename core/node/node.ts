@@ -26,9 +26,12 @@ const STATE_DEPENDENT = new Set([
   'TX_INPUT_NOT_FOUND', 'TX_INPUT_ALREADY_SPENT', 'TX_ASSET_UNKNOWN', 'VOTE_CANDIDATE_UNKNOWN', 'ENROLLMENT_KEY_TAKEN', 'ASSET_AMOUNT_EXCEEDED',
 ]);
 
+/** How often a node checks that it is connected to its bootstrap peers. */
+const REDIAL_MS = 2000;
+
 function verdictOf(e: unknown): Verdict {
-  if (e instanceof DecodeError) return 'reject';
-  if (e instanceof ProtocolError) return STATE_DEPENDENT.has(e.code) ? 'ignore' : 'reject';
+  if (e instanceof DecodeError) return { reject: e.message };
+  if (e instanceof ProtocolError) return STATE_DEPENDENT.has(e.code) ? 'ignore' : { reject: `${e.code}: ${e.detail}` };
   return 'ignore'; // our own fault (a bug, a full disk): never the sender's
 }
 
@@ -58,6 +61,10 @@ export class Node {
   validator: Validator | undefined;
   /** When the tip last changed (ms). */
   lastBlockAt = Date.now();
+  #bootstrap: string[] = [];
+  #redial: ReturnType<typeof setInterval> | undefined;
+  /** Connections to the bootstrap peers lost and dialled again (status). */
+  reconnects = 0;
 
   private constructor(chain: Chain, peer: Peer, settings: NetworkSettings) {
     this.chain = chain;
@@ -75,9 +82,13 @@ export class Node {
     await serveTransactions(peer, options.settings.magic, (hash) => node.validator?.lookup(hash) ?? node.#poolBytes(hash));
     peer.subscribe(peer.topics.transactions, (data) => node.#onTransaction(data), () => {});
     peer.subscribe(peer.topics.blocks, (data, from) => node.#onBlock(data, from), () => {});
-    for (const address of options.bootstrap ?? []) {
+    node.#bootstrap = [...(options.bootstrap ?? [])];
+    for (const address of node.#bootstrap) {
       await peer.dial(address);
     }
+    // A connection can drop (a busy peer misses keep-alives, a peer restarts): dial the bootstrap
+    // peers again whenever we are not connected to them, so the node never stays cut off.
+    node.#redial = setInterval(() => void node.#keepBootstrap(), REDIAL_MS);
     for (const remote of peer.connections()) await node.syncFrom(remote);
     if (options.validator) {
       node.validator = new Validator(node, options.validator);
@@ -106,7 +117,23 @@ export class Node {
     }
     if (height === next + 1) return 'accept'; // a validator a block ahead of us: we cannot judge it yet
     const key = sortPublicKeys(this.chain.ledger.nextValidators())[sender];
-    return key && (await opened.checkWith(defaultVerifier(), key)) ? 'accept' : 'reject';
+    if (!key) return { reject: `consensus message from validator ${sender}, of ${this.chain.ledger.nextValidators().length}` };
+    return (await opened.checkWith(defaultVerifier(), key)) ? 'accept' : { reject: `consensus message not signed by validator ${sender}` };
+  }
+
+  async #keepBootstrap(): Promise<void> {
+    const connected = new Set(this.peer.connections());
+    for (const address of this.#bootstrap) {
+      const id = address.split('/p2p/')[1];
+      if (!id || connected.has(id) || this.peer.isBanned(id)) continue;
+      try {
+        await this.peer.dial(address);
+        this.reconnects++;
+        void this.syncFrom(id); // what we missed while cut off
+      } catch {
+        // not there yet: next time
+      }
+    }
   }
 
   #poolBytes(hash: Uint8Array): Uint8Array | undefined {
@@ -209,6 +236,7 @@ export class Node {
   }
 
   async stop(): Promise<void> {
+    clearInterval(this.#redial);
     await this.validator?.stop();
     await this.#queue;
     await this.peer.stop();

@@ -12,6 +12,10 @@ export interface NodeStatus {
   lastBlockAgeSeconds: number;
   peerId: string;
   peers: number;
+  /** Times the node lost its bootstrap peers and dialled them again. */
+  reconnects: number;
+  /** The last peers this node disconnected and refused, and why. */
+  bans: { peer: string; reason: string; at: string }[];
   validators: string[];
   mempool: { transactions: number; bytes: number };
   /** Present when the node validates. */
@@ -30,6 +34,8 @@ export function nodeStatus(node: Node): NodeStatus {
     lastBlockAgeSeconds: Math.max(0, Math.round(Date.now() / 1000 - tip.timestamp)),
     peerId: node.peer.node.peerId.toString(),
     peers: node.peer.connections().length,
+    reconnects: node.reconnects,
+    bans: node.peer.bans.slice(-5),
     validators: ledger.nextValidators().map(bytesToHex),
     mempool: { transactions: node.mempool.size, bytes: node.mempool.bytes },
     ...(consensus ? { consensus: { height: consensus.height, round: consensus.round, dealt: consensus.dealt, decided: consensus.decided } } : {}),

@@ -16,7 +16,7 @@ import { outpointKey } from '../state/keys.ts';
 import { blockHash, consensusThreshold, encodeBlock, headerMessage, type Block } from '../block/index.ts';
 import { Consensus, type Assembled, type AssembleInput, type ConsensusHost } from '../consensus/engine.ts';
 import { validatorCrypto } from '../consensus/crypto.ts';
-import { decodeMessage, encodeMessage, openMessage, sealMessage, type Message } from '../consensus/messages.ts';
+import { decodeMessage, encodeMessage, openMessage, resendEnvelope, sealMessage, type Message } from '../consensus/messages.ts';
 import type { Verdict } from '../p2p/peer.ts';
 import { fetchTransactions } from '../p2p/sync.ts';
 import type { Node } from './node.ts';
@@ -55,8 +55,9 @@ export class Validator {
   readonly #maxProposed: number;
   /** Validators of the engine's height (sorted). */
   #validators: Uint8Array[] = [];
-  /** Envelopes received for the engine's height, by message bytes (to relay them unchanged). */
+  /** Envelopes of the engine's height, by message bytes (to send them again unchanged), and how often each was sent. */
   #envelopes = new Map<string, Uint8Array>();
+  #resends = new Map<string, number>();
   /** Envelopes for the next height, checked when we get there. */
   #next: { bytes: Uint8Array; from: string }[] = [];
   /** Transactions fetched for a deal (checked: hash and witnesses), by hash hex. */
@@ -115,7 +116,9 @@ export class Validator {
     this.#validators = sortPublicKeys(ledger.nextValidators());
     const index = this.#validators.findIndex((k) => equalBytes(k, this.#publicKey));
     this.#envelopes = new Map();
+    this.#resends = new Map();
     this.#assembled = null;
+    this.#fetched.clear(); // what the last height needed; a later deal that proposes it again gets it again
     const restored = await this.#readLog(height);
     if (this.#engine.height >= height) return; // another begin got there while we read
     this.#engine.begin({ height, validators: this.#validators, index, prevTimestamp: ledger.tip.timestamp, dealAt: this.#lastBlockAt + this.#idleMs }, restored);
@@ -145,11 +148,19 @@ export class Validator {
       return 'ignore';
     }
     const key = this.#validators[m.sender];
-    if (!key || !(await opened.checkWith(defaultVerifier(), key))) return 'reject';
+    if (!key) return { reject: `consensus message from validator ${m.sender}, of ${this.#validators.length}` };
+    if (!(await opened.checkWith(defaultVerifier(), key))) return { reject: `consensus message not signed by validator ${m.sender}` };
     if (this.#engine.height !== m.height) return 'ignore'; // the height moved on while we checked
     this.#envelopes.set(bytesToHex(encodeMessage(m)), bytes);
     this.#engine.receive(m);
     return 'accept';
+  }
+
+  /** Publishes an envelope again, with the next resend count (gossip drops bytes it has seen). */
+  #resend(key: string, envelope: Uint8Array): void {
+    const n = (this.#resends.get(key) ?? 0) + 1;
+    this.#resends.set(key, n);
+    this.#publish(resendEnvelope(envelope, n));
   }
 
   #publish(bytes: Uint8Array): void {
@@ -160,17 +171,21 @@ export class Validator {
     return {
       now: () => Date.now(),
       broadcast: (m) => {
+        const key = bytesToHex(encodeMessage(m));
+        const known = this.#envelopes.get(key);
+        if (known) return this.#resend(key, known); // a rebroadcast: signed and logged already
         const envelope = sealMessage(this.#node.settings.magic, m, this.#key);
-        this.#envelopes.set(bytesToHex(encodeMessage(m)), envelope);
+        this.#envelopes.set(key, envelope);
         // Written before it leaves: the log is what a restarted validator will not contradict.
         this.#appendLog(m).then(() => this.#publish(envelope), () => {});
       },
       persist: (m) => void this.#appendLog(m).catch(() => {}),
       relay: (m) => {
-        const envelope = this.#envelopes.get(bytesToHex(encodeMessage(m)));
-        if (envelope) this.#publish(envelope);
+        const key = bytesToHex(encodeMessage(m));
+        const envelope = this.#envelopes.get(key);
+        if (envelope) this.#resend(key, envelope);
       },
-      proposal: () => this.#node.mempool.transactions().slice(0, this.#maxProposed).map(transactionHash),
+      proposal: () => this.#node.mempool.hashes(this.#maxProposed),
       missing: (hashes) => {
         const missing = hashes.filter((h) => !this.#node.mempool.has(h) && !this.#fetched.has(bytesToHex(h)));
         if (missing.length > 0) void this.#fetch(missing);
@@ -263,15 +278,18 @@ export class Validator {
     const spent = new Set<string>();
     let chosen: Transaction[] = [];
     for (const hash of input.txs) {
-      const tx = this.#node.mempool.get(hash) ?? this.#fetched.get(bytesToHex(hash))?.tx;
+      const pooled = this.#node.mempool.entry(hash); // valid at the tip already
+      const tx = pooled?.tx ?? this.#fetched.get(bytesToHex(hash))?.tx;
       if (!tx) continue;
-      try {
-        ledger.checkTransactionRules(tx);
-      } catch (e) {
-        if (isInputError(e)) continue;
-        throw e;
+      if (!pooled) {
+        try {
+          ledger.checkTransactionRules(tx);
+        } catch (e) {
+          if (isInputError(e)) continue;
+          throw e;
+        }
       }
-      const spends = allInputs(tx).map((i) => outpointKey(i.prevHash, i.prevIndex));
+      const spends = pooled?.spends ?? allInputs(tx).map((i) => outpointKey(i.prevHash, i.prevIndex));
       if (spends.some((s) => spent.has(s))) continue;
       for (const s of spends) spent.add(s);
       chosen.push(tx);
@@ -306,6 +324,5 @@ export class Validator {
       // Another copy of the block (from a peer) may have arrived first: that is the same block.
       if (this.#node.chain.height < height) throw e;
     }
-    for (const tx of block.transactions) this.#fetched.delete(bytesToHex(transactionHash(tx)));
   }
 }

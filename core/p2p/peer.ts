@@ -28,8 +28,11 @@ export function topicsOf(magic: number) {
   } as const;
 }
 
-/** What a topic's validator answers: deliver and forward, drop quietly, or drop and punish the sender. */
-export type Verdict = 'accept' | 'ignore' | 'reject';
+/**
+ * What a topic's validator answers: deliver and forward, drop quietly, or drop and punish the
+ * sender (`{ reject: reason }` says why, for the ban record).
+ */
+export type Verdict = 'accept' | 'ignore' | 'reject' | { reject: string };
 
 /** Largest gossip message, in bytes: a full block of the protocol's size fits. */
 export const MAX_GOSSIP_MESSAGE = 4 << 20;
@@ -104,13 +107,18 @@ export class Peer {
     return false;
   }
 
+  /** The last bans, newest last (for status views): who, why, when. */
+  readonly bans: { peer: string; reason: string; at: string }[] = [];
+
   /** Lowers a peer's score; at BAN_SCORE it is disconnected (resolves when it is) and refused for BAN_MS. */
-  async penalize(peer: string, points: number): Promise<void> {
+  async penalize(peer: string, points: number, reason = 'misbehaviour'): Promise<void> {
     const score = (this.#scores.get(peer) ?? 0) - points;
     this.#scores.set(peer, score);
     if (score <= BAN_SCORE) {
       this.#scores.delete(peer);
       this.#banned.set(peer, Date.now() + BAN_MS);
+      this.bans.push({ peer, reason, at: new Date().toISOString() });
+      if (this.bans.length > 32) this.bans.shift();
       const remote = this.node.getConnections().find((c) => c.remotePeer.toString() === peer)?.remotePeer;
       if (remote) await this.node.hangUp(remote).catch(() => {});
     }
@@ -157,7 +165,10 @@ export class Peer {
       services: {
         identify: identify(),
         ping: ping(),
-        pubsub: gossipsub({ allowPublishToZeroTopicPeers: true, emitSelf: false, maxInboundDataLength: MAX_GOSSIP_MESSAGE }),
+        // Unsigned, content-addressed gossip: every payload carries its own signatures (transactions,
+        // blocks, consensus envelopes), so a libp2p signature per message would only cost an Ed25519
+        // signing on publish and a verification on each receipt (most of a busy peer's gossip time).
+        pubsub: gossipsub({ allowPublishToZeroTopicPeers: true, emitSelf: false, maxInboundDataLength: MAX_GOSSIP_MESSAGE, globalSignaturePolicy: 'StrictNoSign' }),
         ...(options.relay ? { relay: circuitRelayServer() } : {}),
       },
     });
@@ -183,16 +194,22 @@ export class Peer {
     pubsub.topicValidators.set(topic, async (peer, message) => {
       const from = peer.toString();
       if (kind && !this.#admit(from, kind)) {
-        void this.penalize(from, EXCESS_PENALTY);
+        void this.penalize(from, EXCESS_PENALTY, `over the rate limit of ${kind}`);
         return TopicValidatorResult.Ignore;
       }
       let verdict: Verdict;
+      let reason = `an invalid message on ${kind ?? topic}`;
       try {
         verdict = await validate(message.data, from);
-      } catch {
+      } catch (e) {
+        verdict = 'reject';
+        reason += `: ${(e as Error).message}`;
+      }
+      if (typeof verdict === 'object') {
+        reason += `: ${verdict.reject}`;
         verdict = 'reject';
       }
-      if (verdict === 'reject') void this.penalize(from, -BAN_SCORE);
+      if (verdict === 'reject') void this.penalize(from, -BAN_SCORE, reason);
       return verdict === 'accept' ? TopicValidatorResult.Accept : verdict === 'ignore' ? TopicValidatorResult.Ignore : TopicValidatorResult.Reject;
     });
     pubsub.addEventListener('message', (evt) => {

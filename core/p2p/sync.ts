@@ -108,7 +108,7 @@ export async function syncFrom(peer: Peer, magic: number, remote: string, chain:
       await chain.addBlocks(blocks, { onBlock: onProgress });
     } catch (e) {
       if (!isInputError(e)) throw e;
-      await peer.penalize(remote, -BAN_SCORE); // a rule broken: disconnected and refused for a while
+      await peer.penalize(remote, -BAN_SCORE, `a bad block in sync: ${(e as Error).message}`); // a rule broken: disconnected and refused for a while
       return { height: chain.height, error: e };
     }
   }
