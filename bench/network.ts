@@ -106,6 +106,11 @@ export async function benchNetwork(tps = Number(process.env.BENCH_TPS ?? 1000), 
       }
     });
     const refused = new Map<string, number>();
+    const phases: unknown[] = [];
+    const sampler = setInterval(() => void network.validators[0].status().then((st) => {
+      const last = st.consensus?.lastHeight;
+      if (last && !phases.some((p) => (p as { height: number }).height === last.height)) phases.push(last);
+    }, () => {}), 500);
     const start = performance.now();
     let next = 0;
     while (next < total) {
@@ -120,6 +125,7 @@ export async function benchNetwork(tps = Number(process.env.BENCH_TPS ?? 1000), 
       await new Promise((r) => setTimeout(r, 10));
     }
     const offeredFor = (performance.now() - start) / 1000;
+    clearInterval(sampler);
     const drainLimit = performance.now() + 120_000;
     while (landed.size + [...refused.values()].reduce((a, b) => a + b, 0) < total && performance.now() < drainLimit) await new Promise((r) => setTimeout(r, 200));
     const lastLanded = blockTimes.at(-1) ?? performance.now();
@@ -135,6 +141,7 @@ export async function benchNetwork(tps = Number(process.env.BENCH_TPS ?? 1000), 
     line('block interval', `median ${fmt(median(intervals))} ms, p99 ${fmt(percentile(intervals, 99))} ms, ${during.length} blocks`, 'goal <= 2,000 ms');
     line('submit to final', `median ${fmt(median(latencies))} ms, p99 ${fmt(percentile(latencies, 99))} ms`, `goal: median <= 2 block intervals (${fmt(2 * median(intervals))} ms)`);
     line('lost', `${lost} of ${fmt(total)}${refused.size ? `; refused: ${JSON.stringify(Object.fromEntries(refused))}` : ''}`, 'goal 0');
+    if (process.env.BENCH_VERBOSE) for (const p of phases) console.log(`validator 0, ms after the previous block: ${JSON.stringify(p)}`);
     if (lost > 0 || process.env.BENCH_VERBOSE) {
       console.log(`relay: height ${relay.height}, peers ${relay.peer.connections().length}, bans ${JSON.stringify(relay.peer.bans)}`);
       for (const v of network.validators) {

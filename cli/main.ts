@@ -23,7 +23,7 @@ const HELP = `ans: Antshares Web command line
 
   ans devnet [--data DIR] [--port 4001] [--http 4002]
                                            the local network: relay, 4 validators, faucet (DIR: .ans-devnet)
-  ans node --data DIR [--network DIR|URL] [--key FILE] [--listen ADDR] [--bootstrap ADDR]
+  ans node --data DIR [--network DIR|URL] [--key FILE] [--listen ADDR] [--bootstrap ADDR,...]
                                            one peer (a validator with a key file: WIF or hex) of a network
                                            described by a devnet folder or its URL (default: the local network)
   ans status [--url URL] [--json]          height, peers, validators, mempool, last block of the local network

@@ -75,7 +75,7 @@ export async function nodeCommand(argv: readonly string[]): Promise<number> {
   if (!data) throw new UsageError('--data DIR is needed: the folder of this peer\'s chain');
   const network = await readNetwork(where);
   const settings = settingsOf(network);
-  const bootstrap = args.options.has('bootstrap') ? [args.options.get('bootstrap')!] : network.bootstrap ?? [];
+  const bootstrap = args.options.has('bootstrap') ? args.options.get('bootstrap')!.split(',').filter(Boolean) : network.bootstrap ?? [];
   const key = args.options.get('key');
   const node = await Node.start({
     settings, store: await LevelStore.open(resolve(data)), bootstrap,

@@ -94,6 +94,8 @@ export interface LocalValidator {
   readonly index: number;
   /** The node, when it runs in this process. */
   readonly node?: Node;
+  /** Where it listens. */
+  readonly addresses: string[];
   status(): Promise<NodeStatus>;
   stop(): Promise<void>;
 }
@@ -133,13 +135,17 @@ export async function startLocalNetwork(options: LocalNetworkOptions): Promise<L
       if (options.processes ?? true) {
         const keyFile = join(options.dir, `validator-${i}.key`);
         if (!existsSync(keyFile)) writeFileSync(keyFile, secrets.validatorKeys[i] + '\n', { mode: 0o600 });
-        v = await spawnValidator(i, ['node', '--network', options.dir, '--data', data, '--key', keyFile, '--bootstrap', bootstrap[0], '--status-port', '0', '--child'], log);
+        // Each validator dials the relay and the validators before it: consensus messages go
+        // straight between validators, not through the relay's busy thread.
+        const peers = [bootstrap[0], ...validators.flatMap((x) => x.addresses.slice(0, 1))];
+        v = await spawnValidator(i, ['node', '--network', options.dir, '--data', data, '--key', keyFile, '--bootstrap', peers.join(','), '--status-port', '0', '--child'], log);
       } else {
         const node = await Node.start({
-          settings, store: await LevelStore.open(data), listen: ['/ip4/127.0.0.1/tcp/0/ws'], bootstrap,
+          settings, store: await LevelStore.open(data), listen: ['/ip4/127.0.0.1/tcp/0/ws'],
+          bootstrap: [...bootstrap, ...validators.flatMap((x) => x.addresses.slice(0, 1))],
           validator: { privateKey: hexToBytes(secrets.validatorKeys[i]) },
         });
-        v = { index: i, node, status: async () => nodeStatus(node), stop: () => node.stop() };
+        v = { index: i, node, addresses: node.peer.addresses(), status: async () => nodeStatus(node), stop: () => node.stop() };
         log(`validator ${i} at height ${node.height}: ${node.peer.addresses()[0]}`);
       }
       started.push(v);
@@ -189,6 +195,7 @@ async function spawnValidator(index: number, args: string[], log: (line: string)
   log(`validator ${index} (process ${child.pid}) at height ${ready.height}: ${ready.addresses[0]}`);
   return {
     index,
+    addresses: ready.addresses,
     async status() {
       const res = await fetch(`${ready.statusUrl}/status`);
       return (await res.json()) as NodeStatus;

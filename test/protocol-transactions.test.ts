@@ -7,7 +7,7 @@ import { SignatureVerifier, generatePrivateKey, getPublicKey } from '../core/cry
 import { dualKeyAccount, scriptHash, singleKeyScript, multiSigScript } from '../core/script/index.ts';
 import {
   Order, Transaction, TransactionInput, TransactionInputSchema, TransactionOutput, TransactionOutputSchema, UnsignedTransaction, checkTransaction, checkTransactionBatch, decodeTransactionWithMessage, decodeTransaction, encodeTransaction, expandOrder, orderHash,
-  signOrder, signTransaction, signingMessage, transactionHash, transactionToJson, verifyOrder, verifyWitnesses,
+  decodeTransactionBatch, encodeTransactionBatch, signOrder, signTransaction, signingMessage, transactionHash, transactionToJson, verifyOrder, verifyWitnesses,
   type Transaction as Tx, type TransactionType,
 } from '../core/tx/index.ts';
 import { ANTCOIN_ID, ANTSHARE_ID } from '../core/block/index.ts';
@@ -245,5 +245,22 @@ describe('signing and witnesses', () => {
       expect(encodeTransaction(tx)[0]).toBe(bytes[tx.type]);
     }), { numRuns: 100 });
     expect(decodeStrict(Transaction, encodeTransaction(contract([])), 'x').type).toBe('ContractTransaction');
+  });
+});
+
+describe('gossip batches of transactions', () => {
+  it('round-trip with each transaction\'s signed bytes; empty, oversized or damaged batches are DecodeErrors', () => {
+    fc.assert(fc.property(fc.array(arb.transaction, { minLength: 1, maxLength: 5 }), (txs) => {
+      const encoded = txs.map((t) => encodeTransaction(t));
+      const batch = encodeTransactionBatch(encoded);
+      const back = decodeTransactionBatch(batch);
+      expect(back.map((b) => bytesToHex(encodeTransaction(b.tx)))).toEqual(encoded.map(bytesToHex));
+      for (const [i, b] of back.entries()) expect(bytesToHex(b.message)).toBe(bytesToHex(signingMessage(txs[i])));
+      expect(() => decodeTransactionBatch(batch.subarray(0, batch.length - 1))).toThrow(DecodeError);
+      expect(() => decodeTransactionBatch(concatBytes(batch, Uint8Array.of(0)))).toThrow(DecodeError);
+    }), { numRuns: 50 });
+    expect(() => decodeTransactionBatch(Uint8Array.of(0))).toThrow(DecodeError);
+    expect(() => decodeTransactionBatch(hexToBytes('fd0104'))).toThrow(DecodeError); // 1,025 claimed: over the bound, nothing allocated
+    expect(() => encodeTransactionBatch([])).toThrow(RangeError);
   });
 });

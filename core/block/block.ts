@@ -2,9 +2,9 @@
 import * as P from 'micro-packed';
 import { bytesToHex, equalBytes } from '../encoding/bytes.ts';
 import { ProtocolError, isInputError } from '../encoding/errors.ts';
-import { count, decodeStrict, uintToString, varArray } from '../encoding/primitives.ts';
+import { decodeStrict, uintToString, varArray } from '../encoding/primitives.ts';
 import { AddressVersion, addressFromScriptHash } from '../script/accounts.ts';
-import { Transaction, allInputs, checkTransaction, encodeTransaction, transactionHash, witnessesSize } from '../tx/transaction.ts';
+import { Transaction, allInputs, checkTransaction, encodeTransaction, messagesOf, transactionHash, transactionList, witnessesSize } from '../tx/transaction.ts';
 import { hash256 } from '../crypto/hash.ts';
 import { toJsonView, transactionToJson, type Json } from '../tx/json.ts';
 import { HeaderWitness, blockHash, headerFields, type Header } from './header.ts';
@@ -33,24 +33,9 @@ export function decodeBlock(bytes: Uint8Array): Block {
  */
 export function decodeBlockWithMessages(bytes: Uint8Array): { block: Block; messages: Uint8Array[] } {
   const spans: [number, number][] = [];
-  const txList = count(MAX_BLOCK_TRANSACTIONS);
-  // A coder made for this call: it notes where each transaction starts and ends in `bytes`.
-  const transactions: P.CoderType<Transaction[]> = P.wrap({
-    encodeStream: (w, list: Transaction[]) => varArray(MAX_BLOCK_TRANSACTIONS, Transaction).encodeStream(w, list),
-    decodeStream: (r): Transaction[] => {
-      const n = txList.decodeStream(r);
-      const out: Transaction[] = [];
-      for (let i = 0; i < n; i++) {
-        const start = r.pos;
-        out.push(Transaction.decodeStream(r));
-        spans.push([start, r.pos]);
-      }
-      return out;
-    },
-  });
+  const transactions = transactionList(MAX_BLOCK_TRANSACTIONS, spans);
   const block = decodeStrict(P.struct({ ...headerFields, witness: HeaderWitness, transactions }), bytes, 'Block') as Block;
-  const messages = block.transactions.map((tx, i) => bytes.subarray(spans[i][0], spans[i][1] - witnessesSize(tx.witnesses)));
-  return { block, messages };
+  return { block, messages: messagesOf(bytes, block.transactions, spans) };
 }
 
 /** The block's bytes. */

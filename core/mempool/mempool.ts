@@ -27,6 +27,8 @@ interface Entry {
   readonly message: Uint8Array;
   readonly size: number;
   readonly spends: string[];
+  /** When it entered (ms). */
+  readonly at: number;
 }
 
 export interface MempoolOptions {
@@ -90,11 +92,15 @@ export class Mempool {
     return this.#entries.get(bytesToHex(hash));
   }
 
-  /** The hashes of the transactions, in the order they came (at most `max`). */
-  hashes(max = Infinity): Uint8Array[] {
+  /**
+   * The hashes of the transactions, in the order they came: at most `max`, and only those held
+   * for `settledMs` at least (so that gossip has had time to bring them to the other peers).
+   */
+  hashes(max = Infinity, settledMs = 0): Uint8Array[] {
     const out: Uint8Array[] = [];
+    const before = Date.now() - settledMs;
     for (const e of this.#entries.values()) {
-      if (out.length >= max) break;
+      if (out.length >= max || e.at > before) break; // arrival order: the rest came later
       out.push(e.hash);
     }
     return out;
@@ -106,11 +112,12 @@ export class Mempool {
   }
 
   /**
-   * Adds a transaction (bytes from a peer, or a decoded one); returns its hash. Throws a
+   * Adds a transaction (bytes from a peer, a decoded one, or one decoded with its signed bytes);
+   * returns its hash. Throws a
    * DecodeError or a ProtocolError with the rule's code, and then changes nothing.
    */
-  async add(input: Uint8Array | Transaction): Promise<Uint8Array> {
-    const { tx, message } = input instanceof Uint8Array ? decodeTransactionWithMessage(input) : { tx: input, message: signingMessage(input) };
+  async add(input: Uint8Array | Transaction | { tx: Transaction; message: Uint8Array }): Promise<Uint8Array> {
+    const { tx, message } = input instanceof Uint8Array ? decodeTransactionWithMessage(input) : 'message' in input ? input : { tx: input, message: signingMessage(input) };
     const size = message.length + witnessesSize(tx.witnesses);
     const tip = this.#ledger.tip.blockHash;
     const hash = this.#ledger.checkTransactionRules(tx, message);
@@ -127,7 +134,7 @@ export class Mempool {
     if (this.#entries.has(id)) throw poolError('MEMPOOL_DUPLICATE', 'this transaction is in the pool already', { tx: uintToString(hash) });
     this.#checkConflicts(spends);
     if (!equalBytes(this.#ledger.tip.blockHash, tip)) this.#ledger.checkTransactionRules(tx, message);
-    this.#entries.set(id, { tx, hash, message, size, spends });
+    this.#entries.set(id, { tx, hash, message, size, spends, at: Date.now() });
     for (const s of spends) this.#spentBy.set(s, id);
     this.#bytes += size;
     return hash;

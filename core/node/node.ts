@@ -8,7 +8,7 @@
 import { DecodeError, ProtocolError } from '../encoding/errors.ts';
 import { decodeBlockWithMessages, type Block } from '../block/block.ts';
 import type { Transaction } from '../tx/transaction.ts';
-import { encodeTransaction } from '../tx/transaction.ts';
+import { decodeTransactionBatch, encodeTransaction, encodeTransactionBatch } from '../tx/transaction.ts';
 import { Chain } from '../state/chain.ts';
 import type { NetworkSettings } from '../state/settings.ts';
 import type { KeyValueStore } from '../store/kv.ts';
@@ -18,13 +18,16 @@ import { serveBlocks, serveHeaders, serveTransactions, syncFrom } from '../p2p/s
 import { Validator, type ValidatorOptions } from './validator.ts';
 import { openMessage } from '../consensus/messages.ts';
 import { defaultVerifier } from '../crypto/ecdsa.ts';
-import { sortPublicKeys } from '../script/accounts.ts';
 
 /** Rejections that can come from an honest peer that sees another state than ours: ignored, not punished. */
 const STATE_DEPENDENT = new Set([
   'MEMPOOL_DUPLICATE', 'MEMPOOL_CONFLICT', 'MEMPOOL_FULL',
   'TX_INPUT_NOT_FOUND', 'TX_INPUT_ALREADY_SPENT', 'TX_ASSET_UNKNOWN', 'VOTE_CANDIDATE_UNKNOWN', 'ENROLLMENT_KEY_TAKEN', 'ASSET_AMOUNT_EXCEEDED',
 ]);
+
+/** Transactions a node submits go out in gossip batches of at most this many, at most this late. */
+const BATCH_SIZE = 256;
+const BATCH_MS = 25;
 
 /** How often a node checks that it is connected to its bootstrap peers. */
 const REDIAL_MS = 2000;
@@ -57,6 +60,8 @@ export class Node {
   /** Chain work (gossiped blocks, syncs) runs one at a time. */
   #queue: Promise<unknown> = Promise.resolve();
   readonly #tipListeners: (() => void)[] = [];
+  #outgoing: Uint8Array[] = [];
+  #flushTimer: ReturnType<typeof setTimeout> | undefined;
   /** Set when the node validates. */
   validator: Validator | undefined;
   /** When the tip last changed (ms). */
@@ -116,7 +121,7 @@ export class Node {
       return 'ignore';
     }
     if (height === next + 1) return 'accept'; // a validator a block ahead of us: we cannot judge it yet
-    const key = sortPublicKeys(this.chain.ledger.nextValidators())[sender];
+    const key = this.chain.ledger.nextValidators()[sender]; // sorted by the election
     if (!key) return { reject: `consensus message from validator ${sender}, of ${this.chain.ledger.nextValidators().length}` };
     return (await opened.checkWith(defaultVerifier(), key)) ? 'accept' : { reject: `consensus message not signed by validator ${sender}` };
   }
@@ -157,12 +162,44 @@ export class Node {
     return run;
   }
 
+  /**
+   * A gossiped batch: each transaction goes to the mempool. A malformed batch, or a transaction
+   * that breaks a rule whatever the state, is the sender's fault (it should have checked before
+   * forwarding); a batch that brought something new is forwarded.
+   */
   async #onTransaction(data: Uint8Array): Promise<Verdict> {
+    let batch: ReturnType<typeof decodeTransactionBatch>;
     try {
-      await this.mempool.add(data);
-      return 'accept';
+      batch = decodeTransactionBatch(data);
     } catch (e) {
       return verdictOf(e);
+    }
+    const results = await Promise.allSettled(batch.map((item) => this.mempool.add(item)));
+    let added = false;
+    for (const r of results) {
+      if (r.status === 'fulfilled') added = true;
+      else {
+        const verdict = verdictOf(r.reason);
+        if (verdict !== 'ignore') return verdict;
+      }
+    }
+    return added ? 'accept' : 'ignore';
+  }
+
+  /** Queues an accepted transaction for the next gossip batch. */
+  #announce(bytes: Uint8Array): void {
+    this.#outgoing.push(bytes);
+    if (this.#outgoing.length >= BATCH_SIZE) this.#flush();
+    else this.#flushTimer ??= setTimeout(() => this.#flush(), BATCH_MS);
+  }
+
+  #flush(): void {
+    clearTimeout(this.#flushTimer);
+    this.#flushTimer = undefined;
+    const out = this.#outgoing;
+    this.#outgoing = [];
+    for (let i = 0; i < out.length; i += BATCH_SIZE) {
+      void this.peer.publish(this.peer.topics.transactions, encodeTransactionBatch(out.slice(i, i + BATCH_SIZE))).catch(() => {});
     }
   }
 
@@ -214,11 +251,11 @@ export class Node {
     });
   }
 
-  /** Checks a transaction, keeps it and gossips it. Throws the rule it breaks. */
+  /** Checks a transaction, keeps it and gossips it (in the next batch). Throws the rule it breaks. */
   async submit(tx: Transaction | Uint8Array): Promise<Uint8Array> {
     const bytes = tx instanceof Uint8Array ? tx : encodeTransaction(tx);
     const hash = await this.mempool.add(bytes);
-    await this.peer.publish(this.peer.topics.transactions, bytes);
+    this.#announce(bytes);
     return hash;
   }
 
@@ -237,6 +274,7 @@ export class Node {
 
   async stop(): Promise<void> {
     clearInterval(this.#redial);
+    this.#flush();
     await this.validator?.stop();
     await this.#queue;
     await this.peer.stop();

@@ -9,9 +9,10 @@ import { bytesToHex, equalBytes } from '../encoding/bytes.ts';
 import { isInputError, ProtocolError } from '../encoding/errors.ts';
 import { getPublicKey } from '../crypto/keys.ts';
 import { defaultVerifier } from '../crypto/ecdsa.ts';
-import { multiSigScript, sortPublicKeys } from '../script/accounts.ts';
+import { hash256 } from '../crypto/hash.ts';
+import { multiSigScript } from '../script/accounts.ts';
 import { invocationScript } from '../tx/sign.ts';
-import { allInputs, decodeTransactionWithMessage, encodeTransaction, transactionHash, type Transaction } from '../tx/transaction.ts';
+import { allInputs, decodeTransactionWithMessage, encodeTransaction, type Transaction } from '../tx/transaction.ts';
 import { outpointKey } from '../state/keys.ts';
 import { blockHash, consensusThreshold, encodeBlock, headerMessage, type Block } from '../block/index.ts';
 import { Consensus, type Assembled, type AssembleInput, type ConsensusHost } from '../consensus/engine.ts';
@@ -25,10 +26,19 @@ export interface ValidatorOptions {
   readonly privateKey: Uint8Array;
   /** Round 0's step timeout (default: half the block time). */
   readonly timeoutMs?: number;
-  /** Time from the last block to this validator's deal (default: 60% of the block time). */
+  /**
+   * Time from the last block to this validator's deal. Default: the block time less what the
+   * last height took from deal to applied block (at least a tenth of the block time), so that
+   * blocks come at the network's block time while the load changes.
+   */
   readonly idleMs?: number;
   /** Most transactions one deal proposes (default 20,000). */
   readonly maxProposed?: number;
+  /**
+   * A deal proposes the transactions held this long at least (default 300 ms): younger ones may
+   * not have reached the other validators, who would have to fetch them before they can vote.
+   */
+  readonly settledMs?: number;
 }
 
 const LOG_PREFIX = 0x63; // 'c': the consensus log, beside the chain's keys in the same store
@@ -51,8 +61,9 @@ export class Validator {
   readonly #key: Uint8Array;
   readonly #publicKey: Uint8Array;
   readonly #engine: Consensus;
-  readonly #idleMs: number;
+  readonly #idleMs: number | undefined;
   readonly #maxProposed: number;
+  readonly #settledMs: number;
   /** Validators of the engine's height (sorted). */
   #validators: Uint8Array[] = [];
   /** Envelopes of the engine's height, by message bytes (to send them again unchanged), and how often each was sent. */
@@ -69,16 +80,20 @@ export class Validator {
   #timer: ReturnType<typeof setInterval> | undefined;
   #lastBlockAt = Date.now();
   #stopped = false;
-  /** Heights this validator signed, for status and tests. */
+  /** Heights this validator published, for status and tests. */
   readonly signed: number[] = [];
+  /** Milliseconds from the start of the last finished height to each of its steps, and its size. */
+  lastHeight: { height: number; deal?: number; fixed?: number; assembled?: number; final?: number; applied?: number; transactions?: number } | null = null;
+  #timing: { height: number; start: number; marks: Record<string, number> } | null = null;
 
   constructor(node: Node, options: ValidatorOptions) {
     this.#node = node;
     this.#key = options.privateKey;
     this.#publicKey = getPublicKey(options.privateKey);
     const blockTime = node.settings.blockTimeMs;
-    this.#idleMs = options.idleMs ?? Math.round(blockTime * 0.6);
+    this.#idleMs = options.idleMs;
     this.#maxProposed = options.maxProposed ?? 20_000;
+    this.#settledMs = options.settledMs ?? 300;
     this.#engine = new Consensus(validatorCrypto(this.#key), this.#host(), { timeoutMs: options.timeoutMs ?? Math.max(200, blockTime / 2) });
   }
 
@@ -87,7 +102,12 @@ export class Validator {
   }
 
   status() {
-    return this.#engine.status();
+    return { ...this.#engine.status(), lastHeight: this.lastHeight };
+  }
+
+  #mark(step: string): void {
+    const t = this.#timing;
+    if (t && t.marks[step] === undefined) t.marks[step] = Date.now() - t.start;
   }
 
   /** Starts at the node's tip and follows it. */
@@ -113,7 +133,7 @@ export class Validator {
     const height = ledger.height + 1;
     if (this.#engine.height >= height || this.#stopped) return;
     this.#lastBlockAt = Date.now();
-    this.#validators = sortPublicKeys(ledger.nextValidators());
+    this.#validators = ledger.nextValidators(); // sorted by the election
     const index = this.#validators.findIndex((k) => equalBytes(k, this.#publicKey));
     this.#envelopes = new Map();
     this.#resends = new Map();
@@ -121,11 +141,20 @@ export class Validator {
     this.#fetched.clear(); // what the last height needed; a later deal that proposes it again gets it again
     const restored = await this.#readLog(height);
     if (this.#engine.height >= height) return; // another begin got there while we read
-    this.#engine.begin({ height, validators: this.#validators, index, prevTimestamp: ledger.tip.timestamp, dealAt: this.#lastBlockAt + this.#idleMs }, restored);
+    this.#timing = { height, start: this.#lastBlockAt, marks: {} };
+    this.#engine.begin({ height, validators: this.#validators, index, prevTimestamp: ledger.tip.timestamp, dealAt: this.#lastBlockAt + this.#idle() }, restored);
     const next = this.#next;
     this.#next = [];
     for (const { bytes, from } of next) void this.#onMessage(bytes, from);
     void this.#pruneLog(height);
+  }
+
+  #idle(): number {
+    if (this.#idleMs !== undefined) return this.#idleMs;
+    const blockTime = this.#node.settings.blockTimeMs;
+    const last = this.lastHeight;
+    const took = last?.deal !== undefined && last.applied !== undefined ? last.applied - last.deal : blockTime * 0.4;
+    return Math.round(Math.min(blockTime * 0.9, Math.max(blockTime * 0.1, blockTime - took)));
   }
 
   /** Judges a gossiped consensus message; a bad signature from a known validator punishes the sender. */
@@ -171,6 +200,9 @@ export class Validator {
     return {
       now: () => Date.now(),
       broadcast: (m) => {
+        if (m.body.kind === 'deal') this.#mark('deal');
+        if (m.body.kind === 'reveal') this.#mark('fixed');
+        if (m.body.kind === 'sign') this.#mark('assembled');
         const key = bytesToHex(encodeMessage(m));
         const known = this.#envelopes.get(key);
         if (known) return this.#resend(key, known); // a rebroadcast: signed and logged already
@@ -185,7 +217,7 @@ export class Validator {
         const envelope = this.#envelopes.get(key);
         if (envelope) this.#resend(key, envelope);
       },
-      proposal: () => this.#node.mempool.hashes(this.#maxProposed),
+      proposal: () => this.#node.mempool.hashes(this.#maxProposed, this.#settledMs),
       missing: (hashes) => {
         const missing = hashes.filter((h) => !this.#node.mempool.has(h) && !this.#fetched.has(bytesToHex(h)));
         if (missing.length > 0) void this.#fetch(missing);
@@ -242,18 +274,17 @@ export class Validator {
         } catch {
           continue;
         }
-        for (let i = 0; i < got.length; i++) {
-          const bytes = got[i];
-          if (!bytes) continue;
+        await Promise.all(got.map(async (bytes, i) => {
+          if (!bytes) return;
           try {
             const { tx, message } = decodeTransactionWithMessage(bytes);
-            if (!equalBytes(transactionHash(tx), still[i])) continue;
+            if (!equalBytes(hash256(message), still[i])) return;
             await this.#node.chain.ledger.verifyTransactionWitnesses(tx, message);
             this.#fetched.set(bytesToHex(still[i]), { tx, bytes });
           } catch {
             // Bytes that are not that transaction, or whose witnesses fail: ask the next peer.
           }
-        }
+        }));
       }
     } finally {
       for (const h of wanted) this.#fetching.delete(bytesToHex(h));
@@ -318,11 +349,15 @@ export class Validator {
       witness: { invocation: invocationScript(signatures.map((s) => s.signature)), verification: multiSigScript(m, this.#validators) },
     };
     this.signed.push(height);
+    this.#mark('final');
     try {
       await this.#node.publishBlock(encodeBlock(block));
     } catch (e) {
       // Another copy of the block (from a peer) may have arrived first: that is the same block.
       if (this.#node.chain.height < height) throw e;
     }
+    this.#mark('applied');
+    const t = this.#timing;
+    if (t?.height === height) this.lastHeight = { height, ...t.marks, transactions: block.transactions.length - 1 };
   }
 }

@@ -307,32 +307,41 @@ export class Ledger {
   /**
    * The unsigned block that would follow the tip with `transactions` (already checked, in the
    * order given) after a MinerTransaction paying what the rules require: the proposer's half of
-   * a block. Runs the rules and effects to learn the next validators, then undoes them.
+   * a block. Runs the rules once; learns the next validators (applying and undoing the block
+   * only when votes could change them).
    */
   prepareBlock(params: { transactions: readonly Transaction[]; timestamp: number; consensusData: bigint; nonce?: number }): Omit<Block, 'witness'> {
     const tip = this.tip;
     const height = tip.height + 1;
     const { reward, holder } = this.#draw(params.consensusData);
     const bodies = params.transactions.map(signingMessage);
-    // Fees first (they decide the MinerTransaction), with a placeholder miner at position 0.
+    // The rules once, with a placeholder miner at position 0: they give the fees, which decide
+    // the MinerTransaction. Nothing else depends on the miner (no transaction may spend its
+    // outputs in its own block), so only its own context is made again.
     const placeholder: Transaction = { type: 'MinerTransaction', version: 0, nonce: 0, attributes: [], inputs: [], outputs: [], witnesses: [] };
-    const { ctx } = this.#checkAll(height, [placeholder, ...params.transactions], [signingMessage(placeholder), ...bodies]);
+    const { ctx, txCtxs: checked } = this.#checkAll(height, [placeholder, ...params.transactions], [signingMessage(placeholder), ...bodies]);
     const miner: Transaction = {
       type: 'MinerTransaction', version: 0, nonce: params.nonce ?? height, attributes: [], inputs: [], witnesses: [],
       outputs: expectedMinerOutputs({ reward, holder, byteFees: ctx.byteFees, validators: tip.validators }),
     };
     const transactions = [miner, ...params.transactions];
     const msgs = [signingMessage(miner), ...bodies];
-    const { txCtxs } = this.#checkAll(height, transactions, msgs);
-    this.#journal.clear();
+    const txCtxs = [this.#txContext(ctx, miner, 0, msgs[0]), ...checked.slice(1)];
+    // The next validators: with no vote cast and none in this block, the election gives the
+    // standby list whatever the block does; otherwise apply the block, read them, undo it.
     let validators: Uint8Array[];
-    try {
-      validators = this.#applyAll(txCtxs);
-    } finally {
-      this.#journal.revert();
+    if (this.votes.size === 0 && !params.transactions.some((t) => t.type === 'VotingTransaction')) {
+      validators = electValidators(this.#electionInput());
+    } else {
+      this.#journal.clear();
+      try {
+        validators = this.#applyAll(txCtxs);
+      } finally {
+        this.#journal.revert();
+      }
     }
     return {
-      version: 0, prevBlock: tip.blockHash, merkleRoot: merkleRoot(msgs.map(hash256)), timestamp: params.timestamp, height,
+      version: 0, prevBlock: tip.blockHash, merkleRoot: merkleRoot(txCtxs.map((c) => c.hash)), timestamp: params.timestamp, height,
       consensusData: params.consensusData, nextMiner: nextMinerOf(validators), transactions,
     };
   }

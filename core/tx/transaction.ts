@@ -4,8 +4,9 @@
  * this file joins them, and gives the hash, the signed message, signing and the stateless checks.
  */
 import * as P from 'micro-packed';
-import { bytesToHex, compareBytes, equalBytes } from '../encoding/bytes.ts';
-import { decodeStrict, compareUint, formatFixed8, uintToString, varArray } from '../encoding/primitives.ts';
+import { bytesToHex, compareBytes, concatBytes, equalBytes } from '../encoding/bytes.ts';
+import { DecodeError } from '../encoding/errors.ts';
+import { VarInt, count, decodeStrict, compareUint, formatFixed8, uintToString, varArray } from '../encoding/primitives.ts';
 import { hash256 } from '../crypto/hash.ts';
 import { defaultVerifier, sign, type SignatureVerifier } from '../crypto/ecdsa.ts';
 import { scriptHash } from '../script/accounts.ts';
@@ -107,6 +108,54 @@ function varIntSize(n: number): number {
 export function decodeTransactionWithMessage(bytes: Uint8Array): { tx: Transaction; message: Uint8Array } {
   const tx = decodeTransaction(bytes);
   return { tx, message: bytes.subarray(0, bytes.length - witnessesSize(tx.witnesses)) };
+}
+
+/**
+ * A var-int-counted list of transactions (at most `max`) that, when decoding, notes in `spans`
+ * where each transaction starts and ends in the input: their signed bytes can then be sliced
+ * from what was received (decoding is canonical) instead of encoded again.
+ */
+export function transactionList(max: number, spans: [number, number][]): P.CoderType<Transaction[]> {
+  const list = count(max);
+  return P.wrap({
+    encodeStream: (w, txs: Transaction[]) => varArray(max, Transaction).encodeStream(w, txs),
+    decodeStream: (r): Transaction[] => {
+      const n = list.decodeStream(r);
+      const out: Transaction[] = [];
+      for (let i = 0; i < n; i++) {
+        const start = r.pos;
+        out.push(Transaction.decodeStream(r));
+        spans.push([start, r.pos]);
+      }
+      return out;
+    },
+  });
+}
+
+/** The signed bytes of each decoded transaction, sliced from the bytes they were decoded from. */
+export function messagesOf(bytes: Uint8Array, txs: readonly Transaction[], spans: readonly [number, number][]): Uint8Array[] {
+  return txs.map((tx, i) => bytes.subarray(spans[i][0], spans[i][1] - witnessesSize(tx.witnesses)));
+}
+
+/** Most transactions in one gossip batch. */
+export const MAX_BATCH = 1024;
+
+/**
+ * A gossip batch of transactions (var-int count, 1..MAX_BATCH, then the transactions): peers
+ * gossip transactions a few dozen at a time, since each gossip message has a fixed cost.
+ */
+export function encodeTransactionBatch(encoded: readonly Uint8Array[]): Uint8Array {
+  if (encoded.length === 0 || encoded.length > MAX_BATCH) throw new RangeError(`a batch holds 1 to ${MAX_BATCH} transactions, not ${encoded.length}`);
+  return concatBytes(VarInt.encode(BigInt(encoded.length)), ...encoded);
+}
+
+/** Decodes a batch: each transaction with its signed bytes. DecodeError when any byte is wrong. */
+export function decodeTransactionBatch(bytes: Uint8Array): { tx: Transaction; message: Uint8Array }[] {
+  const spans: [number, number][] = [];
+  const txs = decodeStrict(transactionList(MAX_BATCH, spans), bytes, 'TransactionBatch');
+  if (txs.length === 0) throw new DecodeError('TransactionBatch', 'an empty batch');
+  const messages = messagesOf(bytes, txs, spans);
+  return txs.map((tx, i) => ({ tx, message: messages[i] }));
 }
 
 /** Encoded size of a witness list: a transaction's size is its signed message's plus this. */
