@@ -10,14 +10,14 @@ import { bytesToHex, equalBytes } from '../encoding/bytes.ts';
 import { DecodeError, ProtocolError, isInputError } from '../encoding/errors.ts';
 import { uintToString } from '../encoding/primitives.ts';
 import { defaultVerifier, type SignatureVerifier } from '../crypto/ecdsa.ts';
-import { allInputs, decodeTransactionWithMessage, signingMessage, witnessesSize, type Transaction } from '../tx/transaction.ts';
+import { allInputs, decodeTransactionWithMessage, encodeTransaction, signingMessage, witnessesSize, type Transaction } from '../tx/transaction.ts';
 import { hash256 } from '../crypto/hash.ts';
 import type { Ledger } from '../state/ledger.ts';
 import { outpointKey } from '../state/keys.ts';
 
-export type MempoolErrorCode = 'MEMPOOL_DUPLICATE' | 'MEMPOOL_CONFLICT' | 'MEMPOOL_FULL';
+export type MempoolErrorCode = 'MEMPOOL_DUPLICATE' | 'MEMPOOL_CONFLICT' | 'MEMPOOL_FULL' | 'MEMPOOL_BUSY';
 
-function poolError(code: MempoolErrorCode, message: string, data: Record<string, unknown> = {}) {
+export function poolError(code: MempoolErrorCode, message: string, data: Record<string, unknown> = {}) {
   return new ProtocolError<MempoolErrorCode>(code, message, data);
 }
 
@@ -29,6 +29,8 @@ interface Entry {
   readonly spends: string[];
   /** When it entered (ms). */
   readonly at: number;
+  /** When this node last gossiped it again (see `stale`). */
+  announced?: number;
 }
 
 export interface MempoolOptions {
@@ -102,6 +104,22 @@ export class Mempool {
     for (const e of this.#entries.values()) {
       if (out.length >= max || e.at > before) break; // arrival order: the rest came later
       out.push(e.hash);
+    }
+    return out;
+  }
+
+  /**
+   * The bytes of transactions waiting longer than `olderThanMs` (at most `max`), oldest first,
+   * and marks them announced now: what a node gossips again in case a peer missed them.
+   */
+  stale(olderThanMs: number, max: number): Uint8Array[] {
+    const out: Uint8Array[] = [];
+    const now = Date.now();
+    for (const e of this.#entries.values()) {
+      if (out.length >= max) break;
+      if (now - (e.announced ?? e.at) < olderThanMs) continue;
+      e.announced = now;
+      out.push(encodeTransaction(e.tx));
     }
     return out;
   }

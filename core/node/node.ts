@@ -12,7 +12,7 @@ import { decodeTransactionBatch, encodeTransaction, encodeTransactionBatch } fro
 import { Chain } from '../state/chain.ts';
 import type { NetworkSettings } from '../state/settings.ts';
 import type { KeyValueStore } from '../store/kv.ts';
-import { Mempool } from '../mempool/mempool.ts';
+import { Mempool, poolError } from '../mempool/mempool.ts';
 import { Peer, type PeerOptions, type Verdict } from '../p2p/peer.ts';
 import { serveBlocks, serveHeaders, serveTransactions, syncFrom } from '../p2p/sync.ts';
 import { Validator, type ValidatorOptions } from './validator.ts';
@@ -21,13 +21,16 @@ import { defaultVerifier } from '../crypto/ecdsa.ts';
 
 /** Rejections that can come from an honest peer that sees another state than ours: ignored, not punished. */
 const STATE_DEPENDENT = new Set([
-  'MEMPOOL_DUPLICATE', 'MEMPOOL_CONFLICT', 'MEMPOOL_FULL',
+  'MEMPOOL_DUPLICATE', 'MEMPOOL_CONFLICT', 'MEMPOOL_FULL', 'MEMPOOL_BUSY',
   'TX_INPUT_NOT_FOUND', 'TX_INPUT_ALREADY_SPENT', 'TX_ASSET_UNKNOWN', 'VOTE_CANDIDATE_UNKNOWN', 'ENROLLMENT_KEY_TAKEN', 'ASSET_AMOUNT_EXCEEDED',
 ]);
 
 /** Transactions a node submits go out in gossip batches of at most this many, at most this late. */
 const BATCH_SIZE = 256;
 const BATCH_MS = 25;
+
+/** Most waiting transactions gossiped again after each block. */
+const REANNOUNCE_MAX = 2_000;
 
 /** How often a node checks that it is connected to its bootstrap peers. */
 const REDIAL_MS = 2000;
@@ -48,6 +51,12 @@ export interface NodeOptions {
   readonly relay?: boolean;
   /** The peer's libp2p identity (default: a new one). */
   readonly peerKey?: PeerOptions['privateKey'];
+  /**
+   * Transactions waiting in the pool above which `submit` refuses new ones (MEMPOOL_BUSY, retry
+   * shortly): a network offered more than it can settle stays at its pace instead of queueing
+   * without bound (default 5,000: a few blocks' worth at this machine's pace).
+   */
+  readonly maxPending?: number;
   /** With a validator key, the node takes part in consensus. */
   readonly validator?: Omit<ValidatorOptions, 'privateKey'> & { privateKey: Uint8Array };
 }
@@ -61,6 +70,7 @@ export class Node {
   #queue: Promise<unknown> = Promise.resolve();
   readonly #tipListeners: (() => void)[] = [];
   #outgoing: Uint8Array[] = [];
+  #maxPending = 5_000;
   #flushTimer: ReturnType<typeof setTimeout> | undefined;
   /** Set when the node validates. */
   validator: Validator | undefined;
@@ -82,6 +92,7 @@ export class Node {
     const chain = await Chain.open(options.store, options.settings);
     const peer = await Peer.start({ magic: options.settings.magic, listen: options.listen, relay: options.relay, privateKey: options.peerKey });
     const node = new Node(chain, peer, options.settings);
+    node.#maxPending = options.maxPending ?? node.#maxPending;
     await serveBlocks(peer, options.settings.magic, (h) => chain.blockBytes(h));
     await serveHeaders(peer, options.settings.magic, (h) => chain.blockBytes(h));
     await serveTransactions(peer, options.settings.magic, (hash) => node.validator?.lookup(hash) ?? node.#poolBytes(hash));
@@ -153,6 +164,9 @@ export class Node {
 
   #tipChanged(): void {
     this.lastBlockAt = Date.now();
+    // Gossip again what has waited two blocks: a peer may have missed it (a dropped connection,
+    // a batch it was too busy to take); peers that hold it drop the copy as a duplicate.
+    for (const bytes of this.mempool.stale(2 * this.settings.blockTimeMs, REANNOUNCE_MAX)) this.#announce(bytes);
     for (const l of this.#tipListeners) l();
   }
 
@@ -253,6 +267,9 @@ export class Node {
 
   /** Checks a transaction, keeps it and gossips it (in the next batch). Throws the rule it breaks. */
   async submit(tx: Transaction | Uint8Array): Promise<Uint8Array> {
+    if (this.mempool.size >= this.#maxPending) {
+      throw poolError('MEMPOOL_BUSY', `${this.mempool.size} transactions are waiting for a block; try again in a few seconds`, { waiting: this.mempool.size });
+    }
     const bytes = tx instanceof Uint8Array ? tx : encodeTransaction(tx);
     const hash = await this.mempool.add(bytes);
     this.#announce(bytes);

@@ -155,6 +155,9 @@ export class Peer {
       addresses: { listen: [...(options.listen ?? [])] },
       transports: [webSockets(), ...(options.transports ?? [])],
       connectionEncrypters: [noise()],
+      // A peer busy validating a block answers pings late: judge a connection dead only after
+      // 30 s without an answer (a closed socket is seen at once anyway), not libp2p's few seconds.
+      connectionMonitor: { pingTimeout: { minTimeout: 30_000, maxTimeout: 60_000 } },
       streamMuxers: [yamux()],
       connectionGater: {
         ...(options.allowLocalDials ? { denyDialMultiaddr: () => false } : {}),
