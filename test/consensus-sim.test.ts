@@ -43,10 +43,10 @@ describe('consensus in the simulator: safety, liveness, no censorship, random nu
     });
   });
 
-  it('one byzantine validator: equivocates, deals a bad share, withholds its reveal, or stays silent', { timeout: 300_000 }, () => {
+  it('one byzantine validator: equivocates, deals a bad share, reveals wrong shares, withholds its reveal, or stays silent', { timeout: 300_000 }, () => {
     runAll(3_000, (seed) => {
       const r = rng(seed);
-      const behaviour = pick<Behaviour>(r, ['equivocate', 'bad-shares', 'withhold', 'silent']);
+      const behaviour = pick<Behaviour>(r, ['equivocate', 'bad-shares', 'bad-reveal', 'withhold', 'silent']);
       return { n: 4, heights: 3, limitMs: 30_000, dropRate: r() * 0.05, behaviours: { [Math.floor(r() * 4)]: behaviour } };
     });
   });
@@ -87,7 +87,7 @@ describe('consensus in the simulator: safety, liveness, no censorship, random nu
       const y = (x + 1 + Math.floor(r() * 6)) % 7;
       return {
         n: 7, heights: 2, limitMs: 30_000, dropRate: r() * 0.05,
-        behaviours: { [x]: pick<Behaviour>(r, ['equivocate', 'bad-shares', 'withhold', 'silent']), [y]: pick<Behaviour>(r, ['equivocate', 'withhold', 'silent']) },
+        behaviours: { [x]: pick<Behaviour>(r, ['equivocate', 'bad-shares', 'bad-reveal', 'withhold', 'silent']), [y]: pick<Behaviour>(r, ['equivocate', 'bad-reveal', 'withhold', 'silent']) },
       };
     });
   });

@@ -18,7 +18,7 @@ import { Consensus, randomOf, thresholds, type Assembled, type ConsensusCrypto, 
 import { deriveScalar, type Dealing } from '../core/consensus/vss.ts';
 import { encodeMessage, type Message } from '../core/consensus/messages.ts';
 
-export type Behaviour = 'honest' | 'equivocate' | 'bad-shares' | 'withhold' | 'silent';
+export type Behaviour = 'honest' | 'equivocate' | 'bad-shares' | 'bad-reveal' | 'withhold' | 'silent';
 
 export interface Scenario {
   readonly n: number;
@@ -85,6 +85,7 @@ function cachedCrypto(i: number): ConsensusCrypto {
     seal: (share, recipient, context) => memo(`seal:${i}:${share}:${bytesToHex(recipient)}:${bytesToHex(context)}`, () => real.seal(share, recipient, context)),
     open: (box, context) => memo(`open:${i}:${bytesToHex(box)}:${bytesToHex(context)}`, () => real.open(box, context)),
     verifyShare: (index, share, commitments) => memo(`vs:${index}:${share}:${commitments.map(bytesToHex).join()}`, () => real.verifyShare(index, share, commitments)),
+    secretMatches: (secret, commitments) => memo(`sm:${secret}:${bytesToHex(commitments[0])}`, () => real.secretMatches(secret, commitments)),
     signHeader: (message) => memo(`sign:${i}:${bytesToHex(message)}`, () => sign(message, simKey(i))),
     verifyHeader: (message, signature, key) => memo(`vh:${bytesToHex(message)}:${bytesToHex(signature)}:${bytesToHex(key)}`, () => verifyNoble(signature, message, key)),
   };
@@ -207,7 +208,16 @@ export function simulate(seed: number, scenario: Scenario): SimResult {
     const b = behaviour(from);
     if (b === 'silent') return;
     if (b === 'withhold' && sent.body.kind === 'reveal') return;
-    const message = b === 'bad-shares' ? spoil(from, sent) : sent;
+    let message = b === 'bad-shares' ? spoil(from, sent) : sent;
+    if (b === 'bad-reveal' && sent.body.kind === 'reveal') {
+      // Every revealed share off by one: rebuilding from it fails the first commitment.
+      const shares = sent.body.shares.map((x) => {
+        const wrong = Uint8Array.from(x.share);
+        wrong[31] ^= 1;
+        return { ...x, share: wrong };
+      });
+      message = { ...sent, body: { ...sent.body, shares } };
+    }
     for (let to = 0; to < n; to++) {
       if (to === from) continue;
       let out = message;

@@ -6,7 +6,7 @@
  */
 import { sign, verifyNoble } from '../crypto/ecdsa.ts';
 import { concatBytes } from '../encoding/bytes.ts';
-import { deal, deriveScalar, openShare, sealShare, verifyShare } from './vss.ts';
+import { deal, deriveScalar, openShare, sealShare, secretMatches, verifyShare } from './vss.ts';
 import type { ConsensusCrypto } from './engine.ts';
 
 const text = new TextEncoder();
@@ -24,6 +24,7 @@ export function validatorCrypto(privateKey: Uint8Array): ConsensusCrypto {
     seal: (share, recipient, context) => sealShare(share, recipient, context, deriveScalar(privateKey, concatBytes(text.encode('ephemeral'), recipient, context))),
     open: (box, context) => openShare(box, privateKey, context),
     verifyShare,
+    secretMatches,
     signHeader: (message) => sign(message, privateKey),
     verifyHeader: (message, signature, key) => verifyNoble(signature, message, key),
   };

@@ -46,6 +46,8 @@ export interface ConsensusCrypto {
   /** Opens a share sealed to this validator; throws when it does not open. */
   open(box: Uint8Array, context: Uint8Array): bigint;
   verifyShare(index: number, share: bigint, commitments: readonly Uint8Array[]): boolean;
+  /** True when `secret` is the one the commitments commit to (its point is the first). */
+  secretMatches(secret: bigint, commitments: readonly Uint8Array[]): boolean;
   signHeader(message: Uint8Array): Uint8Array;
   verifyHeader(message: Uint8Array, signature: Uint8Array, publicKey: Uint8Array): boolean;
 }
@@ -585,23 +587,11 @@ export class Consensus {
       if (!deals.every((d) => this.#ready(d))) return false;
       const allTxs = deals.flatMap((d) => d.message.body.txs);
       const secrets: bigint[] = [];
+      const digest = hexToDigest(this.#decided!.digest);
       for (const d of deals) {
-        const shares: { index: number; share: bigint }[] = [];
-        for (const [sender, reveal] of this.#reveals) {
-          if (!equalBytes(reveal.set, hexToDigest(this.#decided!.digest))) continue;
-          const key = `${sender}:${d.message.sender}`;
-          let good = this.#checkedShares.get(key);
-          if (good === undefined) {
-            const entry = reveal.shares.find((s) => s.dealer === d.message.sender);
-            const s = entry ? bytesScalar(entry.share) : -1n;
-            good = entry && this.#crypto.verifyShare(sender + 1, s, d.message.body.commitments) ? s : null;
-            this.#checkedShares.set(key, good);
-          }
-          if (good !== null) shares.push({ index: sender + 1, share: good });
-          if (shares.length >= this.#k) break;
-        }
-        if (shares.length < this.#k) return false;
-        secrets.push(reconstruct(shares, this.#k));
+        const secret = this.#secretOf(d, digest);
+        if (secret === null) return false; // more reveals needed
+        secrets.push(secret);
       }
       const random = randomOf(secrets);
       const stamps = deals.map((d) => d.message.body.timestamp).sort((a, b) => a - b);
@@ -623,6 +613,39 @@ export class Consensus {
     good.sort((a, b) => a.index - b.index);
     this.#host.decided(p.height, this.#assembled, good.slice(0, this.#m));
     return false;
+  }
+
+  /**
+   * A dealing's secret from the reveals, or null while there are not K good shares. Fast path:
+   * rebuild from the first K shares revealed and check the result against the first commitment
+   * (binding: no other secret has that point), one multiplication. Only when it fails are the
+   * shares checked one by one, so that the bad ones are left out.
+   */
+  #secretOf(d: Held, digest: Uint8Array): bigint | null {
+    const dealer = d.message.sender;
+    const commitments = d.message.body.commitments;
+    const revealed: { sender: number; share: bigint }[] = [];
+    for (const [sender, reveal] of this.#reveals) {
+      if (!equalBytes(reveal.set, digest)) continue;
+      const entry = reveal.shares.find((x) => x.dealer === dealer);
+      if (entry) revealed.push({ sender, share: bytesScalar(entry.share) });
+    }
+    if (revealed.length < this.#k) return null;
+    const first = revealed.slice(0, this.#k).map((r) => ({ index: r.sender + 1, share: r.share }));
+    const quick = reconstruct(first, this.#k);
+    if (this.#crypto.secretMatches(quick, commitments)) return quick;
+    const good: { index: number; share: bigint }[] = [];
+    for (const r of revealed) {
+      const key = `${r.sender}:${dealer}`;
+      let ok = this.#checkedShares.get(key);
+      if (ok === undefined) {
+        ok = this.#crypto.verifyShare(r.sender + 1, r.share, commitments) ? r.share : null;
+        this.#checkedShares.set(key, ok);
+      }
+      if (ok !== null) good.push({ index: r.sender + 1, share: ok });
+      if (good.length >= this.#k) return reconstruct(good, this.#k);
+    }
+    return null;
   }
 
   /**

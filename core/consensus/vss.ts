@@ -83,14 +83,18 @@ function evaluate(coefficients: readonly bigint[], x: bigint): bigint {
   return acc;
 }
 
-/** True when `share` is validator `index`'s (1-based) share of the dealing with these commitments. */
+/**
+ * True when `share` is validator `index`'s (1-based) share of the dealing with these commitments.
+ * The commitments and the powers of the index are public, so their products use noble's faster
+ * variable-time multiplication; the share (secret until revealed) is multiplied in constant time.
+ */
 export function verifyShare(index: number, share: bigint, commitments: readonly Uint8Array[]): boolean {
   if (!Number.isInteger(index) || index < 1 || share < 0n || share >= Fn.ORDER || commitments.length === 0) return false;
   let expected = Point.ZERO;
   let power = 1n;
   const x = BigInt(index);
   for (const c of commitments) {
-    expected = expected.add(times(pointOf(c, 'Commitment'), power));
+    expected = expected.add(power === 0n ? Point.ZERO : pointOf(c, 'Commitment').multiplyUnsafe(power));
     power = Fn.mul(power, x);
   }
   return times(G, share).equals(expected);
