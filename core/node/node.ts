@@ -8,7 +8,7 @@
 import { DecodeError, ProtocolError } from '../encoding/errors.ts';
 import { decodeBlockWithMessages, type Block } from '../block/block.ts';
 import type { Transaction } from '../tx/transaction.ts';
-import { decodeTransactionBatch, encodeTransaction, encodeTransactionBatch } from '../tx/transaction.ts';
+import { allInputs, decodeTransactionBatch, encodeTransaction, encodeTransactionBatch, outpointKey } from '../tx/transaction.ts';
 import { Chain } from '../state/chain.ts';
 import type { NetworkSettings } from '../state/settings.ts';
 import type { KeyValueStore } from '../store/kv.ts';
@@ -248,7 +248,9 @@ export class Node {
     const witnesses = Promise.all(block.transactions.slice(1).map((tx, i) => (this.mempool.holdsVerified(tx, messages[i + 1]) ? undefined : ledger.verifyTransactionWitnesses(tx, messages[i + 1]))));
     witnesses.catch(() => {}); // reported by addBlock
     await this.chain.addBlock(block, { messages, bytes, witnesses });
-    this.mempool.afterBlock();
+    const spent = new Set<string>();
+    for (const tx of block.transactions) for (const i of allInputs(tx)) spent.add(outpointKey(i.prevHash, i.prevIndex));
+    this.mempool.afterBlock(spent);
     this.#tipChanged();
   }
 
