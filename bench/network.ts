@@ -10,13 +10,13 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startLocalNetwork } from '../devnet/network.ts';
-import { loadOrCreate } from '../devnet/network.ts';
+import { loadOrCreate, startLocalNetwork } from '../devnet/network.ts';
+import { payment } from '../devnet/payment.ts';
 import { generatePrivateKey, getPublicKey } from '../core/crypto/keys.ts';
 import { hexToBytes, bytesToHex } from '../core/encoding/bytes.ts';
 import { parseFixed8 } from '../core/encoding/primitives.ts';
 import { scriptHash, singleKeyScript } from '../core/script/accounts.ts';
-import { encodeTransaction, signTransaction, transactionHash, type Transaction } from '../core/tx/transaction.ts';
+import { encodeTransaction, outpointKey, signTransaction, transactionHash, type Transaction } from '../core/tx/transaction.ts';
 import { ANTCOIN_ID } from '../core/block/genesis.ts';
 import { byteFee } from '../core/state/settings.ts';
 import { fmt, header, line, median } from './util.ts';
@@ -39,8 +39,6 @@ export async function benchNetwork(tps = Number(process.env.BENCH_TPS ?? 1000), 
     const relay = network.relay;
     const ledger = relay.chain.ledger;
     const holderKey = hexToBytes(secrets.faucetKey);
-    const holderScript = singleKeyScript(getPublicKey(holderKey));
-    const holder = scriptHash(holderScript);
     const senderKey = generatePrivateKey();
     const senderScript = singleKeyScript(getPublicKey(senderKey));
     const sender = scriptHash(senderScript);
@@ -56,24 +54,17 @@ export async function benchNetwork(tps = Number(process.env.BENCH_TPS ?? 1000), 
     const t0 = performance.now();
     while (prepared < fanouts) {
       const n = Math.min(OUTPUTS_PER_FANOUT, total - prepared * OUTPUTS_PER_FANOUT);
-      const need = each * BigInt(n) + parseFixed8('1');
-      const inputs: Transaction['inputs'] = [];
-      let got = 0n;
-      for (const u of ledger.unspent(holder, ANTCOIN_ID)) {
-        const k = `${bytesToHex(u.txHash)}:${u.index}`;
-        if (used.has(k) || got >= need) continue;
-        used.add(k);
-        inputs.push({ prevHash: u.txHash, prevIndex: u.index });
-        got += u.output.value;
-      }
-      if (got < need) {
-        for (const i of inputs) used.delete(`${bytesToHex(i.prevHash)}:${i.prevIndex}`);
+      const outputs = Array.from({ length: n }, () => ({ assetId: ANTCOIN_ID, value: each, scriptHash: sender }));
+      let tx: Transaction;
+      try {
+        // Fan-outs go out together, so each skips what the earlier ones spend.
+        tx = payment({ ledger, settings: relay.settings, key: holderKey, outputs, skip: used });
+      } catch (e) {
+        if ((e as { code?: string }).code !== 'PAYMENT_FUNDS_LOW') throw e;
         await new Promise((r) => setTimeout(r, 500)); // wait for more block rewards
         continue;
       }
-      const outputs = Array.from({ length: n }, () => ({ assetId: ANTCOIN_ID, value: each, scriptHash: sender }));
-      const make = (f: bigint) => signTransaction({ type: 'ContractTransaction', version: 0, attributes: [], inputs, outputs: [...outputs, { assetId: ANTCOIN_ID, value: got - each * BigInt(n) - f, scriptHash: holder }], witnesses: [] }, [{ script: holderScript, keys: [holderKey] }]);
-      const tx = make(byteFee(relay.settings, 'ContractTransaction', encodeTransaction(make(0n)).length));
+      for (const i of tx.inputs) used.add(outpointKey(i.prevHash, i.prevIndex));
       await relay.submit(tx);
       prepared++;
     }

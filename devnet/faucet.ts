@@ -4,15 +4,13 @@
  * can only spend outputs that are already in a block), so many users are served at once and no
  * two faucet transactions ever spend the same output.
  */
-import { FIXED8_ONE, formatFixed8, uintToString } from '../core/encoding/primitives.ts';
+import { FIXED8_ONE, uintToString } from '../core/encoding/primitives.ts';
 import { bytesToHex, hexToBytes } from '../core/encoding/bytes.ts';
 import { ProtocolError } from '../core/encoding/errors.ts';
-import { getPublicKey } from '../core/crypto/keys.ts';
-import { scriptHash, singleKeyScript } from '../core/script/accounts.ts';
-import { encodeTransaction, signTransaction, transactionHash, type Transaction } from '../core/tx/transaction.ts';
+import { transactionHash, type Transaction } from '../core/tx/transaction.ts';
 import { ANTCOIN_ID, ANTSHARE_ID } from '../core/block/genesis.ts';
-import { byteFee } from '../core/state/settings.ts';
 import type { Node } from '../core/node/node.ts';
+import { payment } from './payment.ts';
 
 export interface FaucetGift {
   readonly antShare: bigint;
@@ -36,8 +34,6 @@ interface Request {
 export class Faucet {
   readonly #node: Node;
   readonly #key: Uint8Array;
-  readonly #script: Uint8Array;
-  readonly #from: Uint8Array;
   readonly #gift: FaucetGift;
   #queue: Request[] = [];
   /** The faucet transaction waiting for a block (hex hash), if any. */
@@ -46,8 +42,6 @@ export class Faucet {
   constructor(node: Node, holderKey: Uint8Array, gift: FaucetGift = DEFAULT_GIFT) {
     this.#node = node;
     this.#key = holderKey;
-    this.#script = singleKeyScript(getPublicKey(holderKey));
-    this.#from = scriptHash(this.#script);
     this.#gift = gift;
     node.onTip(() => this.#flush());
   }
@@ -92,32 +86,15 @@ export class Faucet {
   }
 
   #build(recipients: Uint8Array[]): Transaction {
-    const ledger = this.#node.chain.ledger;
-    const outputs: Transaction['outputs'] = [];
-    for (const to of recipients) {
-      outputs.push({ assetId: ANTSHARE_ID, value: this.#gift.antShare, scriptHash: to });
-      outputs.push({ assetId: ANTCOIN_ID, value: this.#gift.antCoin, scriptHash: to });
+    const outputs = recipients.flatMap((to) => [
+      { assetId: ANTSHARE_ID, value: this.#gift.antShare, scriptHash: to },
+      { assetId: ANTCOIN_ID, value: this.#gift.antCoin, scriptHash: to },
+    ]);
+    try {
+      return payment({ ledger: this.#node.chain.ledger, settings: this.#node.settings, key: this.#key, outputs });
+    } catch (e) {
+      if (!(e instanceof ProtocolError) || e.code !== 'PAYMENT_FUNDS_LOW') throw e;
+      throw new ProtocolError<FaucetErrorCode>('FAUCET_DRY', `the faucet cannot pay ${recipients.length} gift(s) now: ${e.detail}; AntCoin comes with each block, try again shortly`, e.data);
     }
-    const build = (fee: bigint): Transaction => {
-      const inputs: Transaction['inputs'] = [];
-      const change: Transaction['outputs'] = [];
-      for (const [asset, need] of [[ANTSHARE_ID, this.#gift.antShare * BigInt(recipients.length)], [ANTCOIN_ID, this.#gift.antCoin * BigInt(recipients.length) + fee]] as const) {
-        let got = 0n;
-        for (const u of ledger.unspent(this.#from, asset)) {
-          if (got >= need) break;
-          inputs.push({ prevHash: u.txHash, prevIndex: u.index });
-          got += u.output.value;
-        }
-        if (got < need) {
-          throw new ProtocolError<FaucetErrorCode>('FAUCET_DRY', `the faucet holds ${formatFixed8(got)} of what ${recipients.length} gifts need (${formatFixed8(need)}); AntCoin comes with each block, try again shortly`, { asset: uintToString(asset) });
-        }
-        if (got > need) change.push({ assetId: asset, value: got - need, scriptHash: this.#from });
-      }
-      const unsigned: Transaction = { type: 'ContractTransaction', version: 0, attributes: [], inputs, outputs: [...outputs, ...change], witnesses: [] };
-      return signTransaction(unsigned, [{ script: this.#script, keys: [this.#key] }]);
-    };
-    // The fee follows the size; a margin covers one more input the fee itself may need.
-    const draft = build(0n);
-    return build(byteFee(this.#node.settings, 'ContractTransaction', encodeTransaction(draft).length + 64));
   }
 }

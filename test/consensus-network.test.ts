@@ -14,7 +14,7 @@ import { Node } from '../core/node/node.ts';
 import { Peer } from '../core/p2p/peer.ts';
 import { sortPublicKeys } from '../core/script/accounts.ts';
 import { validatorCrypto } from '../core/consensus/crypto.ts';
-import { randomOf, thresholds } from '../core/consensus/engine.ts';
+import { randomOf, shareContext, thresholds } from '../core/consensus/engine.ts';
 import { sealMessage, type Message } from '../core/consensus/messages.ts';
 import { deal, sealShare } from '../core/consensus/vss.ts';
 import { sha256 } from '../core/crypto/hash.ts';
@@ -157,15 +157,7 @@ describe('a byzantine validator over real libp2p', () => {
       const send = (m: Omit<Message, 'height' | 'sender'>) => byz.peer.publish(byz.peer.topics.consensus, sealMessage(net.settings.magic, { ...m, height, sender: me }, byzKey));
       const dealing = deal(n, k);
       secrets.set(height, dealing.secret);
-      const context = (j: number) => {
-        const c = new Uint8Array(8);
-        const dv = new DataView(c.buffer);
-        dv.setUint32(0, height, true);
-        dv.setUint16(4, me, true);
-        dv.setUint16(6, j, true);
-        return c;
-      };
-      const boxes = validators.map((pk, j) => sealShare(j === (me + 1) % n ? dealing.shares[j] + 1n : dealing.shares[j], pk, context(j)));
+      const boxes = validators.map((pk, j) => sealShare(j === (me + 1) % n ? dealing.shares[j] + 1n : dealing.shares[j], pk, shareContext(height, me, j)));
       const timestamp = Math.floor(Date.now() / 1000);
       await send({ round: 0, body: { kind: 'deal', timestamp, commitments: dealing.commitments, boxes, txs: [] } });
       await send({ round: 0, body: { kind: 'deal', timestamp: timestamp + 1, commitments: dealing.commitments, boxes, txs: [sha256(Uint8Array.of(height))] } });

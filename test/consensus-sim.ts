@@ -14,7 +14,7 @@ import { sign, verifyNoble } from '../core/crypto/ecdsa.ts';
 import { getPublicKey, comparePublicKeys } from '../core/crypto/keys.ts';
 import { bytesToHex, concatBytes } from '../core/encoding/bytes.ts';
 import { validatorCrypto } from '../core/consensus/crypto.ts';
-import { Consensus, randomOf, thresholds, type Assembled, type ConsensusCrypto, type ConsensusHost } from '../core/consensus/engine.ts';
+import { Consensus, randomOf, shareContext, thresholds, type Assembled, type ConsensusCrypto, type ConsensusHost } from '../core/consensus/engine.ts';
 import { deriveScalar, type Dealing } from '../core/consensus/vss.ts';
 import { encodeMessage, type Message } from '../core/consensus/messages.ts';
 
@@ -94,7 +94,7 @@ function cachedCrypto(i: number): ConsensusCrypto {
 }
 
 /** The secret validator i deals at height h (what its dealing's first coefficient is). */
-export function dealtSecret(i: number, n: number, h: number): bigint {
+function dealtSecret(i: number, n: number, h: number): bigint {
   return (cachedCrypto(i).deal(h, n, thresholds(n).k) as Dealing).secret;
 }
 
@@ -194,13 +194,8 @@ export function simulate(seed: number, scenario: Scenario): SimResult {
     const body = message.body;
     if (body.kind !== 'deal') return message;
     const to = (from + 1) % n;
-    const context = new Uint8Array(8);
-    const v = new DataView(context.buffer);
-    v.setUint32(0, message.height, true);
-    v.setUint16(4, from, true);
-    v.setUint16(6, to, true);
     const boxes = [...body.boxes];
-    boxes[to] = cryptoOf(from).seal(deriveScalar(simKey(order[from]), Uint8Array.of(7)), validators[to], context);
+    boxes[to] = cryptoOf(from).seal(deriveScalar(simKey(order[from]), Uint8Array.of(7)), validators[to], shareContext(message.height, from, to));
     return { ...message, body: { ...body, boxes } };
   };
 

@@ -93,8 +93,9 @@ describe('the mempool', () => {
     await pool.add(b);
     const rival = transfer(net, net.holder, alice.scriptHash, ANTSHARE_ID, 2n * FIXED8_ONE, FEE);
     const block = produce(net, [rival]);
-    await net.ledger.applyBlock(block);
-    const spent = new Set(block.transactions.flatMap((t) => allInputs(t).map((i) => outpointKey(i.prevHash, i.prevIndex))));
+    const delta = await net.ledger.applyBlock(block);
+    const spent = net.ledger.spentIn(delta);
+    expect([...spent]).toEqual(block.transactions.flatMap((t) => allInputs(t).map((i) => outpointKey(i.prevHash, i.prevIndex))));
     const result = pool.afterBlock(spent);
     expect(result.dropped).toEqual([{ tx: uintToString(transactionHash(b)), code: 'TX_INPUT_ALREADY_SPENT' }]);
     expect(pool.transactions()).toEqual([c]);

@@ -26,9 +26,9 @@
  *   honest dealing, hidden until reveals start, rebuilt without its dealer once the set is fixed.
  */
 import { hash256 } from '../crypto/hash.ts';
-import { bytesToHex, concatBytes, equalBytes, compareBytes } from '../encoding/bytes.ts';
+import { bytesToHex, compareBytes, concatBytes, equalBytes, hexToBytes } from '../encoding/bytes.ts';
 import type { Dealing } from './vss.ts';
-import { reconstruct } from './vss.ts';
+import { reconstruct, scalarFromBytes, scalarToBytes } from './vss.ts';
 import { dealDigest, setDigest, SEALED_SHARE_BYTES, type Body, type DealRef, type Message } from './messages.ts';
 
 /** f, M and K of N validators. */
@@ -128,7 +128,8 @@ const NIL = 'nil';
 const MAX_VARIANTS = 2;
 const MAX_FUTURE_PER_SENDER = 64;
 
-function shareContext(height: number, dealer: number, recipient: number): Uint8Array {
+/** What a sealed share is bound to: the height, its dealer and its recipient (indexes). */
+export function shareContext(height: number, dealer: number, recipient: number): Uint8Array {
   const c = new Uint8Array(8);
   const v = new DataView(c.buffer);
   v.setUint32(0, height, true);
@@ -137,19 +138,7 @@ function shareContext(height: number, dealer: number, recipient: number): Uint8A
   return c;
 }
 
-function scalarBytes(s: bigint): Uint8Array {
-  const out = new Uint8Array(32);
-  let x = s;
-  for (let i = 31; i >= 0; i--) {
-    out[i] = Number(x & 0xffn);
-    x >>= 8n;
-  }
-  return out;
-}
 
-function bytesScalar(b: Uint8Array): bigint {
-  return BigInt('0x' + (bytesToHex(b) || '0'));
-}
 
 /** The block's order: hash256(R || tx hash), ascending. */
 export function orderTransactions(random: Uint8Array, txs: Iterable<Uint8Array>): Uint8Array[] {
@@ -163,7 +152,7 @@ export function orderTransactions(random: Uint8Array, txs: Iterable<Uint8Array>)
 
 /** The block random number: hash256 of the set's secrets, 32 bytes each, in set order. */
 export function randomOf(secrets: readonly bigint[]): Uint8Array {
-  return hash256(concatBytes(...secrets.map(scalarBytes)));
+  return hash256(concatBytes(...secrets.map((s) => scalarToBytes(s))));
 }
 
 export class Consensus {
@@ -515,7 +504,7 @@ export class Consensus {
       if (valid !== 'wait' && justified) {
         const unlocked = vr < 0 ? this.#lockedRound < 0 : this.#lockedRound <= vr;
         const ok = valid === 'yes' && (unlocked || this.#lockedSet === proposal.digest);
-        this.#send({ kind: 'prevote', set: ok ? hexToDigest(proposal.digest) : null });
+        this.#send({ kind: 'prevote', set: ok ? hexToBytes(proposal.digest) : null });
         return true;
       }
     }
@@ -534,7 +523,7 @@ export class Consensus {
         this.#lockedRound = r;
         this.#lockedSet = proposal.digest;
         this.#host.persist({ height: p.height, round: r, sender: this.#proposer(r), body: { kind: 'propose', validRound: proposal.validRound, set: proposal.set } });
-        this.#send({ kind: 'precommit', set: hexToDigest(proposal.digest) });
+        this.#send({ kind: 'precommit', set: hexToBytes(proposal.digest) });
       }
       return true;
     }
@@ -568,9 +557,9 @@ export class Consensus {
     const shares: { dealer: number; share: Uint8Array }[] = [];
     for (const ref of this.#decided!.set) {
       const s = this.#held(ref)?.share;
-      if (typeof s === 'bigint') shares.push({ dealer: ref.dealer, share: scalarBytes(s) });
+      if (typeof s === 'bigint') shares.push({ dealer: ref.dealer, share: scalarToBytes(s) });
     }
-    this.#send({ kind: 'reveal', set: hexToDigest(this.#decided!.digest), shares });
+    this.#send({ kind: 'reveal', set: hexToBytes(this.#decided!.digest), shares });
   }
 
   /** After the set is fixed: rebuild the secrets, assemble, sign, gather signatures. */
@@ -587,7 +576,7 @@ export class Consensus {
       if (!deals.every((d) => this.#ready(d))) return false;
       const allTxs = deals.flatMap((d) => d.message.body.txs);
       const secrets: bigint[] = [];
-      const digest = hexToDigest(this.#decided!.digest);
+      const digest = hexToBytes(this.#decided!.digest);
       for (const d of deals) {
         const secret = this.#secretOf(d, digest);
         if (secret === null) return false; // more reveals needed
@@ -628,7 +617,7 @@ export class Consensus {
     for (const [sender, reveal] of this.#reveals) {
       if (!equalBytes(reveal.set, digest)) continue;
       const entry = reveal.shares.find((x) => x.dealer === dealer);
-      if (entry) revealed.push({ sender, share: bytesScalar(entry.share) });
+      if (entry) revealed.push({ sender, share: scalarFromBytes(entry.share) });
     }
     if (revealed.length < this.#k) return null;
     const first = revealed.slice(0, this.#k).map((r) => ({ index: r.sender + 1, share: r.share }));
@@ -662,9 +651,9 @@ export class Consensus {
     const proposal = this.#proposals.get(r);
     if (proposal && this.#proposer(r) === p.index) again(r, { kind: 'propose', validRound: proposal.validRound, set: proposal.set });
     const prevote = this.#mine(this.#prevotes, r);
-    if (prevote !== undefined) again(r, { kind: 'prevote', set: prevote === NIL ? null : hexToDigest(prevote) });
+    if (prevote !== undefined) again(r, { kind: 'prevote', set: prevote === NIL ? null : hexToBytes(prevote) });
     const precommit = this.#mine(this.#precommits, r);
-    if (precommit !== undefined) again(r, { kind: 'precommit', set: precommit === NIL ? null : hexToDigest(precommit) });
+    if (precommit !== undefined) again(r, { kind: 'precommit', set: precommit === NIL ? null : hexToBytes(precommit) });
     const proof = this.#decided ? { set: this.#decided, kind: 'precommit' as const } : this.#validSet ? { set: this.#validSet, kind: 'prevote' as const } : null;
     if (proof) {
       for (const [round, candidate] of this.#proposals) {
@@ -673,7 +662,7 @@ export class Consensus {
         const voters = [...(votes ?? [])].filter(([, v]) => v.includes(candidate.digest)).map(([sender]) => sender);
         if (voters.length < this.#m) continue;
         this.#host.relay({ height: p.height, round, sender: this.#proposer(round), body: { kind: 'propose', validRound: candidate.validRound, set: candidate.set } });
-        for (const sender of voters) this.#host.relay({ height: p.height, round, sender, body: { kind: proof.kind, set: hexToDigest(candidate.digest) } });
+        for (const sender of voters) this.#host.relay({ height: p.height, round, sender, body: { kind: proof.kind, set: hexToBytes(candidate.digest) } });
         break;
       }
     }
@@ -682,8 +671,3 @@ export class Consensus {
   }
 }
 
-function hexToDigest(hex: string): Uint8Array {
-  const out = new Uint8Array(32);
-  for (let i = 0; i < 32; i++) out[i] = parseInt(hex.slice(2 * i, 2 * i + 2), 16);
-  return out;
-}

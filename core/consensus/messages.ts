@@ -17,8 +17,8 @@
  */
 import * as P from 'micro-packed';
 import { sha256 } from '../crypto/hash.ts';
-import { sign, verifyNoble, type SignatureVerifier } from '../crypto/ecdsa.ts';
-import { bytesToHex, concatBytes } from '../encoding/bytes.ts';
+import { defaultVerifier, sign, type SignatureVerifier } from '../crypto/ecdsa.ts';
+import { concatBytes } from '../encoding/bytes.ts';
 import { UInt256, decodeStrict, varArray, varBytes } from '../encoding/primitives.ts';
 
 /** Most validators a round can have (the election's limit is 1,024 candidates). */
@@ -130,7 +130,6 @@ export function setDigest(set: readonly DealRef[]): Uint8Array {
   return sha256(varArray(MAX_VALIDATORS, Ref).encode([...set]));
 }
 
-export const refKey = (r: DealRef): string => `${r.dealer}:${bytesToHex(r.digest)}`;
 
 // --- the signed envelope ---
 
@@ -157,20 +156,24 @@ export function resendEnvelope(envelope: Uint8Array, resend: number): Uint8Array
 }
 
 /**
- * Opens an envelope: the message, and `check`, which says whether the signature is the given
- * key's (with `verifier`: WebCrypto, off the main thread; without, noble, synchronously).
+ * Opens an envelope: the message, its bytes as signed, and `checkSender`, which resolves to null
+ * when the envelope is signed by the key of the sender it names among `validators` (sorted, of
+ * the message's height), and to the reason otherwise.
  */
 export function openMessage(magic: number, bytes: Uint8Array): {
   message: Message;
-  check: (publicKey: Uint8Array) => boolean;
-  checkWith: (verifier: SignatureVerifier, publicKey: Uint8Array) => Promise<boolean>;
+  messageBytes: Uint8Array;
+  checkSender: (validators: readonly Uint8Array[], verifier?: SignatureVerifier) => Promise<string | null>;
 } {
   const env = decodeStrict(Envelope, bytes, 'ConsensusEnvelope');
   const message = decodeMessage(env.message);
-  const digest = signedBytes(magic, env.message);
   return {
     message,
-    check: (publicKey) => verifyNoble(env.signature, digest, publicKey),
-    checkWith: (verifier, publicKey) => verifier.verify(env.signature, digest, publicKey),
+    messageBytes: env.message,
+    checkSender: async (validators, verifier = defaultVerifier()) => {
+      const key = validators[message.sender];
+      if (!key) return `consensus message from validator ${message.sender}, of ${validators.length}`;
+      return (await verifier.verify(env.signature, signedBytes(magic, env.message), key)) ? null : `consensus message not signed by validator ${message.sender}`;
+    },
   };
 }

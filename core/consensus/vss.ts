@@ -51,6 +51,16 @@ function pointOf(bytes: Uint8Array, what: string): Pt {
   }
 }
 
+/** A scalar as 32 big-endian bytes (how shares travel). */
+export function scalarToBytes(s: bigint): Uint8Array {
+  return Fn.toBytes(s);
+}
+
+/** 32 big-endian bytes as a number, not reduced: an out-of-range share simply fails `verifyShare`. */
+export function scalarFromBytes(b: Uint8Array): bigint {
+  return BigInt('0x' + (bytesToHex(b) || '0'));
+}
+
 /** s G, for any scalar (zero gives the point at infinity). */
 function times(p: Pt, s: bigint): Pt {
   return s === 0n ? Point.ZERO : p.multiply(s);
@@ -144,7 +154,7 @@ export function sealShare(share: bigint, recipient: Uint8Array, context: Uint8Ar
   // The key is fresh for each ephemeral scalar. A derived (repeated) scalar seals the same share
   // again, and the nonce follows the context, so one key and nonce never protect two messages.
   const nonce = sha256(concatBytes(ephemeral, context)).subarray(0, 12);
-  const body = gcm(shareKey(shared, ephemeral, v.toBytes(true)), nonce, context).encrypt(Fn.toBytes(share));
+  const body = gcm(shareKey(shared, ephemeral, v.toBytes(true)), nonce, context).encrypt(scalarToBytes(share));
   return concatBytes(ephemeral, nonce, body);
 }
 

@@ -8,7 +8,7 @@
 import { DecodeError, ProtocolError } from '../encoding/errors.ts';
 import { decodeBlockWithMessages, type Block } from '../block/block.ts';
 import type { Transaction } from '../tx/transaction.ts';
-import { allInputs, decodeTransactionBatch, encodeTransaction, encodeTransactionBatch, outpointKey } from '../tx/transaction.ts';
+import { decodeTransactionBatch, encodeTransaction, encodeTransactionBatch } from '../tx/transaction.ts';
 import { Chain } from '../state/chain.ts';
 import type { NetworkSettings } from '../state/settings.ts';
 import type { KeyValueStore } from '../store/kv.ts';
@@ -17,7 +17,6 @@ import { Peer, type PeerOptions, type Verdict } from '../p2p/peer.ts';
 import { serveBlocks, serveHeaders, serveTransactions, syncFrom } from '../p2p/sync.ts';
 import { Validator, type ValidatorOptions } from './validator.ts';
 import { openMessage } from '../consensus/messages.ts';
-import { defaultVerifier } from '../crypto/ecdsa.ts';
 
 /** Rejections that can come from an honest peer that sees another state than ours: ignored, not punished. */
 const STATE_DEPENDENT = new Set([
@@ -125,16 +124,15 @@ export class Node {
       return 'reject';
     }
     const next = this.chain.height + 1;
-    const { height, sender } = opened.message;
+    const { height } = opened.message;
     if (height < next) return 'ignore';
     if (height > next + 1) {
       void this.syncFrom(from);
       return 'ignore';
     }
     if (height === next + 1) return 'accept'; // a validator a block ahead of us: we cannot judge it yet
-    const key = this.chain.ledger.nextValidators()[sender]; // sorted by the election
-    if (!key) return { reject: `consensus message from validator ${sender}, of ${this.chain.ledger.nextValidators().length}` };
-    return (await opened.checkWith(defaultVerifier(), key)) ? 'accept' : { reject: `consensus message not signed by validator ${sender}` };
+    const refused = await opened.checkSender(this.chain.ledger.nextValidators()); // sorted by the election
+    return refused === null ? 'accept' : { reject: refused };
   }
 
   async #keepBootstrap(): Promise<void> {
@@ -247,10 +245,8 @@ export class Node {
     const ledger = this.chain.ledger;
     const witnesses = Promise.all(block.transactions.slice(1).map((tx, i) => (this.mempool.holdsVerified(tx, messages[i + 1]) ? undefined : ledger.verifyTransactionWitnesses(tx, messages[i + 1]))));
     witnesses.catch(() => {}); // reported by addBlock
-    await this.chain.addBlock(block, { messages, bytes, witnesses });
-    const spent = new Set<string>();
-    for (const tx of block.transactions) for (const i of allInputs(tx)) spent.add(outpointKey(i.prevHash, i.prevIndex));
-    this.mempool.afterBlock(spent);
+    const delta = await this.chain.addBlock(block, { messages, bytes, witnesses });
+    this.mempool.afterBlock(ledger.spentIn(delta));
     this.#tipChanged();
   }
 

@@ -8,7 +8,6 @@
 import { bytesToHex, equalBytes } from '../encoding/bytes.ts';
 import { isInputError, ProtocolError } from '../encoding/errors.ts';
 import { getPublicKey } from '../crypto/keys.ts';
-import { defaultVerifier } from '../crypto/ecdsa.ts';
 import { hash256 } from '../crypto/hash.ts';
 import { multiSigScript } from '../script/accounts.ts';
 import { invocationScript } from '../tx/sign.ts';
@@ -80,8 +79,6 @@ export class Validator {
   #timer: ReturnType<typeof setInterval> | undefined;
   #lastBlockAt = Date.now();
   #stopped = false;
-  /** Heights this validator published, for status and tests. */
-  readonly signed: number[] = [];
   /** Milliseconds from the start of the last finished height to each of its steps, and its size. */
   lastHeight: { height: number; deal?: number; fixed?: number; assembled?: number; final?: number; applied?: number; transactions?: number } | null = null;
   #timing: { height: number; start: number; marks: Record<string, number> } | null = null;
@@ -176,11 +173,10 @@ export class Validator {
       void this.#node.syncFrom(from); // we are behind
       return 'ignore';
     }
-    const key = this.#validators[m.sender];
-    if (!key) return { reject: `consensus message from validator ${m.sender}, of ${this.#validators.length}` };
-    if (!(await opened.checkWith(defaultVerifier(), key))) return { reject: `consensus message not signed by validator ${m.sender}` };
+    const refused = await opened.checkSender(this.#validators);
+    if (refused !== null) return { reject: refused };
     if (this.#engine.height !== m.height) return 'ignore'; // the height moved on while we checked
-    this.#envelopes.set(bytesToHex(encodeMessage(m)), bytes);
+    this.#envelopes.set(bytesToHex(opened.messageBytes), bytes);
     this.#engine.receive(m);
     return 'accept';
   }
@@ -294,7 +290,9 @@ export class Validator {
 
   /** A transaction's bytes for a peer's fetch (mempool or fetched). */
   lookup(hash: Uint8Array): Uint8Array | undefined {
-    const tx = this.#node.mempool.get(hash) ?? this.#fetched.get(bytesToHex(hash))?.tx;
+    const fetched = this.#fetched.get(bytesToHex(hash));
+    if (fetched) return fetched.bytes;
+    const tx = this.#node.mempool.get(hash);
     return tx && encodeTransaction(tx);
   }
 
@@ -348,7 +346,6 @@ export class Validator {
       ...mine.block,
       witness: { invocation: invocationScript(signatures.map((s) => s.signature)), verification: multiSigScript(m, this.#validators) },
     };
-    this.signed.push(height);
     this.#mark('final');
     try {
       await this.#node.publishBlock(encodeBlock(block));

@@ -124,10 +124,6 @@ export class Peer {
     }
   }
 
-  /** The peer's score (0 when nothing is held against it). */
-  scoreOf(peer: string): number {
-    return this.#scores.get(peer) ?? 0;
-  }
 
   /** Takes a token from the peer's bucket for `kind`; false when it is empty. */
   #admit(peer: string, kind: keyof typeof DEFAULT_RATE_LIMITS): boolean {

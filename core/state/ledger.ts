@@ -196,6 +196,13 @@ export class Ledger {
     return { candidates, votes: this.votes.values(), standbyValidators: this.settings.standbyValidators };
   }
 
+  /** The outpoint keys a block spent, read from its delta (the unspent outputs it removed). */
+  spentIn(delta: Delta): Set<string> {
+    const spent = new Set<string>();
+    for (const c of delta.changes) if (c.table === this.utxos.id && c.before !== undefined && c.after === undefined) spent.add(c.key);
+    return spent;
+  }
+
   /** The validators of the next block, sorted. */
   nextValidators(): Uint8Array[] {
     return this.tip.validators;
