@@ -90,7 +90,7 @@ export function serveHttp(params: { port: number; node: Node; validators: readon
   const server = createServer(async (req, res) => {
     try {
       const path = new URL(req.url ?? '/', 'http://localhost').pathname;
-      if (req.method === 'OPTIONS') return send(res, 204, null);
+      if (req.method === 'OPTIONS' || path === '/favicon.ico') return send(res, 204, null); // a browser viewing /status asks for an icon
       if (req.method === 'GET' && path === '/status') {
         const local = await Promise.all(validators.map((v) => v.status().catch((e: Error) => ({ error: e.message }))));
         return send(res, 200, { ...nodeStatus(node), local });
