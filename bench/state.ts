@@ -102,7 +102,7 @@ async function browser(w: Workload): Promise<void> {
 
 export async function benchState(): Promise<void> {
   header('Ledger and storage: blocks of 1,000 transfers, checked and written atomically');
-  const w = await transferWorkload(1000, 4);
+  const w = await transferWorkload(1000, 12);
   await disk(w);
   await browser(w);
 }

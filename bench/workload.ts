@@ -23,7 +23,10 @@ const FEE = parseFixed8('0.004');
 export async function transferWorkload(accounts = 1000, blocks = 4): Promise<Workload> {
   const seed = 7;
   const net = testNet(4, keyOf(seed));
-  const setup = [await step(net), await step(net)];
+  // Each setup block mints about 24 AntCoin to the holder: enough of them to fund every fee.
+  const setupBlocks = 2 + Math.ceil(Number(FEE * BigInt((blocks + 1) * accounts)) / Number(20n * FIXED8_ONE));
+  const setup: Uint8Array[] = [];
+  for (let i = 0; i < setupBlocks; i++) setup.push(encodeBlock(await step(net)));
   const users: Account[] = Array.from({ length: accounts }, (_, i) => account(keyOf(seed)(1000 + i)));
   const [shares] = net.ledger.unspent(net.holder.scriptHash, ANTSHARE_ID);
   const coins = net.ledger.unspent(net.holder.scriptHash, ANTCOIN_ID);
@@ -39,14 +42,16 @@ export async function transferWorkload(accounts = 1000, blocks = 4): Promise<Wor
       { assetId: ANTCOIN_ID, value: coins[0].output.value - FIXED8_ONE, scriptHash: net.holder.scriptHash },
     ],
   );
+  const funding = coins.slice(1);
+  const fundingValue = funding.reduce((sum, c) => sum + c.output.value, 0n);
   const coinTx = fanOut(
-    [{ prevHash: coins[1].txHash, prevIndex: coins[1].index }],
+    funding.map((c) => ({ prevHash: c.txHash, prevIndex: c.index })),
     [
       ...users.map((u) => ({ assetId: ANTCOIN_ID, value: each, scriptHash: u.scriptHash })),
-      { assetId: ANTCOIN_ID, value: coins[1].output.value - BigInt(accounts) * each - FIXED8_ONE, scriptHash: net.holder.scriptHash },
+      { assetId: ANTCOIN_ID, value: fundingValue - BigInt(accounts) * each - FIXED8_ONE, scriptHash: net.holder.scriptHash },
     ],
   );
-  setup.push(await step(net, [shareTx, coinTx]));
+  setup.push(encodeBlock(await step(net, [shareTx, coinTx])));
   const out: Uint8Array[] = [];
   for (let b = 1; b <= blocks; b++) {
     const txs = users.map((u, i) => {
@@ -66,7 +71,7 @@ export async function transferWorkload(accounts = 1000, blocks = 4): Promise<Wor
   return {
     validators: net.settings.standbyValidators.map(bytesToHex),
     holder: bytesToHex(net.settings.antShareHolder),
-    setup: setup.map(encodeBlock),
+    setup,
     blocks: out,
     transfersPerBlock: accounts,
   };

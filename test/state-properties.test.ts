@@ -75,7 +75,7 @@ describe('random histories', () => {
       // A snapshot loads back to the same state.
       const copy = Ledger.fromSnapshot(h.net.settings, h.net.ledger.snapshot(64 * 1024));
       expect(bytesToHex(copy.stateHash())).toBe(bytesToHex(h.net.ledger.stateHash()));
-      expect(copy.balances).toEqual(h.net.ledger.balances);
+      expect(copy.accounts).toEqual(h.net.ledger.accounts);
     }), { numRuns: 6 });
   });
 

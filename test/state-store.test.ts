@@ -56,7 +56,7 @@ describe('the chain store', () => {
       const again = await Chain.open(await open(), settings);
       expect(again.height).toBe(BLOCKS);
       expect(bytesToHex(again.ledger.stateHash())).toBe(reference[BLOCKS]);
-      expect(again.ledger.balances).toEqual(history.net.ledger.balances);
+      expect(again.ledger.accounts).toEqual(history.net.ledger.accounts);
       expect(bytesToHex(encodeBlock((await again.block(17))!))).toBe(bytesToHex(encodeBlock(history.blocks[16])));
       await again.close();
     }
@@ -168,7 +168,7 @@ describe('hand-written codecs of the store', () => {
     const bytes = (n: number) => fc.uint8Array({ minLength: n, maxLength: n });
     const u32 = fc.nat({ max: 0xffffffff });
     fc.assert(fc.property(bytes(32), fc.bigInt({ min: -(1n << 63n), max: (1n << 63n) - 1n }), bytes(20), u32, (assetId, value, scriptHash, height) => {
-      const u = { assetId, value, scriptHash, height };
+      const u = { assetId, value, scriptHash, height, account: bytesToHex(scriptHash), asset: bytesToHex(assetId) };
       expect(utxoCodec.encode(u)).toEqual(UtxoRecord.encode(u));
       expect(utxoCodec.decode(UtxoRecord.encode(u))).toEqual(u);
     }));

@@ -178,14 +178,18 @@ export class Chain {
    */
   async addBlocks(blocks: readonly Uint8Array[], options: { verifier?: SignatureVerifier; onBlock?: (height: number) => void } = {}): Promise<void> {
     const verifier = options.verifier ?? defaultVerifier();
+    // Blocks verify one after another, each as soon as the one before is verified (not applied):
+    // the verification threads always have work, and the block the ledger needs next finishes
+    // first. All of them at once would finish together, after the last, keeping the ledger idle.
+    let previous: Promise<unknown> = Promise.resolve();
     const prepare = (bytes: Uint8Array) => {
       const { block, messages } = decodeBlockWithMessages(bytes);
-      const witnesses = verifyBlockWitnesses(block, messages, verifier);
+      const witnesses = previous.catch(() => {}).then(() => verifyBlockWitnesses(block, messages, verifier));
       witnesses.catch(() => {}); // reported by addBlock when its turn comes
+      previous = witnesses;
       return { block, messages, bytes, witnesses };
     };
-    // Signatures of up to LOOKAHEAD blocks ahead are in flight while one block is applied, so
-    // the verification threads never wait for the ledger's work on the main thread.
+    // Up to LOOKAHEAD blocks are decoded and queued for verification while one block is applied.
     const queue = blocks.slice(0, LOOKAHEAD).map(prepare);
     try {
       for (let i = 0; i < blocks.length; i++) {

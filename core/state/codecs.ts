@@ -8,7 +8,8 @@
 import { DecodeError } from '../encoding/errors.ts';
 import { decodeStrict } from '../encoding/primitives.ts';
 import type * as P from 'micro-packed';
-import type { Delta, HistoryRecord, TxRecord, UtxoRecord } from './tables.ts';
+import { bytesToHex } from '../encoding/bytes.ts';
+import type { Delta, HistoryRecord, TxRecord, Utxo } from './tables.ts';
 
 /** Encodes and decodes one table's values. */
 export interface ValueCodec<V> {
@@ -25,24 +26,35 @@ function view(b: Uint8Array): DataView {
   return new DataView(b.buffer, b.byteOffset, b.byteLength);
 }
 
+const scratchBytes = new Uint8Array(8);
+const scratch = new DataView(scratchBytes.buffer);
+
 function exact(b: Uint8Array, n: number, what: string): void {
   if (b.length !== n) throw new DecodeError(what, `${b.length} bytes, expected ${n}`);
 }
 
-/** UtxoRecord: assetId 32, value i64 LE, scriptHash 20, height u32 LE. */
-export const utxoCodec: ValueCodec<UtxoRecord> = {
+/** UtxoRecord: assetId 32, value i64 LE, scriptHash 20, height u32 LE (decoded with its hex keys). */
+export const utxoCodec: ValueCodec<Utxo> = {
   encode(u) {
+    // Called for nearly every change of a block: no DataView made per record.
     const b = new Uint8Array(64);
     b.set(u.assetId, 0);
-    view(b).setBigInt64(32, u.value, true);
+    scratch.setBigInt64(0, u.value, true);
+    b.set(scratchBytes, 32);
     b.set(u.scriptHash, 40);
-    view(b).setUint32(60, u.height, true);
+    const h = u.height;
+    b[60] = h & 0xff;
+    b[61] = (h >>> 8) & 0xff;
+    b[62] = (h >>> 16) & 0xff;
+    b[63] = h >>> 24;
     return b;
   },
   decode(b) {
     exact(b, 64, 'UtxoRecord');
     const v = view(b);
-    return { assetId: b.slice(0, 32), value: v.getBigInt64(32, true), scriptHash: b.slice(40, 60), height: v.getUint32(60, true) };
+    const assetId = b.slice(0, 32);
+    const scriptHash = b.slice(40, 60);
+    return { assetId, value: v.getBigInt64(32, true), scriptHash, height: v.getUint32(60, true), account: bytesToHex(scriptHash), asset: bytesToHex(assetId) };
   },
 };
 
@@ -94,21 +106,28 @@ function writeVarInt(b: Uint8Array, v: DataView, at: number, n: number): number 
 }
 
 const utf8 = new TextEncoder();
-const asciiOnly = /^[\x20-\x7e]*$/;
 
-function keyBytes(key: string): Uint8Array {
-  if (!asciiOnly.test(key)) return utf8.encode(key);
-  const b = new Uint8Array(key.length);
-  for (let i = 0; i < key.length; i++) b[i] = key.charCodeAt(i);
-  return b;
+function writePart(b: Uint8Array, v: DataView, at: number, part: Uint8Array | undefined): number {
+  b[at++] = part ? 1 : 0;
+  if (!part) return at;
+  at = writeVarInt(b, v, at, part.length);
+  b.set(part, at);
+  return at + part.length;
 }
 
 /** The bytes of the `Delta` schema, written in one pass into one buffer. */
 export function encodeDelta(d: Delta): Uint8Array {
-  const keys = d.changes.map((c) => keyBytes(c.key));
+  // The ledger's keys are ASCII (hex, heights, names): written char by char into the buffer.
+  // A key with any other character sends the whole delta the general way.
+  return writeDelta(d, null) ?? writeDelta(d, d.changes.map((c) => utf8.encode(c.key)))!;
+}
+
+/** Keys from `keys` (their UTF-8), or with `keys` null char by char: null if one is not ASCII. */
+function writeDelta(d: Delta, keys: Uint8Array[] | null): Uint8Array | null {
+  const keyLength = (i: number) => (keys ? keys[i].length : d.changes[i].key.length);
   let size = 4 + 32 + varIntSize(d.changes.length);
   d.changes.forEach((c, i) => {
-    size += 1 + varIntSize(keys[i].length) + keys[i].length + 2;
+    size += 1 + varIntSize(keyLength(i)) + keyLength(i) + 2;
     if (c.before) size += varIntSize(c.before.length) + c.before.length;
     if (c.after) size += varIntSize(c.after.length) + c.after.length;
   });
@@ -117,19 +136,23 @@ export function encodeDelta(d: Delta): Uint8Array {
   v.setUint32(0, d.height, true);
   b.set(d.blockHash, 4);
   let at = writeVarInt(b, v, 36, d.changes.length);
-  d.changes.forEach((c, i) => {
+  for (let i = 0; i < d.changes.length; i++) {
+    const c = d.changes[i];
     b[at++] = c.table;
-    at = writeVarInt(b, v, at, keys[i].length);
-    b.set(keys[i], at);
-    at += keys[i].length;
-    for (const part of [c.before, c.after]) {
-      b[at++] = part ? 1 : 0;
-      if (part) {
-        at = writeVarInt(b, v, at, part.length);
-        b.set(part, at);
-        at += part.length;
+    at = writeVarInt(b, v, at, keyLength(i));
+    if (keys) {
+      b.set(keys[i], at);
+      at += keys[i].length;
+    } else {
+      const key = c.key;
+      for (let j = 0; j < key.length; j++) {
+        const ch = key.charCodeAt(j);
+        if (ch > 0x7f) return null;
+        b[at++] = ch;
       }
     }
-  });
+    at = writePart(b, v, at, c.before);
+    at = writePart(b, v, at, c.after);
+  }
   return b;
 }

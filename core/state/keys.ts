@@ -1,5 +1,5 @@
 /** Keys of the ledger's tables. Hashes are hex of their raw bytes (not the reversed display form). */
-import { bytesToHex } from '../encoding/bytes.ts';
+import { bytesToHex, equalBytes } from '../encoding/bytes.ts';
 
 /** Key of an output: defined with the transactions that spend outputs. */
 export { outpointKey } from '../tx/transaction.ts';
@@ -9,17 +9,19 @@ export function heightKey(height: number): string {
   return height.toString(16).padStart(8, '0');
 }
 
-/** Account and asset (hex) of a table record, computed once per record object. */
-const recordHex = new WeakMap<object, { account: string; asset: string }>();
-
-/** The account and asset hex of an output record (cached by the record's identity). */
-export function outputHex(u: { scriptHash: Uint8Array; assetId: Uint8Array }): { account: string; asset: string } {
-  let h = recordHex.get(u);
-  if (!h) recordHex.set(u, (h = { account: bytesToHex(u.scriptHash), asset: bytesToHex(u.assetId) }));
-  return h;
+/** Hex of an account's script hash (the derived indexes' key). */
+export function accountHex(scriptHash: Uint8Array): string {
+  return bytesToHex(scriptHash);
 }
 
-/** Tells the cache the hex of a record it is about to see (the caller computed them already). */
-export function rememberOutputHex(u: object, account: string, asset: string): void {
-  recordHex.set(u, { account, asset });
+/**
+ * Hex of an asset id. A chain's few assets come back in nearly every output, so the strings of
+ * the first few seen are reused: no new string to build, and one whose hash the maps know.
+ */
+const knownAssets: { id: Uint8Array; hex: string }[] = [];
+export function assetHex(assetId: Uint8Array): string {
+  for (const a of knownAssets) if (equalBytes(a.id, assetId)) return a.hex;
+  const hex = bytesToHex(assetId);
+  if (knownAssets.length < 8) knownAssets.push({ id: assetId.slice(), hex });
+  return hex;
 }

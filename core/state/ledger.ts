@@ -18,11 +18,11 @@ import { checkBlock, type Block, type CheckedBlock } from '../block/block.ts';
 import { merkleRoot } from '../block/merkle.ts';
 import { blockHash, verifyHeaderWitness } from '../block/header.ts';
 import { ANTCOIN_ID, ANTSHARE_ID, nextMinerOf } from '../block/genesis.ts';
-import { outpointKey, heightKey, outputHex } from './keys.ts';
+import { accountHex, assetHex, heightKey, outpointKey } from './keys.ts';
 import { stateError } from './errors.ts';
 import { genesisOf, type NetworkSettings } from './settings.ts';
 import {
-  AssetRecord, CandidateRecord, HeaderRecord, Journal, MetaRecord, SnapshotChunk, Table, VoteRecord, type Delta, type HistoryRecord, type TxRecord, type UtxoRecord,
+  AssetRecord, CandidateRecord, HeaderRecord, Journal, MetaRecord, SnapshotChunk, Table, VoteRecord, type Delta, type HistoryRecord, type TxRecord, type Utxo,
 } from './tables.ts';
 import { drawHolder, newAntCoin } from './antcoin.ts';
 import { historyCodec, schemaCodec, txCodec, utxoCodec } from './codecs.ts';
@@ -61,13 +61,24 @@ async function verifyAllWitnesses(tx: Transaction, message: Uint8Array, verifier
   await verifyWitnesses(tx, undefined, verifier, message);
 }
 
-/** Balances of one account, by asset (raw hex). */
-export type Balances = Map<string, bigint>;
+/** An account's units of one asset: one object, in its account's holdings and in its asset's holders. */
+export interface Holding {
+  readonly scriptHash: Uint8Array;
+  units: bigint;
+}
+
+/** What the ledger knows of an account, derived from its unspent outputs. */
+export interface AccountIndex {
+  /** Holdings by asset (raw hex); none of zero units. */
+  readonly holdings: Map<string, Holding>;
+  /** Its unspent outpoint keys. */
+  readonly outputs: Set<string>;
+}
 
 export class Ledger {
   readonly settings: NetworkSettings;
   readonly #journal = new Journal();
-  readonly utxos: Table<UtxoRecord>;
+  readonly utxos: Table<Utxo>;
   readonly txs: Table<TxRecord>;
   readonly assets: Table<AssetRecord>;
   readonly candidates: Table<CandidateRecord>;
@@ -78,12 +89,10 @@ export class Ledger {
   readonly #tables: Table<unknown>[];
 
   // Derived indexes, kept in step with the utxo table (never stored: rebuilt on load).
-  /** Balances by account (script hash hex) then asset (hex). */
-  readonly balances = new Map<string, Balances>();
-  /** Holders of each asset (hex): account hex -> units. */
-  readonly holders = new Map<string, Map<string, { scriptHash: Uint8Array; units: bigint }>>();
-  /** Unspent outpoint keys by account (hex). */
-  readonly outputsByAccount = new Map<string, Set<string>>();
+  /** Accounts (script hash hex) that hold unspent outputs. */
+  readonly accounts = new Map<string, AccountIndex>();
+  /** Holders of each asset (hex): account hex -> its holding (the object of `accounts`). */
+  readonly holders = new Map<string, Map<string, Holding>>();
 
   constructor(settings: NetworkSettings) {
     this.settings = settings;
@@ -98,30 +107,33 @@ export class Ledger {
     this.meta = new Table(8, 'meta', schemaCodec(MetaRecord, 'MetaRecord'), j);
     this.#tables = [this.utxos, this.txs, this.assets, this.candidates, this.votes, this.headers, this.history, this.meta] as Table<unknown>[];
     this.utxos.onChange = (key, before, after) => {
-      if (before) this.#index(key, before, -1n);
-      if (after) this.#index(key, after, 1n);
+      if (before) this.#index(key, before, false);
+      if (after) this.#index(key, after, true);
     };
   }
 
-  #index(key: string, u: UtxoRecord, sign: bigint): void {
-    const { account, asset } = outputHex(u);
-    let b = this.balances.get(account);
-    if (!b) this.balances.set(account, (b = new Map()));
-    const nb = (b.get(asset) ?? 0n) + sign * u.value;
-    if (nb === 0n) b.delete(asset);
-    else b.set(asset, nb);
-    if (b.size === 0) this.balances.delete(account);
-    let h = this.holders.get(asset);
-    if (!h) this.holders.set(asset, (h = new Map()));
-    const held = h.get(account);
-    if (nb === 0n) h.delete(account);
-    else if (held) held.units = nb;
-    else h.set(account, { scriptHash: u.scriptHash, units: nb });
-    let o = this.outputsByAccount.get(account);
-    if (!o) this.outputsByAccount.set(account, (o = new Set()));
-    if (sign > 0n) o.add(key);
-    else o.delete(key);
-    if (o.size === 0) this.outputsByAccount.delete(account);
+  /** Keeps the derived indexes in step: in the common case three map operations per change. */
+  #index(key: string, u: Utxo, add: boolean): void {
+    const { account, asset } = u;
+    let a = this.accounts.get(account);
+    if (!a) this.accounts.set(account, (a = { holdings: new Map(), outputs: new Set() }));
+    if (add) a.outputs.add(key);
+    else a.outputs.delete(key);
+    const held = a.holdings.get(asset);
+    if (held) {
+      held.units = add ? held.units + u.value : held.units - u.value;
+      if (held.units === 0n) {
+        a.holdings.delete(asset);
+        this.holders.get(asset)!.delete(account);
+      }
+    } else {
+      const holding = { scriptHash: u.scriptHash, units: add ? u.value : -u.value };
+      a.holdings.set(asset, holding);
+      let h = this.holders.get(asset);
+      if (!h) this.holders.set(asset, (h = new Map()));
+      h.set(account, holding);
+    }
+    if (a.outputs.size === 0 && a.holdings.size === 0) this.accounts.delete(account);
   }
 
   /** The tip record; throws before genesis. */
@@ -184,8 +196,9 @@ export class Ledger {
       ledger: this, block, tx, hash, hashHex, index,
       size: message.length + witnessesSize(tx.witnesses), spent: [], orderSpent: [], signers: new Map(), flows: new Map(),
       outputKeys: tx.outputs.map((_, i) => `${hashHex}:${i}`),
-      outputAssets: tx.outputs.map((o) => bytesToHex(o.assetId)),
-      outputAccounts: tx.outputs.map((o) => bytesToHex(o.scriptHash)),
+      outputs: tx.outputs.map((o) => ({
+        assetId: o.assetId, value: o.value, scriptHash: o.scriptHash, height: block.height, account: accountHex(o.scriptHash), asset: assetHex(o.assetId),
+      })),
       spendKeys,
     };
   }
@@ -286,7 +299,7 @@ export class Ledger {
     const txCtxs = transactions.map((tx, i) => this.#txContext(ctx, tx, i, msgs[i], checked?.hashes[i], checked?.spends[i]));
     for (const c of txCtxs) {
       ctx.txOutputs.set(c.hashHex, c.tx.outputs.length);
-      c.tx.outputs.forEach((o, i) => ctx.created.set(c.outputKeys[i], { output: o, miner: c.tx.type === 'MinerTransaction' }));
+      c.outputs.forEach((utxo, i) => ctx.created.set(c.outputKeys[i], { utxo, miner: c.tx.type === 'MinerTransaction' }));
     }
     for (const c of txCtxs.slice(1)) this.#checkTransaction(c);
     return { ctx, txCtxs };
@@ -505,13 +518,13 @@ export class Ledger {
 
   /** Balance of an account in one asset, in units. */
   balance(scriptHash: Uint8Array, assetId: Uint8Array): bigint {
-    return this.balances.get(bytesToHex(scriptHash))?.get(bytesToHex(assetId)) ?? 0n;
+    return this.accounts.get(bytesToHex(scriptHash))?.holdings.get(bytesToHex(assetId))?.units ?? 0n;
   }
 
   /** Unspent outputs of an account, optionally of one asset. */
-  unspent(scriptHash: Uint8Array, assetId?: Uint8Array): { txHash: Uint8Array; index: number; output: UtxoRecord }[] {
-    const keys = this.outputsByAccount.get(bytesToHex(scriptHash)) ?? new Set<string>();
-    const out: { txHash: Uint8Array; index: number; output: UtxoRecord }[] = [];
+  unspent(scriptHash: Uint8Array, assetId?: Uint8Array): { txHash: Uint8Array; index: number; output: Utxo }[] {
+    const keys = this.accounts.get(bytesToHex(scriptHash))?.outputs ?? new Set<string>();
+    const out: { txHash: Uint8Array; index: number; output: Utxo }[] = [];
     for (const k of keys) {
       const u = this.utxos.get(k)!;
       if (assetId && !equalBytes(u.assetId, assetId)) continue;

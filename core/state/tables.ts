@@ -13,6 +13,11 @@ import type { ValueCodec } from './codecs.ts';
 /** An unspent output and the height that created it. */
 export const UtxoRecord = P.struct({ assetId: UInt256, value: Fixed8, scriptHash: UInt160, height: P.U32LE });
 export type UtxoRecord = P.UnwrapCoder<typeof UtxoRecord>;
+/**
+ * An unspent output as the ledger holds it: the record, with its account and asset as hex (the
+ * keys of the derived indexes and of the rules' maps), computed once when the output is made.
+ */
+export type Utxo = UtxoRecord & { readonly account: string; readonly asset: string };
 
 /** Where a transaction is: its block and position, and how many outputs it made. */
 export const TxRecord = P.struct({ height: P.U32LE, index: P.U32LE, outputs: P.U32LE });

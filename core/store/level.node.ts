@@ -6,6 +6,14 @@
 import { ClassicLevel } from 'classic-level';
 import type { BatchOp, KeyValueStore } from './kv.ts';
 
+/**
+ * classic-level hands out Node Buffers, whose `slice` shares memory where Uint8Array's copies:
+ * callers get plain Uint8Array views of the same bytes.
+ */
+function plain(b: Uint8Array): Uint8Array {
+  return b.constructor === Uint8Array ? b : new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
+}
+
 export class LevelStore implements KeyValueStore {
   readonly #db: ClassicLevel<Uint8Array, Uint8Array>;
 
@@ -27,7 +35,8 @@ export class LevelStore implements KeyValueStore {
   }
 
   async get(key: Uint8Array): Promise<Uint8Array | undefined> {
-    return (await this.#db.get(key)) ?? undefined;
+    const v = await this.#db.get(key);
+    return v === undefined ? undefined : plain(v);
   }
 
   async batch(ops: readonly BatchOp[]): Promise<void> {
@@ -36,7 +45,7 @@ export class LevelStore implements KeyValueStore {
 
   async range(gte: Uint8Array, lt: Uint8Array): Promise<[Uint8Array, Uint8Array][]> {
     const out: [Uint8Array, Uint8Array][] = [];
-    for await (const [k, v] of this.#db.iterator({ gte, lt })) out.push([k, v]);
+    for await (const [k, v] of this.#db.iterator({ gte, lt })) out.push([plain(k), plain(v)]);
     return out;
   }
 

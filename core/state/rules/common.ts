@@ -7,12 +7,12 @@ import { bytesToHex } from '../../encoding/bytes.ts';
 import { formatFixed8, uintToString } from '../../encoding/primitives.ts';
 import { AttributeUsage } from '../../tx/attribute.ts';
 import { verificationScriptHash } from '../../tx/transaction.ts';
-import type { UtxoRecord } from '../tables.ts';
+import type { Utxo } from '../tables.ts';
 import { precisionUnit } from '../../tx/register.ts';
 import { ANTCOIN_ID } from '../../block/genesis.ts';
 import { byteFee, serviceFee } from '../settings.ts';
 import { stateError } from '../errors.ts';
-import { heightKey, outputHex, rememberOutputHex } from '../keys.ts';
+import { heightKey } from '../keys.ts';
 import type { TxContext } from './context.ts';
 
 const ANTCOIN_HEX = bytesToHex(ANTCOIN_ID);
@@ -57,14 +57,14 @@ export function resolveInputs(ctx: TxContext): void {
   }
 }
 
-function resolveInput(ctx: TxContext, input: { prevHash: Uint8Array; prevIndex: number }, where: string, key: string): UtxoRecord {
+function resolveInput(ctx: TxContext, input: { prevHash: Uint8Array; prevIndex: number }, where: string, key: string): Utxo {
   const { ledger, block } = ctx;
   const onChain = ledger.utxos.get(key);
   if (onChain) return onChain;
   const inBlock = block.created.get(key);
   if (inBlock) {
     if (inBlock.miner) throw stateError('BLOCK_SPENDS_OWN_MINER_OUTPUT', "a block cannot spend its own MinerTransaction's outputs", { input: where });
-    return { ...inBlock.output, height: block.height };
+    return inBlock.utxo;
   }
   const txHex = bytesToHex(input.prevHash);
   const known = ledger.txs.get(txHex)?.outputs ?? block.txOutputs.get(txHex);
@@ -80,10 +80,10 @@ export function sumFlows(ctx: TxContext): void {
     if (!f) ctx.flows.set(k, (f = { assetId, inputs: 0n, outputs: 0n }));
     return f;
   };
-  for (const s of ctx.spent) flow(outputHex(s).asset, s.assetId).inputs += s.value;
-  for (const list of ctx.orderSpent) for (const s of list) flow(outputHex(s).asset, s.assetId).inputs += s.value;
+  for (const s of ctx.spent) flow(s.asset, s.assetId).inputs += s.value;
+  for (const list of ctx.orderSpent) for (const s of list) flow(s.asset, s.assetId).inputs += s.value;
   ctx.tx.outputs.forEach((o, i) => {
-    const asset = ctx.ledger.assets.get(ctx.outputAssets[i]);
+    const asset = ctx.ledger.assets.get(ctx.outputs[i].asset);
     if (!asset) throw stateError('TX_ASSET_UNKNOWN', `output ${i} is of an asset that is not registered`, { output: i, assetId: uintToString(o.assetId) });
     const unit = precisionUnit(asset.precision);
     if (o.value % unit !== 0n) {
@@ -91,7 +91,7 @@ export function sumFlows(ctx: TxContext): void {
         output: i, value: formatFixed8(o.value), precision: asset.precision,
       });
     }
-    flow(ctx.outputAssets[i], o.assetId).outputs += o.value;
+    flow(ctx.outputs[i].asset, o.assetId).outputs += o.value;
   });
 }
 
@@ -134,12 +134,12 @@ export function checkValueAndFees(ctx: TxContext): void {
  * Share asset moved (whitepaper 1.6: the admin co-signs equity transfers).
  */
 export function collectSigners(ctx: TxContext): void {
-  for (const s of ctx.spent) requireSigner(ctx, s.scriptHash, 'owner of a spent output', outputHex(s).account);
+  for (const s of ctx.spent) requireSigner(ctx, s.scriptHash, 'owner of a spent output', s.account);
   for (const a of ctx.tx.attributes) if (a.usage === AttributeUsage.Script) requireSigner(ctx, a.data, 'named by a Script attribute');
   ctx.tx.outputs.forEach((o, i) => {
-    const asset = ctx.ledger.assets.get(ctx.outputAssets[i]);
+    const asset = ctx.ledger.assets.get(ctx.outputs[i].asset);
     if (asset && (asset.assetType === 'Share' || asset.assetType === 'Invoice')) {
-      requireSigner(ctx, o.scriptHash, `receiver of ${asset.assetType} ${uintToString(o.assetId)}`, ctx.outputAccounts[i]);
+      requireSigner(ctx, o.scriptHash, `receiver of ${asset.assetType} ${uintToString(o.assetId)}`, ctx.outputs[i].account);
     }
   });
   for (const [k, f] of ctx.flows) {
@@ -155,12 +155,10 @@ export function collectSigners(ctx: TxContext): void {
 export function applyOutputs(ctx: TxContext): void {
   const { ledger, tx, hash, hashHex, block } = ctx;
   const touched = new Set<string>();
-  for (const s of ctx.spent) touched.add(outputHex(s).account);
-  tx.outputs.forEach((o, i) => {
-    const record = { assetId: o.assetId, value: o.value, scriptHash: o.scriptHash, height: block.height };
-    rememberOutputHex(record, ctx.outputAccounts[i], ctx.outputAssets[i]);
-    ledger.utxos.set(ctx.outputKeys[i], record);
-    touched.add(ctx.outputAccounts[i]);
+  for (const s of ctx.spent) touched.add(s.account);
+  ctx.outputs.forEach((u, i) => {
+    ledger.utxos.set(ctx.outputKeys[i], u);
+    touched.add(u.account);
   });
   ledger.txs.set(hashHex, { height: block.height, index: ctx.index, outputs: tx.outputs.length });
   const at = `:${heightKey(block.height)}:${ctx.index.toString(16).padStart(6, '0')}`;
