@@ -18,7 +18,7 @@ import { generateKeyPairFromSeed } from '@libp2p/crypto/keys';
 import { bytesToHex, hexToBytes } from '../core/encoding/bytes.ts';
 import { generatePrivateKey, getPublicKey } from '../core/crypto/keys.ts';
 import { scriptHash, singleKeyScript } from '../core/script/accounts.ts';
-import { devnet, type NetworkSettings } from '../core/state/settings.ts';
+import { devnetFromFile, type NetworkFile, type NetworkSettings } from '../core/state/settings.ts';
 import { LevelStore } from '../core/store/level.node.ts';
 import { Node } from '../core/node/node.ts';
 import { Faucet } from './faucet.ts';
@@ -27,14 +27,7 @@ import { nodeStatus, type NodeStatus } from '../core/node/status.ts';
 
 const CLI = fileURLToPath(new URL('../cli/ans.js', import.meta.url));
 
-/** The public description of a devnet: enough for any peer (a browser too) to build its genesis. */
-export interface NetworkFile {
-  readonly name: 'devnet';
-  readonly genesisTimestamp: number;
-  readonly validators: string[];
-  readonly antShareHolder: string;
-  readonly blockTimeMs?: number;
-}
+export type { NetworkFile } from '../core/state/settings.ts';
 
 interface SecretsFile {
   readonly validatorKeys: string[];
@@ -42,14 +35,8 @@ interface SecretsFile {
   readonly relaySeed: string;
 }
 
-export function settingsOf(file: NetworkFile): NetworkSettings {
-  const base = devnet({
-    standbyValidators: file.validators.map(hexToBytes),
-    antShareHolder: hexToBytes(file.antShareHolder),
-    genesisTimestamp: file.genesisTimestamp,
-  });
-  return file.blockTimeMs ? { ...base, blockTimeMs: file.blockTimeMs } : base;
-}
+/** The settings of a devnet's network.json. */
+export const settingsOf = devnetFromFile;
 
 /** Reads the data folder's network and keys, creating both on first use. */
 export function loadOrCreate(dir: string, validators = 4): { network: NetworkFile; secrets: SecretsFile; created: boolean } {

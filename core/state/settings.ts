@@ -73,6 +73,27 @@ export function devnet(params: { standbyValidators: Uint8Array[]; antShareHolder
   };
 }
 
+/** The public description of a devnet (its network.json): enough for any peer, a browser too, to build its genesis. */
+export interface NetworkFile {
+  readonly name: 'devnet';
+  readonly genesisTimestamp: number;
+  /** Standby validators' public keys (hex). */
+  readonly validators: string[];
+  /** Script hash (raw hex) of the genesis AntShare holder. */
+  readonly antShareHolder: string;
+  readonly blockTimeMs?: number;
+}
+
+/** The settings of a devnet's network.json. */
+export function devnetFromFile(file: NetworkFile): NetworkSettings {
+  const base = devnet({
+    standbyValidators: file.validators.map(hexToBytes),
+    antShareHolder: hexToBytes(file.antShareHolder),
+    genesisTimestamp: file.genesisTimestamp,
+  });
+  return file.blockTimeMs ? { ...base, blockTimeMs: file.blockTimeMs } : base;
+}
+
 /** The shared test network: four public standby validators, real fees. */
 export function testnet(): NetworkSettings {
   const keys = [

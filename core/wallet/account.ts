@@ -1,0 +1,123 @@
+/**
+ * A wallet account as stored: the dual-key account's public keys, the query key sealed under the
+ * query password, the pay key sealed under the pay password (absent for a query-only account),
+ * and, until the user has shown they wrote it down, the mnemonic sealed under the pay password
+ * (so the backup check can be taken later). Private keys exist unsealed only in memory: the query
+ * key while the wallet is unlocked, the pay key while one transaction is signed.
+ */
+import { bytesToHex, equalBytes, hexToBytes } from '../encoding/bytes.ts';
+import { getPublicKey } from '../crypto/keys.ts';
+import { addressFromScriptHash, dualKeyAccount, scriptHash } from '../script/accounts.ts';
+import { signTransaction, type Transaction } from '../tx/transaction.ts';
+import { dualKeysFromMnemonic, normalizeMnemonic } from './keys.ts';
+import { openSecret, sealSecret, type ScryptParams, type SealedSecret } from './keystore.ts';
+import { walletError } from './errors.ts';
+
+export interface AccountRecord {
+  /** The address: the account's id. */
+  readonly address: string;
+  readonly label: string;
+  readonly payPublicKey: string;
+  readonly queryPublicKey: string;
+  readonly query: SealedSecret;
+  /** Absent for a query-only (watch) account. */
+  readonly pay?: SealedSecret;
+  /** Present until the backup check passes. */
+  readonly mnemonic?: SealedSecret;
+  readonly created: number;
+}
+
+/** The 2-of-2 verification script of an account record. */
+export function accountScript(record: Pick<AccountRecord, 'payPublicKey' | 'queryPublicKey'>): Uint8Array {
+  return dualKeyAccount(hexToBytes(record.payPublicKey), hexToBytes(record.queryPublicKey)).script;
+}
+
+export function accountScriptHash(record: Pick<AccountRecord, 'payPublicKey' | 'queryPublicKey'>): Uint8Array {
+  return scriptHash(accountScript(record));
+}
+
+const label = (address: string, what: 'query' | 'pay' | 'mnemonic') => `antshares-web/${address}/${what}`;
+
+function checkPasswords(queryPassword: string, payPassword: string): void {
+  if (queryPassword === payPassword) throw walletError('WALLET_PASSWORDS_SAME', 'the query password and the pay password must differ: one leaked password must not give both keys');
+}
+
+/** A new account from a mnemonic and its two passwords (they must differ). */
+export async function createAccount(params: {
+  mnemonic: string; queryPassword: string; payPassword: string; label: string; addressVersion?: number; scrypt?: ScryptParams; keepMnemonic?: boolean;
+}): Promise<AccountRecord> {
+  checkPasswords(params.queryPassword, params.payPassword);
+  const keys = await dualKeysFromMnemonic(params.mnemonic);
+  const address = addressFromScriptHash(keys.scriptHash, params.addressVersion);
+  const options = { params: params.scrypt };
+  const [query, pay, mnemonic] = await Promise.all([
+    sealSecret(keys.queryPrivateKey, params.queryPassword, label(address, 'query'), options),
+    sealSecret(keys.payPrivateKey, params.payPassword, label(address, 'pay'), options),
+    params.keepMnemonic === false ? undefined : sealSecret(new TextEncoder().encode(normalizeMnemonic(params.mnemonic)), params.payPassword, label(address, 'mnemonic'), options),
+  ]);
+  keys.payPrivateKey.fill(0);
+  keys.queryPrivateKey.fill(0);
+  return {
+    address, label: params.label, payPublicKey: bytesToHex(keys.payKey), queryPublicKey: bytesToHex(keys.queryKey), query, pay, mnemonic, created: Date.now(),
+  };
+}
+
+/** A query-only account: the query private key and both public keys (it sees everything, signs nothing alone). */
+export async function createWatchAccount(params: {
+  queryPrivateKey: Uint8Array; payPublicKey: Uint8Array; queryPublicKey: Uint8Array; queryPassword: string; label: string; addressVersion?: number; scrypt?: ScryptParams;
+}): Promise<AccountRecord> {
+  if (!equalBytes(getPublicKey(params.queryPrivateKey), params.queryPublicKey)) {
+    throw walletError('WALLET_KEY_FORMAT', 'the query private key does not match the query public key');
+  }
+  const account = dualKeyAccount(params.payPublicKey, params.queryPublicKey);
+  if (!equalBytes(account.queryKey, params.queryPublicKey)) {
+    throw walletError('WALLET_KEY_FORMAT', 'the query key must be the larger of the two public keys (the pay key the smaller)');
+  }
+  const address = addressFromScriptHash(scriptHash(account.script), params.addressVersion);
+  const query = await sealSecret(params.queryPrivateKey, params.queryPassword, label(address, 'query'), { params: params.scrypt });
+  return { address, label: params.label, payPublicKey: bytesToHex(account.payKey), queryPublicKey: bytesToHex(account.queryKey), query, created: Date.now() };
+}
+
+/** The query private key (WALLET_WRONG_PASSWORD for a wrong query password). */
+export async function openQueryKey(record: AccountRecord, queryPassword: string): Promise<Uint8Array> {
+  const key = await openSecret(record.query, queryPassword, label(record.address, 'query'));
+  if (!equalBytes(getPublicKey(key), hexToBytes(record.queryPublicKey))) throw walletError('WALLET_KEY_FORMAT', 'the stored query key does not match its public key');
+  return key;
+}
+
+/** The pay private key (WALLET_WRONG_PASSWORD for a wrong pay password; WALLET_WATCH_ONLY without one). */
+export async function openPayKey(record: AccountRecord, payPassword: string): Promise<Uint8Array> {
+  if (!record.pay) throw walletError('WALLET_WATCH_ONLY', 'this is a query-only account: it cannot sign');
+  const key = await openSecret(record.pay, payPassword, label(record.address, 'pay'));
+  if (!equalBytes(getPublicKey(key), hexToBytes(record.payPublicKey))) throw walletError('WALLET_KEY_FORMAT', 'the stored pay key does not match its public key');
+  return key;
+}
+
+/** The mnemonic kept for the backup check (pay password). */
+export async function openMnemonic(record: AccountRecord, payPassword: string): Promise<string> {
+  if (!record.mnemonic) throw walletError('WALLET_KEY_FORMAT', 'this account keeps no mnemonic (its backup was checked, or it was imported)');
+  return new TextDecoder().decode(await openSecret(record.mnemonic, payPassword, label(record.address, 'mnemonic')));
+}
+
+/**
+ * Signs `tx` with both keys of the account: the query key (held while unlocked) and the pay key,
+ * opened with the pay password for this signature and wiped after it.
+ */
+export async function signWithAccount(tx: Transaction, record: AccountRecord, queryKey: Uint8Array, payPassword: string): Promise<Transaction> {
+  const payKey = await openPayKey(record, payPassword);
+  try {
+    return signTransaction(tx, [{ script: accountScript(record), keys: [payKey, queryKey] }]);
+  } finally {
+    payKey.fill(0);
+  }
+}
+
+/** Words of the mnemonic the backup check asks for: `count` distinct positions, random. */
+export function backupCheckPositions(words: number, count = 3, random: () => number = () => crypto.getRandomValues(new Uint32Array(1))[0] / 2 ** 32): number[] {
+  const all = Array.from({ length: words }, (_, i) => i);
+  for (let i = all.length - 1; i > 0; i--) {
+    const j = Math.floor(random() * (i + 1));
+    [all[i], all[j]] = [all[j], all[i]];
+  }
+  return all.slice(0, count).sort((a, b) => a - b);
+}

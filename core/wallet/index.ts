@@ -1,0 +1,6 @@
+/** The wallet: dual keys from a mnemonic, sealed keys, accounts, payments (docs/wallet.md). */
+export * from './errors.ts';
+export * from './keys.ts';
+export * from './keystore.ts';
+export * from './account.ts';
+export * from './payment.ts';

@@ -1,0 +1,139 @@
+import { describe, expect, it } from 'vitest';
+import { bytesToHex, hexToBytes } from '../core/encoding/index.ts';
+import { getPublicKey, comparePublicKeys } from '../core/crypto/index.ts';
+import { addressToScriptHash } from '../core/script/accounts.ts';
+import { encodeTransaction, signingMessage, transactionHash } from '../core/tx/index.ts';
+import {
+  accountScript, accountScriptHash, backupCheckPositions, buildPayment, createAccount, createWatchAccount, dualKeysFromMnemonic, dualKeysFromSeed, isValidMnemonic, newMnemonic,
+  openMnemonic, openQueryKey, openPayKey, openSecret, sealSecret, signWithAccount, type ScryptParams,
+} from '../core/wallet/index.ts';
+import { ANTCOIN_ID, ANTSHARE_ID, FIXED8_ONE, step, testNet, transfer } from './devnet.ts';
+import { keyOf } from './history.ts';
+
+/** Cheap scrypt for tests of the logic; the default's cost is measured in the bench. */
+const FAST: ScryptParams = { N: 1 << 10, r: 8, p: 1 };
+const MNEMONIC = 'legal winner thank year wave sausage worth useful legal winner thank yellow';
+
+async function code(p: Promise<unknown>): Promise<string> {
+  try {
+    await p;
+  } catch (e) {
+    return (e as { code?: string }).code ?? String(e);
+  }
+  return 'no error';
+}
+
+describe('dual keys from a mnemonic', () => {
+  it('are reproducible, independent, and the pay key is the smaller', async () => {
+    const a = await dualKeysFromMnemonic(MNEMONIC);
+    const b = await dualKeysFromMnemonic(`  ${MNEMONIC.toUpperCase().replace(/ /g, '   ')} `);
+    expect(bytesToHex(a.payPrivateKey)).toBe(bytesToHex(b.payPrivateKey));
+    expect(bytesToHex(a.queryPrivateKey)).toBe(bytesToHex(b.queryPrivateKey));
+    expect(bytesToHex(a.payPrivateKey)).not.toBe(bytesToHex(a.queryPrivateKey));
+    expect(comparePublicKeys(getPublicKey(a.payPrivateKey), getPublicKey(a.queryPrivateKey))).toBeLessThan(0);
+    expect(bytesToHex(a.payKey)).toBe(bytesToHex(getPublicKey(a.payPrivateKey)));
+    // Published here as this project's vector: a change of the derivation changes every address.
+    expect({ pay: bytesToHex(a.payKey), query: bytesToHex(a.queryKey), counter: a.counter }).toEqual({
+      pay: '0339eabc0c6f3c7918546c40e519fe77ea1d6bdd868453850afd22936b63faa9a6',
+      query: '03b4e8b27d0655d0768f661b7fad60677de984754b610c310c5f6f4cc2ae5bd274',
+      counter: 3,
+    });
+  });
+
+  it('keep deriving until the roles follow from the keys', () => {
+    const counters = new Set<number>();
+    for (let i = 0; i < 24; i++) {
+      const keys = dualKeysFromSeed(new Uint8Array(64).fill(i));
+      expect(comparePublicKeys(keys.payKey, keys.queryKey)).toBeLessThan(0);
+      counters.add(keys.counter);
+    }
+    expect(counters.has(0)).toBe(true);
+    expect([...counters].some((c) => c > 0)).toBe(true); // about half the seeds need a second try
+  });
+
+  it('refuse a phrase with a wrong word or checksum', async () => {
+    expect(isValidMnemonic(newMnemonic())).toBe(true);
+    expect(await code(dualKeysFromMnemonic(MNEMONIC.replace('wave', 'wove')))).toBe('WALLET_MNEMONIC_INVALID');
+    expect(await code(dualKeysFromMnemonic(MNEMONIC.replace('yellow', 'winner')))).toBe('WALLET_MNEMONIC_INVALID');
+  });
+});
+
+describe('sealed secrets', () => {
+  it('open with their password and label only', async () => {
+    const secret = hexToBytes('11'.repeat(32));
+    const sealed = await sealSecret(secret, 'correct horse', 'a', { params: FAST });
+    expect(bytesToHex(await openSecret(sealed, 'correct horse', 'a'))).toBe(bytesToHex(secret));
+    expect(await code(openSecret(sealed, 'correct horsE', 'a'))).toBe('WALLET_WRONG_PASSWORD');
+    expect(await code(openSecret(sealed, 'correct horse', 'b'))).toBe('WALLET_WRONG_PASSWORD');
+    const tampered = { ...sealed, ciphertext: sealed.ciphertext.replace(/^../, (h) => (parseInt(h, 16) ^ 1).toString(16).padStart(2, '0')) };
+    expect(await code(openSecret(tampered, 'correct horse', 'a'))).toBe('WALLET_WRONG_PASSWORD');
+    expect(await code(openSecret({ ...sealed, N: 1 << 30 }, 'correct horse', 'a'))).toBe('WALLET_KEY_FORMAT');
+    expect(await code(sealSecret(secret, 'short', 'a', { params: FAST }))).toBe('WALLET_PASSWORD_WEAK');
+    expect(JSON.stringify(sealed)).not.toContain('11'.repeat(8));
+  });
+});
+
+describe('accounts', () => {
+  it('two passwords: the query password opens the query key only, the pay password the pay key and the mnemonic', async () => {
+    expect(await code(createAccount({ mnemonic: MNEMONIC, queryPassword: 'same password', payPassword: 'same password', label: 'x', scrypt: FAST }))).toBe('WALLET_PASSWORDS_SAME');
+    const record = await createAccount({ mnemonic: MNEMONIC, queryPassword: 'query password', payPassword: 'pay password', label: 'main', scrypt: FAST });
+    const keys = await dualKeysFromMnemonic(MNEMONIC);
+    expect(bytesToHex(addressToScriptHash(record.address))).toBe(bytesToHex(keys.scriptHash));
+    expect(bytesToHex(accountScriptHash(record))).toBe(bytesToHex(keys.scriptHash));
+    expect(bytesToHex(await openQueryKey(record, 'query password'))).toBe(bytesToHex(keys.queryPrivateKey));
+    expect(await code(openQueryKey(record, 'pay password'))).toBe('WALLET_WRONG_PASSWORD');
+    expect(bytesToHex(await openPayKey(record, 'pay password'))).toBe(bytesToHex(keys.payPrivateKey));
+    expect(await code(openPayKey(record, 'query password'))).toBe('WALLET_WRONG_PASSWORD');
+    expect(await openMnemonic(record, 'pay password')).toBe(MNEMONIC);
+    // Records cannot be swapped between uses: the pay record does not open as a query key.
+    expect(await code(openQueryKey({ ...record, query: record.pay! }, 'pay password'))).toBe('WALLET_WRONG_PASSWORD');
+    const stored = JSON.stringify(record);
+    for (const secret of [keys.queryPrivateKey, keys.payPrivateKey]) expect(stored).not.toContain(bytesToHex(secret));
+    expect(stored).not.toContain('winner');
+  });
+
+  it('a query-only account sees the same address and cannot sign', async () => {
+    const keys = await dualKeysFromMnemonic(MNEMONIC);
+    const watch = await createWatchAccount({ queryPrivateKey: keys.queryPrivateKey, payPublicKey: keys.payKey, queryPublicKey: keys.queryKey, queryPassword: 'query password', label: 'audit', scrypt: FAST });
+    const full = await createAccount({ mnemonic: MNEMONIC, queryPassword: 'query password', payPassword: 'pay password', label: 'main', scrypt: FAST });
+    expect(watch.address).toBe(full.address);
+    expect(await code(openPayKey(watch, 'pay password'))).toBe('WALLET_WATCH_ONLY');
+    expect(await code(createWatchAccount({ queryPrivateKey: keys.payPrivateKey, payPublicKey: keys.payKey, queryPublicKey: keys.queryKey, queryPassword: 'query password', label: 'x', scrypt: FAST }))).toBe('WALLET_KEY_FORMAT');
+  });
+
+  it('backup check positions are distinct, sorted, within the phrase', () => {
+    for (let i = 0; i < 50; i++) {
+      const p = backupCheckPositions(12);
+      expect(p).toHaveLength(3);
+      expect(new Set(p).size).toBe(3);
+      expect([...p].sort((a, b) => a - b)).toEqual(p);
+      expect(p.every((x) => x >= 0 && x < 12)).toBe(true);
+    }
+  });
+});
+
+describe('payments from a dual-key account', () => {
+  it('pay the exact byte fee of their signed size, and the ledger takes them; the wrong pay password signs nothing', async () => {
+    const net = testNet(4, keyOf(3));
+    await step(net);
+    const record = await createAccount({ mnemonic: MNEMONIC, queryPassword: 'query password', payPassword: 'pay password', label: 'main', scrypt: FAST });
+    const me = accountScriptHash(record);
+    const fee = (s: number) => BigInt(s) * net.settings.fees.perByte;
+    await step(net, [transfer(net, net.holder, me, ANTSHARE_ID, 50n * FIXED8_ONE, fee(400))]);
+    await step(net, [transfer(net, net.holder, me, ANTCOIN_ID, 3n * FIXED8_ONE, fee(400))]);
+    const to = testNet(4, keyOf(9)).holder.scriptHash;
+    const { tx, fee: paid } = buildPayment({ ledger: net.ledger, settings: net.settings, script: accountScript(record), outputs: [{ assetId: ANTSHARE_ID, value: 20n * FIXED8_ONE, scriptHash: to }] });
+    expect(await code(signWithAccount(tx, record, await openQueryKey(record, 'query password'), 'query password'))).toBe('WALLET_WRONG_PASSWORD');
+    const signed = await signWithAccount(tx, record, await openQueryKey(record, 'query password'), 'pay password');
+    const size = encodeTransaction(signed).length;
+    expect(paid).toBe(fee(size)); // exact: the placeholder witness had the signed one's size
+    await net.ledger.checkTransaction(signed, undefined, signingMessage(signed));
+    await step(net, [signed]);
+    expect(net.ledger.balance(to, ANTSHARE_ID)).toBe(20n * FIXED8_ONE);
+    expect(net.ledger.balance(me, ANTSHARE_ID)).toBe(30n * FIXED8_ONE);
+    expect(net.ledger.balance(me, ANTCOIN_ID)).toBe(3n * FIXED8_ONE - paid);
+    expect(net.ledger.txs.has(bytesToHex(transactionHash(signed)))).toBe(true);
+    expect(() => buildPayment({ ledger: net.ledger, settings: net.settings, script: accountScript(record), outputs: [{ assetId: ANTSHARE_ID, value: 31n * FIXED8_ONE, scriptHash: to }] }))
+      .toThrow(expect.objectContaining({ code: 'PAYMENT_FUNDS_LOW' }));
+  });
+});
