@@ -39,6 +39,7 @@ describe('the built app in Chromium', () => {
   });
 
   it('checks addresses: a good one shows its script hash, a mistyped one is refused', async () => {
+    await page.getByText('Protocol tools').click();
     const input = page.getByLabel('Address', { exact: true });
     await input.fill('ALq7AWrhAueN6mJNqk6FHJjnsEoPRytLdW');
     await page.getByTestId('address-ok').waitFor();

@@ -3,14 +3,12 @@
  * and the wallet app, built and served on loopback. Ctrl-C stops everything; the next start
  * continues the same chain (data in .ans-devnet, or $ANS_DATA).
  */
-import { build, preview } from 'vite';
-import { writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { resolve } from 'node:path';
+import { build } from 'vite';
 import { startLocalNetwork } from '../devnet/network.ts';
+import { ROOT as root, serveApp } from '../devnet/app.ts';
 import { stopSignal } from '../cli/network.ts';
 
-const root = fileURLToPath(new URL('..', import.meta.url));
 const port = Number(process.env.PORT ?? 5173);
 const dir = resolve(root, process.env.ANS_DATA ?? '.ans-devnet');
 
@@ -19,9 +17,7 @@ await build({ root, logLevel: 'warn' });
 console.log('Starting the local network…');
 const network = await startLocalNetwork({ dir, log: (line) => console.log(`  ${line}`) });
 // The app finds the network (genesis settings, bootstrap addresses, faucet) beside itself.
-writeFileSync(join(root, 'dist', 'network.json'), JSON.stringify({ ...network.network, bootstrap: network.bootstrap, faucet: network.http.url }, null, 2));
-const server = await preview({ root, logLevel: 'warn', preview: { port, host: '127.0.0.1', strictPort: true } });
-const url = server.resolvedUrls?.local[0] ?? `http://127.0.0.1:${port}/`;
+const { server, url } = await serveApp({ network, port, build: false });
 console.log(`\nAntshares Web is served at ${url}`);
 console.log(`Local network: ${network.http.url}/status   (or: npx ans status)`);
 console.log(`Bootstrap peer: ${network.bootstrap[0]}`);

@@ -1,17 +1,58 @@
+import { useEffect, useState } from 'react';
 import { AddressTool } from './components/AddressTool.tsx';
 import { DecodeTool } from './components/DecodeTool.tsx';
+import { StatusBar } from './components/StatusBar.tsx';
+import { Onboarding } from './components/Onboarding.tsx';
+import { Unlock } from './components/Unlock.tsx';
+import { Wallet } from './components/Wallet.tsx';
+import { startPeer } from './peer/browserNode.ts';
+import { loadAccounts, lock, useWallet } from './wallet/walletStore.ts';
+import { useLang, useT } from './i18n.ts';
 
-/** The app shell. The wallet and the in-browser peer arrive with their issues; these tools need neither. */
+/**
+ * The app shell: status bar, then onboarding (no account yet), unlock (an account, locked), or
+ * the wallet. The peer starts after the first screen is drawn.
+ */
 export function App() {
+  const t = useT();
+  const { lang, setLang } = useLang();
+  const wallet = useWallet();
+  const [adding, setAdding] = useState(false);
+  useEffect(() => {
+    void loadAccounts();
+    const id = setTimeout(() => void startPeer(), 0);
+    return () => clearTimeout(id);
+  }, []);
+  const account = wallet.accounts.find((a) => a.address === wallet.current);
   return (
     <div className="app">
       <header className="app-header">
-        <h1>Antshares Web</h1>
-        <p className="tagline">小蚁 · protocol tools</p>
+        <div>
+          <h1>{t.appName}</h1>
+          <p className="tagline">{t.tagline}</p>
+        </div>
+        <div className="header-actions">
+          <label className="choice">
+            <span className="sr-only">{t.language}</span>
+            <select aria-label={t.language} value={lang} onChange={(e) => setLang(e.target.value as 'zh' | 'en')}>
+              <option value="zh">中文</option>
+              <option value="en">English</option>
+            </select>
+          </label>
+          {wallet.queryKey && <button type="button" className="secondary" onClick={lock}>{t.lock}</button>}
+        </div>
       </header>
+      <StatusBar />
       <main>
-        <AddressTool />
-        <DecodeTool />
+        {!wallet.loaded ? null
+          : wallet.accounts.length === 0 || adding ? <Onboarding onDone={(address) => { setAdding(false); useWallet.setState({ current: address }); }} />
+          : !wallet.queryKey || !account ? <Unlock onAdd={() => setAdding(true)} />
+          : <Wallet account={account} queryKey={wallet.queryKey} />}
+        <details className="tools">
+          <summary>Protocol tools</summary>
+          <AddressTool />
+          <DecodeTool />
+        </details>
       </main>
     </div>
   );

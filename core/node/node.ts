@@ -58,6 +58,22 @@ export interface NodeOptions {
   readonly maxPending?: number;
   /** With a validator key, the node takes part in consensus. */
   readonly validator?: Omit<ValidatorOptions, 'privateKey'> & { privateKey: Uint8Array };
+  /** Transports beside WebSockets, and loopback dials: what a browser peer adds (p2p/browser.ts). */
+  readonly transports?: PeerOptions['transports'];
+  readonly allowLocalDials?: boolean;
+  /**
+   * Sync from the bootstrap peers before `start` resolves (default true). A wallet starts at
+   * once and syncs in the background, showing progress (`onProgress`).
+   */
+  readonly syncOnStart?: boolean;
+}
+
+/** Where a node is in catching up with the network. */
+export interface SyncProgress {
+  readonly height: number;
+  /** The highest block height heard of (a gossiped block ahead of us), at least `height`. */
+  readonly best: number;
+  readonly syncing: boolean;
 }
 
 export class Node {
@@ -79,6 +95,9 @@ export class Node {
   #redial: ReturnType<typeof setInterval> | undefined;
   /** Connections to the bootstrap peers lost and dialled again (status). */
   reconnects = 0;
+  #best = -1;
+  #syncing = 0;
+  readonly #progressListeners: ((p: SyncProgress) => void)[] = [];
 
   private constructor(chain: Chain, peer: Peer, settings: NetworkSettings) {
     this.chain = chain;
@@ -89,7 +108,9 @@ export class Node {
 
   static async start(options: NodeOptions): Promise<Node> {
     const chain = await Chain.open(options.store, options.settings);
-    const peer = await Peer.start({ magic: options.settings.magic, listen: options.listen, relay: options.relay, privateKey: options.peerKey });
+    const peer = await Peer.start({
+      magic: options.settings.magic, listen: options.listen, relay: options.relay, privateKey: options.peerKey, transports: options.transports, allowLocalDials: options.allowLocalDials,
+    });
     const node = new Node(chain, peer, options.settings);
     node.#maxPending = options.maxPending ?? node.#maxPending;
     await serveBlocks(peer, options.settings.magic, (h) => chain.blockBytes(h));
@@ -99,12 +120,17 @@ export class Node {
     peer.subscribe(peer.topics.blocks, (data, from) => node.#onBlock(data, from), () => {});
     node.#bootstrap = [...(options.bootstrap ?? [])];
     for (const address of node.#bootstrap) {
-      await peer.dial(address);
+      try {
+        await peer.dial(address);
+      } catch {
+        // not reachable now (offline, not started yet): dialled again below, every few seconds
+      }
     }
     // A connection can drop (a busy peer misses keep-alives, a peer restarts): dial the bootstrap
     // peers again whenever we are not connected to them, so the node never stays cut off.
     node.#redial = setInterval(() => void node.#keepBootstrap(), REDIAL_MS);
-    for (const remote of peer.connections()) await node.syncFrom(remote);
+    if (options.syncOnStart !== false) for (const remote of peer.connections()) await node.syncFrom(remote);
+    else for (const remote of peer.connections()) void node.syncFrom(remote);
     if (options.validator) {
       node.validator = new Validator(node, options.validator);
       await node.validator.start();
@@ -224,6 +250,10 @@ export class Node {
     }
     const height = received.block.height;
     if (height <= this.chain.height) return 'ignore'; // we have it
+    if (height > this.#best) {
+      this.#best = height;
+      this.#progressChanged();
+    }
     if (height > this.chain.height + 1) {
       void this.syncFrom(from); // we are behind: catch up from the sender
       return 'ignore';
@@ -254,13 +284,36 @@ export class Node {
   syncFrom(remote: string): Promise<{ height: number; error?: Error }> {
     return this.#serial(async () => {
       const before = this.chain.height;
-      const result = await syncFrom(this.peer, this.settings.magic, remote, this.chain);
-      if (this.chain.height > before) {
-        this.mempool.afterBlock();
-        this.#tipChanged();
+      this.#syncing++;
+      this.#progressChanged();
+      try {
+        const result = await syncFrom(this.peer, this.settings.magic, remote, this.chain, () => this.#progressChanged());
+        if (this.chain.height > before) {
+          this.mempool.afterBlock();
+          this.#tipChanged();
+        }
+        return result;
+      } finally {
+        this.#syncing--;
+        this.#progressChanged();
       }
-      return result;
     });
+  }
+
+  /** Where the node is in catching up. */
+  get progress(): SyncProgress {
+    return { height: this.chain.height, best: Math.max(this.#best, this.chain.height), syncing: this.#syncing > 0 };
+  }
+
+  /** Calls `listener` on each step of a sync (every block applied) and when one starts or ends. */
+  onProgress(listener: (p: SyncProgress) => void): void {
+    this.#progressListeners.push(listener);
+  }
+
+  #progressChanged(): void {
+    if (this.#progressListeners.length === 0) return;
+    const p = this.progress;
+    for (const l of this.#progressListeners) l(p);
   }
 
   /** Checks a transaction, keeps it and gossips it (in the next batch). Throws the rule it breaks. */

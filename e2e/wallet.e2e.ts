@@ -1,0 +1,148 @@
+/**
+ * The wallet as users get it: the built app, served beside a local network started by the test,
+ * in Debian's Chromium. Two browser contexts are two users, each with its own IndexedDB.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { PreviewServer } from 'vite';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { launchChromium } from './browser.ts';
+import { startLocalNetwork, type LocalNetwork } from '../devnet/network.ts';
+import { serveApp } from '../devnet/app.ts';
+
+let browser: Browser;
+let server: PreviewServer;
+let network: LocalNetwork;
+let url: string;
+const dir = mkdtempSync(join(tmpdir(), 'ans-wallet-'));
+const problems: string[] = [];
+
+async function user(): Promise<{ context: BrowserContext; page: Page }> {
+  const context = await browser.newContext({ viewport: { width: 1000, height: 900 } });
+  const page = await context.newPage();
+  page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
+  page.on('console', (m) => {
+    if (m.type() === 'error') problems.push(`console: ${m.text()}`);
+  });
+  await page.goto(url);
+  return { context, page };
+}
+
+/** Creates a wallet through the onboarding, passing the backup check; returns its address. */
+async function createWallet(page: Page, query: string, pay: string): Promise<string> {
+  await page.getByRole('button', { name: 'Create a new wallet' }).click();
+  const words = (await page.getByTestId('mnemonic').locator('li').allTextContents()).map((w) => w.trim());
+  expect(words).toHaveLength(12);
+  await page.getByRole('button', { name: 'I wrote them down' }).click();
+  // A wrong word first: refused.
+  const inputs = page.locator('input[data-position]');
+  const positions = await inputs.evaluateAll((els) => els.map((e) => Number((e as HTMLInputElement).dataset.position)));
+  expect(positions).toHaveLength(3);
+  for (let i = 0; i < 3; i++) await inputs.nth(i).fill(i === 0 ? 'zzz' : words[positions[i] - 1]);
+  await page.getByRole('button', { name: 'Check', exact: true }).click();
+  await page.getByText('That is not the word written at this position').waitFor();
+  await inputs.nth(0).fill(words[positions[0] - 1]);
+  await page.getByRole('button', { name: 'Check', exact: true }).click();
+  await page.getByLabel(/Query password/).fill(query);
+  await page.getByLabel(/Pay password/).fill(pay);
+  await page.getByRole('button', { name: 'Create the wallet' }).click();
+  await page.getByRole('heading', { name: 'Balances' }).waitFor({ timeout: 60_000 });
+  await page.getByRole('button', { name: 'Receive' }).click();
+  const address = (await page.getByTestId('my-address').textContent())!.trim();
+  await page.getByRole('button', { name: 'Balances' }).click();
+  return address;
+}
+
+async function waitSynced(page: Page): Promise<void> {
+  await page.waitForSelector('[data-testid="status"][data-phase="synced"]', { timeout: 60_000 });
+}
+
+async function balance(page: Page, asset: string): Promise<string> {
+  const row = page.locator(`[data-testid="balances"] tr[data-asset="${asset}"] td`);
+  return (await row.count()) ? ((await row.textContent()) ?? '').trim() : '0';
+}
+
+beforeAll(async () => {
+  network = await startLocalNetwork({ dir, relayPort: 0, httpPort: 0 });
+  ({ server, url } = await serveApp({ network }));
+  browser = await launchChromium();
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+  await network?.stop();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe('the wallet against a local network', () => {
+  let alice: Page;
+  let bob: Page;
+  let bobAddress: string;
+
+  it('creates a wallet: words shown once, backup checked, two passwords; the page syncs the chain', async () => {
+    ({ page: alice } = await user());
+    await createWallet(alice, 'alice query pw', 'alice pay pw');
+    await waitSynced(alice);
+    // The status bar shows the chain's height, validated in this page.
+    const height = Number(await alice.getByTestId('status').getAttribute('data-height'));
+    expect(height).toBeGreaterThanOrEqual(network.relay.height - 2);
+    // The backup was checked: no reminder.
+    await expect(alice.getByText('Your recovery words are not checked yet').count()).resolves.toBe(0);
+  });
+
+  it('gets funds from the faucet', async () => {
+    // Early blocks: the faucet may still be dry; ask until it pays.
+    for (let i = 0; ; i++) {
+      await alice.getByRole('button', { name: 'Get test funds (faucet)' }).click();
+      const answer = alice.locator('[role="status"].ok, .card [role="alert"]').first();
+      await answer.waitFor({ timeout: 30_000 });
+      if ((await answer.getAttribute('class'))?.includes('ok')) break;
+      expect(await answer.textContent()).toMatch(/faucet has no funds|already gave/);
+      expect(i).toBeLessThan(20);
+      await alice.waitForTimeout(3000);
+    }
+    await alice.waitForFunction(() => document.querySelector('[data-testid="balances"] tr[data-asset="AntShare"]') !== null, undefined, { timeout: 60_000 });
+    expect(await balance(alice, 'AntShare')).toBe('100');
+    expect(await balance(alice, 'AntCoin')).toBe('10');
+  });
+
+  it('a wrong pay password is refused with a clear message, and nothing is sent', async () => {
+    ({ page: bob } = await user());
+    bobAddress = await createWallet(bob, 'bob query pw!', 'bob pay pw!!');
+    await alice.getByRole('button', { name: 'Send' }).click();
+    await alice.getByLabel('Asset').selectOption({ label: 'AntShare (100)' });
+    await alice.getByLabel('Amount').fill('12.5');
+    await alice.getByText('AntShare is counted in whole units of 1').waitFor(); // indivisible: refused before signing
+    await alice.getByLabel('Amount').fill('12');
+    await alice.getByLabel('Recipient address').fill(bobAddress.slice(0, -1) + (bobAddress.endsWith('a') ? 'b' : 'a'));
+    await alice.getByText('This address is mistyped').waitFor();
+    await alice.getByLabel('Recipient address').fill(bobAddress);
+    await alice.getByTestId('fee').waitFor();
+    expect(await alice.getByTestId('fee').textContent()).toMatch(/Network fee: 0\.\d+ AntCoin/);
+    await alice.getByLabel('Pay password').fill('alice query pw');
+    await waitSynced(alice);
+    await alice.getByRole('button', { name: 'Sign and send' }).click();
+    await alice.getByTestId('send-error').waitFor();
+    expect(await alice.getByTestId('send-error').textContent()).toBe('Wrong password. Nothing was signed or sent.');
+    expect(network.relay.mempool.size).toBe(0);
+  });
+
+  it('sends to a second browser context, whose wallet sees the payment', async () => {
+    await alice.getByLabel('Pay password').fill('alice pay pw');
+    await alice.getByRole('button', { name: 'Sign and send' }).click();
+    await alice.getByText('Final in block').waitFor({ timeout: 60_000 });
+    await alice.getByRole('button', { name: 'Balances' }).click();
+    expect(await balance(alice, 'AntShare')).toBe('88');
+    await waitSynced(bob);
+    await bob.waitForFunction(() => document.querySelector('[data-testid="balances"] tr[data-asset="AntShare"]') !== null, undefined, { timeout: 60_000 });
+    expect(await balance(bob, 'AntShare')).toBe('12');
+    await bob.getByTestId('history').locator('li').first().waitFor();
+  });
+
+  it('logged no error in either page', () => {
+    expect(problems.filter((p) => !/WebSocket|ERR_CONNECTION|net::/.test(p))).toEqual([]);
+  });
+});

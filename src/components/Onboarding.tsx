@@ -1,0 +1,140 @@
+import { useMemo, useState } from 'react';
+import { backupCheckPositions, createAccount, isValidMnemonic, newMnemonic, normalizeMnemonic, passwordStrength } from '../../core/wallet/index.ts';
+import { saveAccount, unlock } from '../wallet/walletStore.ts';
+import { errorText, useT } from '../i18n.ts';
+
+type Step = 'choose' | 'words' | 'check' | 'restore' | 'passwords';
+
+/** Create (words shown once, then checked) or restore; then the two passwords. */
+export function Onboarding({ onDone, addressVersion }: { onDone: (address: string) => void; addressVersion?: number }) {
+  const t = useT();
+  const [step, setStep] = useState<Step>('choose');
+  const [mnemonic, setMnemonic] = useState('');
+  const [checked, setChecked] = useState(false);
+  return (
+    <section className="card onboarding" aria-labelledby="onboarding-title">
+      <h2 id="onboarding-title">{t.welcome}</h2>
+      {step === 'choose' && (
+        <>
+          <p>{t.welcomeText}</p>
+          <div className="actions">
+            <button type="button" onClick={() => { setMnemonic(newMnemonic()); setStep('words'); }}>{t.createWallet}</button>
+            <button type="button" className="secondary" onClick={() => setStep('restore')}>{t.restoreWallet}</button>
+          </div>
+        </>
+      )}
+      {step === 'words' && <Words mnemonic={mnemonic} onNext={() => setStep('check')} />}
+      {step === 'check' && (
+        <BackupCheck mnemonic={mnemonic} onPassed={() => { setChecked(true); setStep('passwords'); }} onLater={() => setStep('passwords')} />
+      )}
+      {step === 'restore' && <Restore onNext={(m) => { setMnemonic(m); setChecked(true); setStep('passwords'); }} />}
+      {step === 'passwords' && <Passwords mnemonic={mnemonic} keepMnemonic={!checked} addressVersion={addressVersion} onDone={onDone} />}
+    </section>
+  );
+}
+
+function Words({ mnemonic, onNext }: { mnemonic: string; onNext: () => void }) {
+  const t = useT();
+  return (
+    <>
+      <h3>{t.recoveryWords}</h3>
+      <p>{t.recoveryWordsText}</p>
+      <ol className="words" data-testid="mnemonic">
+        {mnemonic.split(' ').map((w, i) => <li key={i}>{w}</li>)}
+      </ol>
+      <button type="button" onClick={onNext}>{t.wroteThemDown}</button>
+    </>
+  );
+}
+
+/** Asks for three words of the phrase, at random positions. */
+export function BackupCheck({ mnemonic, onPassed, onLater }: { mnemonic: string; onPassed: () => void; onLater?: () => void }) {
+  const t = useT();
+  const words = mnemonic.split(' ');
+  const positions = useMemo(() => backupCheckPositions(words.length), [words.length]);
+  const [answers, setAnswers] = useState<string[]>(positions.map(() => ''));
+  const [wrong, setWrong] = useState(false);
+  const submit = () => {
+    const ok = positions.every((p, i) => answers[i].trim().toLowerCase() === words[p]);
+    setWrong(!ok);
+    if (ok) onPassed();
+  };
+  return (
+    <form onSubmit={(e) => { e.preventDefault(); submit(); }}>
+      <h3>{t.checkBackup}</h3>
+      <p>{t.checkBackupText}</p>
+      {positions.map((p, i) => (
+        <div key={p}>
+          <label htmlFor={`word-${p}`}>{t.word} {p + 1}</label>
+          <input id={`word-${p}`} data-position={p + 1} autoComplete="off" spellCheck={false} value={answers[i]}
+            onChange={(e) => setAnswers(answers.map((a, j) => (j === i ? e.target.value : a)))} />
+        </div>
+      ))}
+      {wrong && <p className="error" role="alert">{t.backupWrong}</p>}
+      <div className="actions">
+        <button type="submit">{t.check}</button>
+        {onLater && <button type="button" className="secondary" onClick={onLater}>{t.backupLater}</button>}
+      </div>
+    </form>
+  );
+}
+
+function Restore({ onNext }: { onNext: (mnemonic: string) => void }) {
+  const t = useT();
+  const [text, setText] = useState('');
+  const [error, setError] = useState('');
+  return (
+    <form onSubmit={(e) => {
+      e.preventDefault();
+      if (isValidMnemonic(text)) onNext(normalizeMnemonic(text));
+      else setError(t.errors.WALLET_MNEMONIC_INVALID);
+    }}>
+      <label htmlFor="restore-words">{t.enterWords}</label>
+      <textarea id="restore-words" rows={3} value={text} onChange={(e) => setText(e.target.value)} autoComplete="off" spellCheck={false} />
+      {error && <p className="error" role="alert">{error}</p>}
+      <button type="submit">{t.restoreWallet}</button>
+    </form>
+  );
+}
+
+function Strength({ password }: { password: string }) {
+  const t = useT();
+  const s = passwordStrength(password);
+  return <span className={`strength s${s}`}>{password ? t.strength[s] : ''}</span>;
+}
+
+function Passwords({ mnemonic, keepMnemonic, addressVersion, onDone }: { mnemonic: string; keepMnemonic: boolean; addressVersion?: number; onDone: (address: string) => void }) {
+  const t = useT();
+  const [name, setName] = useState('Main');
+  const [query, setQuery] = useState('');
+  const [pay, setPay] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState('');
+  const submit = async () => {
+    setBusy(true);
+    setError('');
+    try {
+      const record = await createAccount({ mnemonic, queryPassword: query, payPassword: pay, label: name, addressVersion, keepMnemonic });
+      await saveAccount(record);
+      await unlock(record.address, query);
+      onDone(record.address);
+    } catch (e) {
+      setError(errorText(t, e));
+      setBusy(false);
+    }
+  };
+  return (
+    <form onSubmit={(e) => { e.preventDefault(); void submit(); }}>
+      <h3>{t.passwords}</h3>
+      <p>{t.passwordsText}</p>
+      <label htmlFor="account-name">{t.accountName}</label>
+      <input id="account-name" value={name} onChange={(e) => setName(e.target.value)} />
+      <label htmlFor="query-password">{t.queryPassword} <Strength password={query} /></label>
+      <input id="query-password" type="password" autoComplete="new-password" value={query} onChange={(e) => setQuery(e.target.value)} />
+      <label htmlFor="pay-password">{t.payPassword} <Strength password={pay} /></label>
+      <input id="pay-password" type="password" autoComplete="new-password" value={pay} onChange={(e) => setPay(e.target.value)} />
+      {error && <p className="error" role="alert">{error}</p>}
+      <button type="submit" disabled={busy}>{busy ? t.creating : t.create}</button>
+    </form>
+  );
+}

@@ -1,0 +1,35 @@
+import { useEffect, useState } from 'react';
+import { usePeer } from '../peer/browserNode.ts';
+import { useT } from '../i18n.ts';
+
+/** Peers, height, sync state and last block age; while syncing, a progress bar with rate and time left. */
+export function StatusBar() {
+  const t = useT();
+  const p = usePeer();
+  const [now, setNow] = useState(() => Date.now());
+  useEffect(() => {
+    const id = setInterval(() => setNow(Date.now()), 1000);
+    return () => clearInterval(id);
+  }, []);
+  const state = { loading: t.connecting, connecting: t.connecting, syncing: t.syncing, synced: t.synced, 'no-network': t.noNetwork, error: t.offline }[p.phase];
+  const age = p.lastBlockAt ? Math.max(0, Math.round((now - p.lastBlockAt) / 1000)) : null;
+  const behind = Math.max(0, p.best - p.height);
+  const left = p.rate > 0 && behind > 0 ? Math.ceil(behind / p.rate) : null;
+  return (
+    <div className="status-bar" role="status" data-testid="status" data-phase={p.phase} data-height={p.height}>
+      <span className={`dot ${p.phase}`} aria-hidden="true" />
+      <span>{state}</span>
+      <span>{t.peers} {p.peers}</span>
+      <span>{t.height} {p.height < 0 ? '–' : p.height}</span>
+      {age !== null && <span>{t.lastBlock} {age}{t.secondsAgo}</span>}
+      {p.phase === 'syncing' && p.best > 0 && (
+        <span className="sync">
+          <progress max={p.best} value={Math.max(0, p.height)} aria-label={t.syncing} />
+          {p.rate > 0 && <span>{p.rate.toFixed(1)} {t.blocksPerSecond}</span>}
+          {left !== null && <span>{left}s {t.timeLeft}</span>}
+        </span>
+      )}
+      {p.error && <span className="error">{p.error}</span>}
+    </div>
+  );
+}

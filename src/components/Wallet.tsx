@@ -1,0 +1,289 @@
+import { useMemo, useState } from 'react';
+import { useMutation } from '@tanstack/react-query';
+import { encodeQR } from '@paulmillr/qr';
+import { bytesToHex, hexToBytes } from '../../core/encoding/bytes.ts';
+import { formatFixed8, parseFixed8, uintToString } from '../../core/encoding/primitives.ts';
+import { addressToScriptHash, isValidAddress } from '../../core/script/accounts.ts';
+import { outpointKey, transactionHash, allInputs, type Transaction } from '../../core/tx/transaction.ts';
+import { ANTCOIN_ID } from '../../core/block/genesis.ts';
+import { precisionUnit } from '../../core/tx/register.ts';
+import { accountScript, accountScriptHash, buildPayment, openMnemonic, signWithAccount, type AccountRecord } from '../../core/wallet/index.ts';
+import { currentNode, usePeer } from '../peer/browserNode.ts';
+import { saveAccount } from '../wallet/walletStore.ts';
+import { assetName, errorText, useLang, useT } from '../i18n.ts';
+import { BackupCheck } from './Onboarding.tsx';
+
+type Tab = 'home' | 'send' | 'receive';
+
+/** The open account: balances, history, send, receive. */
+export function Wallet({ account, queryKey }: { account: AccountRecord; queryKey: Uint8Array }) {
+  const t = useT();
+  const [tab, setTab] = useState<Tab>('home');
+  return (
+    <>
+      {account.mnemonic && <BackupReminder account={account} />}
+      <nav className="tabs" aria-label={t.account}>
+        {(['home', 'send', 'receive'] as const).map((k) => (
+          <button key={k} type="button" className={tab === k ? 'active' : ''} aria-current={tab === k} onClick={() => setTab(k)}>
+            {{ home: t.balances, send: t.send, receive: t.receive }[k]}
+          </button>
+        ))}
+      </nav>
+      {tab === 'home' && <Home account={account} />}
+      {tab === 'send' && <Send account={account} queryKey={queryKey} />}
+      {tab === 'receive' && <Receive account={account} />}
+    </>
+  );
+}
+
+function useLedgerVersion(): number {
+  return usePeer((s) => s.version);
+}
+
+/** Balances of the account, by asset, from the ledger this page validated. */
+function useBalances(account: AccountRecord): { id: Uint8Array; hex: string; name: string; units: bigint }[] {
+  const version = useLedgerVersion();
+  const { lang } = useLang();
+  return useMemo(() => {
+    const ledger = currentNode()?.chain.ledger;
+    if (!ledger) return [];
+    const holdings = ledger.accounts.get(bytesToHex(accountScriptHash(account)))?.holdings ?? new Map();
+    return [...holdings.entries()].map(([hex, h]) => {
+      const asset = ledger.assets.get(hex);
+      return { id: hexToBytes(hex), hex, name: asset ? assetName(asset.name, lang) : hex.slice(0, 8), units: h.units };
+    }).sort((a, b) => a.name.localeCompare(b.name));
+  }, [account, version, lang]);
+}
+
+function Home({ account }: { account: AccountRecord }) {
+  const t = useT();
+  const balances = useBalances(account);
+  const config = usePeer((s) => s.config);
+  const faucet = useMutation({
+    mutationFn: async () => {
+      const res = await fetch(config?.faucet ?? '/faucet', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ address: account.address }) });
+      const body = (await res.json()) as { error?: string; message?: string };
+      if (!res.ok) throw Object.assign(new Error(body.message ?? res.statusText), { code: body.error });
+      return body;
+    },
+  });
+  return (
+    <>
+      <section className="card" aria-labelledby="balances-title">
+        <h2 id="balances-title">{t.balances}</h2>
+        {balances.length === 0 ? <p>{t.noBalance}</p> : (
+          <table className="balances" data-testid="balances">
+            <tbody>
+              {balances.map((b) => (
+                <tr key={b.hex} data-asset={b.name}><th scope="row">{b.name}</th><td className="amount">{formatFixed8(b.units)}</td></tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+        {config?.faucet && (
+          <>
+            <button type="button" className="secondary" disabled={faucet.isPending} onClick={() => faucet.mutate()}>{t.getFunds}</button>
+            {faucet.isSuccess && <p className="ok" role="status">{t.faucetAsked}</p>}
+            {faucet.isError && <p className="error" role="alert">{errorText(t, faucet.error)}</p>}
+          </>
+        )}
+      </section>
+      <History account={account} />
+    </>
+  );
+}
+
+function History({ account }: { account: AccountRecord }) {
+  const t = useT();
+  const version = useLedgerVersion();
+  const [pages, setPages] = useState(1);
+  const page = useMemo(() => {
+    const ledger = currentNode()?.chain.ledger;
+    return ledger?.historyOf(accountScriptHash(account), { limit: 10 * pages });
+  }, [account, version, pages]);
+  return (
+    <section className="card" aria-labelledby="history-title">
+      <h2 id="history-title">{t.history}</h2>
+      {!page || page.items.length === 0 ? <p>{t.noHistory}</p> : (
+        <ul className="history" data-testid="history">
+          {page.items.map((i) => (
+            <li key={bytesToHex(i.txHash)}><span>{t.block} {i.height}</span> <code>{uintToString(i.txHash).slice(0, 16)}…</code></li>
+          ))}
+        </ul>
+      )}
+      {page?.next && <button type="button" className="secondary" onClick={() => setPages(pages + 1)}>{t.more}</button>}
+    </section>
+  );
+}
+
+/** Outputs our own payments spend while they wait for a block: not offered again. */
+const pendingSpends = new Set<string>();
+
+type SendState = { phase: 'idle' } | { phase: 'signing' } | { phase: 'submitted'; hash: Uint8Array } | { phase: 'final'; hash: Uint8Array; height: number } | { phase: 'error'; message: string };
+
+function Send({ account, queryKey }: { account: AccountRecord; queryKey: Uint8Array }) {
+  const t = useT();
+  const balances = useBalances(account);
+  const peer = usePeer();
+  const [assetHex, setAssetHex] = useState('');
+  const [amount, setAmount] = useState('');
+  const [to, setTo] = useState('');
+  const [payPassword, setPayPassword] = useState('');
+  const [state, setState] = useState<SendState>({ phase: 'idle' });
+  const asset = balances.find((b) => b.hex === assetHex) ?? balances[0];
+  const node = currentNode();
+  const version = node?.settings.addressVersion;
+  const toValid = to.trim() !== '' && isValidAddress(to.trim(), version);
+  const value = (() => {
+    try {
+      const v = parseFixed8(amount.trim());
+      return v > 0n ? v : null;
+    } catch {
+      return null;
+    }
+  })();
+  // Whole units of the asset's precision (AntShare: 1), checked before anything is signed.
+  const unit = (() => {
+    const record = asset && node?.chain.ledger.assets.get(asset.hex);
+    return record ? precisionUnit(record.precision) : 1n;
+  })();
+  const finer = value !== null && value % unit !== 0n;
+  const plan = useMemo(() => {
+    if (!node || !asset || !toValid || value === null || finer) return null;
+    try {
+      return buildPayment({
+        ledger: node.chain.ledger, settings: node.settings, script: accountScript(account), skip: pendingSpends,
+        outputs: [{ assetId: asset.id, value, scriptHash: addressToScriptHash(to.trim(), version) }],
+      });
+    } catch (e) {
+      return { error: errorText(t, e) };
+    }
+  }, [node, asset?.hex, toValid, to, value, finer, peer.version, account, t]);
+  // A payment waiting for its block: final when the ledger holds it.
+  if (state.phase === 'submitted' && node?.chain.ledger.txs.has(bytesToHex(state.hash))) {
+    const height = node.chain.ledger.txs.get(bytesToHex(state.hash))!.height;
+    setState({ phase: 'final', hash: state.hash, height });
+  }
+  const max = () => {
+    if (!asset) return;
+    // Max leaves the fee: the fee of a payment of everything, paid from the same AntCoin.
+    const isCoin = bytesToHex(asset.id) === bytesToHex(ANTCOIN_ID);
+    if (!isCoin || !node) return setAmount(formatFixed8(asset.units));
+    const probe = (() => {
+      try {
+        return buildPayment({ ledger: node.chain.ledger, settings: node.settings, script: accountScript(account), outputs: [{ assetId: asset.id, value: 1n, scriptHash: accountScriptHash(account) }] }).fee;
+      } catch {
+        return 0n;
+      }
+    })();
+    setAmount(formatFixed8(asset.units > probe ? asset.units - probe : 0n));
+  };
+  const send = async () => {
+    if (!node || !plan || 'error' in plan) return;
+    setState({ phase: 'signing' });
+    try {
+      const signed: Transaction = await signWithAccount(plan.tx, account, queryKey, payPassword);
+      const hash = await node.submit(signed);
+      for (const i of allInputs(signed)) pendingSpends.add(outpointKey(i.prevHash, i.prevIndex));
+      setPayPassword('');
+      setState({ phase: 'submitted', hash: hash ?? transactionHash(signed) });
+    } catch (e) {
+      setState({ phase: 'error', message: errorText(t, e) });
+    }
+  };
+  return (
+    <section className="card" aria-labelledby="send-title">
+      <h2 id="send-title">{t.send}</h2>
+      <form onSubmit={(e) => { e.preventDefault(); void send(); }}>
+        <label htmlFor="send-asset">{t.asset}</label>
+        <select id="send-asset" value={asset?.hex ?? ''} onChange={(e) => setAssetHex(e.target.value)}>
+          {balances.map((b) => <option key={b.hex} value={b.hex}>{b.name} ({formatFixed8(b.units)})</option>)}
+        </select>
+        <label htmlFor="send-amount">{t.amount}</label>
+        <div className="row">
+          <input id="send-amount" inputMode="decimal" value={amount} onChange={(e) => setAmount(e.target.value)} autoComplete="off" />
+          <button type="button" className="secondary" onClick={max}>{t.max}</button>
+        </div>
+        {amount.trim() !== '' && value === null && <p className="error">{t.amountInvalid}</p>}
+        {finer && asset && <p className="error" role="alert">{t.precision(asset.name, formatFixed8(unit))}</p>}
+        <label htmlFor="send-to">{t.recipient}</label>
+        <input id="send-to" value={to} onChange={(e) => setTo(e.target.value)} spellCheck={false} autoComplete="off" />
+        {to.trim() !== '' && !toValid && <p className="error" role="alert">{t.addressInvalid}</p>}
+        {plan && 'fee' in plan && <p data-testid="fee">{t.fee}: {formatFixed8(plan.fee)} AntCoin</p>}
+        {plan && 'error' in plan && <p className="error" role="alert">{plan.error}</p>}
+        <label htmlFor="send-pay-password">{t.payPassword}</label>
+        <input id="send-pay-password" type="password" autoComplete="off" value={payPassword} onChange={(e) => setPayPassword(e.target.value)} />
+        {peer.phase !== 'synced' && <p className="hint">{t.notSynced}</p>}
+        <button type="submit" disabled={!plan || 'error' in plan || payPassword === '' || state.phase === 'signing' || peer.phase !== 'synced'}>
+          {state.phase === 'signing' ? t.sending : t.signAndSend}
+        </button>
+      </form>
+      {state.phase === 'submitted' && <p className="ok" role="status" data-testid="send-status">{t.submitted}</p>}
+      {state.phase === 'final' && <p className="ok" role="status" data-testid="send-status">{t.final} {state.height} · <code>{uintToString(state.hash).slice(0, 16)}…</code></p>}
+      {state.phase === 'error' && <p className="error" role="alert" data-testid="send-error">{state.message}</p>}
+    </section>
+  );
+}
+
+function Receive({ account }: { account: AccountRecord }) {
+  const t = useT();
+  const [copied, setCopied] = useState(false);
+  const qr = useMemo(() => `data:image/svg+xml;utf8,${encodeURIComponent(encodeQR(account.address, 'svg'))}`, [account.address]);
+  return (
+    <section className="card" aria-labelledby="receive-title">
+      <h2 id="receive-title">{t.receive}</h2>
+      <p>{t.yourAddress}</p>
+      <p><code data-testid="my-address">{account.address}</code></p>
+      <img className="qr" src={qr} alt={account.address} width={200} height={200} />
+      <div className="actions">
+        <button type="button" onClick={async () => { await navigator.clipboard.writeText(account.address); setCopied(true); }}>{copied ? t.copied : t.copy}</button>
+      </div>
+    </section>
+  );
+}
+
+/** Until the recovery words are checked: a reminder, and the check (the pay password opens the words). */
+function BackupReminder({ account }: { account: AccountRecord }) {
+  const t = useT();
+  const [password, setPassword] = useState('');
+  const [words, setWords] = useState<string | null>(null);
+  const [checking, setChecking] = useState(false);
+  const [error, setError] = useState('');
+  if (words && !checking) {
+    return (
+      <section className="card warning">
+        <p>{t.recoveryWordsText}</p>
+        <ol className="words">{words.split(' ').map((w, i) => <li key={i}>{w}</li>)}</ol>
+        <button type="button" onClick={() => setChecking(true)}>{t.wroteThemDown}</button>
+      </section>
+    );
+  }
+  if (words) {
+    return (
+      <section className="card warning">
+        <BackupCheck mnemonic={words} onPassed={async () => {
+          const rest: AccountRecord = { ...account };
+          delete (rest as { mnemonic?: unknown }).mnemonic;
+          await saveAccount(rest);
+        }} />
+      </section>
+    );
+  }
+  return (
+    <section className="card warning" role="note">
+      <p>{t.backupReminder}</p>
+      <form className="row" onSubmit={async (e) => {
+        e.preventDefault();
+        try {
+          setWords(await openMnemonic(account, password));
+        } catch (err) {
+          setError(errorText(t, err));
+        }
+      }}>
+        <input type="password" aria-label={t.payPassword} placeholder={t.payPassword} value={password} onChange={(e) => setPassword(e.target.value)} />
+        <button type="submit">{t.backupNow}</button>
+      </form>
+      {error && <p className="error" role="alert">{error}</p>}
+    </section>
+  );
+}

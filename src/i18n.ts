@@ -1,0 +1,231 @@
+/**
+ * The app's two languages. Chinese first where the browser asks for it, English otherwise; the
+ * user's choice is kept in localStorage. Every string the user reads comes from here, and every
+ * coded error of core/ has its text here (the UI never shows a raw code alone).
+ */
+import { create } from 'zustand';
+
+export type Lang = 'zh' | 'en';
+
+const en = {
+  appName: 'Antshares Web',
+  tagline: 'Your wallet and a full peer of the Antshares network, in this page',
+  language: 'Language',
+  // status bar
+  peers: 'peers',
+  height: 'height',
+  syncing: 'syncing',
+  synced: 'synced',
+  connecting: 'connecting',
+  offline: 'offline',
+  noNetwork: 'no network configured',
+  lastBlock: 'last block',
+  secondsAgo: 's ago',
+  blocksPerSecond: 'blocks/s',
+  timeLeft: 'left',
+  // onboarding
+  welcome: 'Welcome',
+  welcomeText: 'Create a new wallet, or restore one from its 12 recovery words. Your keys never leave this device unencrypted.',
+  createWallet: 'Create a new wallet',
+  restoreWallet: 'Restore from recovery words',
+  recoveryWords: 'Your recovery words',
+  recoveryWordsText: 'Write these 12 words down on paper, in order, and keep them safe. They are the only way to recover this wallet. They are shown once.',
+  wroteThemDown: 'I wrote them down',
+  checkBackup: 'Check your backup',
+  checkBackupText: 'Type the words at these positions.',
+  word: 'Word',
+  check: 'Check',
+  backupWrong: 'That is not the word written at this position. Look at your paper again.',
+  backupLater: 'Check later',
+  enterWords: 'Recovery words',
+  passwords: 'Two passwords',
+  passwordsText: 'The query password shows your balances and history. The pay password spends: it is asked every time you send. Choose two different passwords.',
+  queryPassword: 'Query password',
+  payPassword: 'Pay password',
+  accountName: 'Account name',
+  strength: ['too short', 'weak', 'fair', 'good', 'strong'],
+  create: 'Create the wallet',
+  creating: 'Encrypting your keys…',
+  // unlock
+  unlock: 'Unlock',
+  unlockText: 'Enter the query password of this account.',
+  account: 'Account',
+  lock: 'Lock',
+  addAccount: 'Add an account',
+  // home
+  balances: 'Balances',
+  noBalance: 'Nothing here yet.',
+  getFunds: 'Get test funds (faucet)',
+  faucetAsked: 'Asked the faucet: the funds arrive with the next block.',
+  history: 'History',
+  noHistory: 'No transactions yet.',
+  more: 'More',
+  block: 'block',
+  backupReminder: 'Your recovery words are not checked yet. Without them, a lost device means lost funds.',
+  backupNow: 'Check them now',
+  // receive
+  receive: 'Receive',
+  yourAddress: 'Your address',
+  copy: 'Copy',
+  copied: 'Copied',
+  // send
+  send: 'Send',
+  asset: 'Asset',
+  amount: 'Amount',
+  max: 'Max',
+  recipient: 'Recipient address',
+  fee: 'Network fee',
+  signAndSend: 'Sign and send',
+  sending: 'Signing…',
+  submitted: 'Sent. Waiting for the block that makes it final…',
+  final: 'Final in block',
+  addressInvalid: 'This address is mistyped (its checksum does not match).',
+  amountInvalid: 'Enter an amount above zero.',
+  precision: (asset: string, unit: string) => `${asset} is counted in whole units of ${unit}.`,
+  notSynced: 'Wait until the wallet has caught up with the network.',
+  // errors by code
+  errors: {
+    WALLET_WRONG_PASSWORD: 'Wrong password. Nothing was signed or sent.',
+    WALLET_PASSWORDS_SAME: 'The two passwords must be different.',
+    WALLET_PASSWORD_WEAK: 'A password needs at least 8 characters.',
+    WALLET_MNEMONIC_INVALID: 'These are not valid recovery words: a word is misspelt, missing or out of order.',
+    WALLET_WATCH_ONLY: 'This is a query-only account: it cannot sign.',
+    WALLET_KEY_FORMAT: 'This stored key cannot be read.',
+    PAYMENT_FUNDS_LOW: 'Not enough funds for this amount and its fee.',
+    MEMPOOL_BUSY: 'The network is busy: try again in a few seconds.',
+    MEMPOOL_CONFLICT: 'These funds are being spent by another transaction waiting for a block.',
+    FAUCET_DRY: 'The faucet has no funds yet: try again in a minute.',
+    RATE_LIMITED: 'The faucet already gave to this address: try again in a minute.',
+    NETWORK: 'The network cannot be reached.',
+    TX_OUTPUT_PRECISION: 'The amount is finer than this asset allows.',
+  } as Record<string, string>,
+};
+
+type Strings = typeof en;
+
+const zh: Strings = {
+  appName: '小蚁 Web',
+  tagline: '你的钱包，也是小蚁网络的一个完整节点，就在这个网页里',
+  language: '语言',
+  peers: '节点',
+  height: '高度',
+  syncing: '同步中',
+  synced: '已同步',
+  connecting: '连接中',
+  offline: '离线',
+  noNetwork: '未配置网络',
+  lastBlock: '最新区块',
+  secondsAgo: '秒前',
+  blocksPerSecond: '块/秒',
+  timeLeft: '剩余',
+  welcome: '欢迎',
+  welcomeText: '创建新钱包，或用 12 个助记词恢复钱包。你的私钥不会以未加密的形式离开这台设备。',
+  createWallet: '创建新钱包',
+  restoreWallet: '用助记词恢复',
+  recoveryWords: '你的助记词',
+  recoveryWordsText: '请按顺序把这 12 个词抄在纸上并妥善保管。这是恢复钱包的唯一方式，只显示这一次。',
+  wroteThemDown: '我已抄写',
+  checkBackup: '检查备份',
+  checkBackupText: '请输入以下位置的词。',
+  word: '第几个词',
+  check: '检查',
+  backupWrong: '这个位置的词不对，请再看一下纸上的记录。',
+  backupLater: '稍后检查',
+  enterWords: '助记词',
+  passwords: '两个密码',
+  passwordsText: '查询密码用于查看余额和记录；支付密码用于花费，每次转账都要输入。请设置两个不同的密码。',
+  queryPassword: '查询密码',
+  payPassword: '支付密码',
+  accountName: '账户名称',
+  strength: ['太短', '弱', '一般', '好', '强'],
+  create: '创建钱包',
+  creating: '正在加密你的私钥…',
+  unlock: '解锁',
+  unlockText: '请输入该账户的查询密码。',
+  account: '账户',
+  lock: '锁定',
+  addAccount: '添加账户',
+  balances: '余额',
+  noBalance: '暂无资产。',
+  getFunds: '领取测试资金（水龙头）',
+  faucetAsked: '已向水龙头申请：资金将在下一个区块到账。',
+  history: '交易记录',
+  noHistory: '暂无交易。',
+  more: '更多',
+  block: '区块',
+  backupReminder: '你的助记词还没有检查。没有它，设备丢失就意味着资金丢失。',
+  backupNow: '现在检查',
+  receive: '收款',
+  yourAddress: '你的地址',
+  copy: '复制',
+  copied: '已复制',
+  send: '转账',
+  asset: '资产',
+  amount: '数量',
+  max: '最大',
+  recipient: '收款地址',
+  fee: '网络手续费',
+  signAndSend: '签名并发送',
+  sending: '签名中…',
+  submitted: '已发送，等待区块确认…',
+  final: '已确认，区块',
+  addressInvalid: '地址输入有误（校验码不符）。',
+  amountInvalid: '请输入大于零的数量。',
+  precision: (asset: string, unit: string) => `${asset} 的最小单位是 ${unit}。`,
+  notSynced: '请等待钱包与网络同步完成。',
+  errors: {
+    WALLET_WRONG_PASSWORD: '密码错误。没有签名，也没有发送任何交易。',
+    WALLET_PASSWORDS_SAME: '两个密码必须不同。',
+    WALLET_PASSWORD_WEAK: '密码至少需要 8 个字符。',
+    WALLET_MNEMONIC_INVALID: '助记词无效：有词拼错、缺失或顺序不对。',
+    WALLET_WATCH_ONLY: '这是只读账户，不能签名。',
+    WALLET_KEY_FORMAT: '无法读取这个已保存的密钥。',
+    PAYMENT_FUNDS_LOW: '余额不足以支付该数量及手续费。',
+    MEMPOOL_BUSY: '网络繁忙，请几秒后重试。',
+    MEMPOOL_CONFLICT: '这些资金正被另一笔待确认的交易使用。',
+    FAUCET_DRY: '水龙头暂时没有资金，请一分钟后重试。',
+    RATE_LIMITED: '水龙头已向该地址发放过，请一分钟后重试。',
+    NETWORK: '无法连接网络。',
+    TX_OUTPUT_PRECISION: '数量超出了该资产允许的精度。',
+  },
+};
+
+const STRINGS: Record<Lang, Strings> = { en, zh };
+
+function initialLang(): Lang {
+  const saved = globalThis.localStorage?.getItem('lang');
+  if (saved === 'zh' || saved === 'en') return saved;
+  const asked = globalThis.navigator?.languages ?? [];
+  return asked.length > 0 && asked[0].toLowerCase().startsWith('zh') ? 'zh' : 'en';
+}
+
+export const useLang = create<{ lang: Lang; setLang: (l: Lang) => void }>((set) => ({
+  lang: initialLang(),
+  setLang: (lang) => {
+    localStorage.setItem('lang', lang);
+    document.documentElement.lang = lang === 'zh' ? 'zh-CN' : 'en';
+    set({ lang });
+  },
+}));
+
+export function useT(): Strings {
+  return STRINGS[useLang((s) => s.lang)];
+}
+
+/** The text of a coded error (falls back to the error's own message). */
+export function errorText(t: Strings, e: unknown): string {
+  const code = (e as { code?: string })?.code;
+  if (code && t.errors[code]) return t.errors[code];
+  return e instanceof Error ? e.message : String(e);
+}
+
+/** An asset's name in the language, from the registration's JSON name list (or the plain name). */
+export function assetName(name: string, lang: Lang): string {
+  try {
+    const list = JSON.parse(name) as { lang: string; name: string }[];
+    const pick = list.find((n) => (lang === 'zh' ? n.lang.startsWith('zh') : n.lang.startsWith('en'))) ?? list[0];
+    return pick?.name ?? name;
+  } catch {
+    return name;
+  }
+}

@@ -1,0 +1,100 @@
+/**
+ * The peer inside the page: a full node of core/ (every block validated, chain and state in
+ * IndexedDB) that dials the network's bootstrap peers over WebSockets and other browsers over
+ * WebRTC. Loaded after the first screen is drawn (libp2p is most of the app's code). Its state
+ * for the interface lives in a zustand store, updated on every block and sync step.
+ */
+import { create } from 'zustand';
+import type { Node } from '../../core/node/node.ts';
+import { loadNetworkConfig, type NetworkConfig } from './network.ts';
+
+export type PeerPhase = 'loading' | 'no-network' | 'connecting' | 'syncing' | 'synced' | 'error';
+
+export interface PeerState {
+  readonly phase: PeerPhase;
+  readonly height: number;
+  /** Highest height heard of. */
+  readonly best: number;
+  readonly peers: number;
+  /** When the tip last changed (ms). */
+  readonly lastBlockAt: number;
+  /** Blocks applied per second during a sync (recent average). */
+  readonly rate: number;
+  /** Height at which this page's sync started (to show what came from IndexedDB). */
+  readonly startHeight: number;
+  /** Bumped on each new tip: queries depending on the ledger re-read. */
+  readonly version: number;
+  readonly error?: string;
+  readonly config?: NetworkConfig;
+}
+
+export const usePeer = create<PeerState>(() => ({ phase: 'loading', height: -1, best: -1, peers: 0, lastBlockAt: 0, rate: 0, startHeight: -1, version: 0 }));
+
+let node: Node | undefined;
+let starting: Promise<void> | undefined;
+
+/** The running node (undefined until started). */
+export function currentNode(): Node | undefined {
+  return node;
+}
+
+/** Starts the peer once per page. */
+export function startPeer(): Promise<void> {
+  return (starting ??= start().catch((e: unknown) => {
+    usePeer.setState({ phase: 'error', error: e instanceof Error ? e.message : String(e) });
+  }));
+}
+
+async function start(): Promise<void> {
+  const config = await loadNetworkConfig();
+  if (!config) {
+    usePeer.setState({ phase: 'no-network' });
+    return;
+  }
+  const [{ Node }, { IdbStore }, { devnetFromFile, genesisOf }, { blockHash }, { bytesToHex }, { webRTC }, { circuitRelayTransport }] = await Promise.all([
+    import('../../core/node/node.ts'), import('../../core/store/idb.ts'), import('../../core/state/settings.ts'), import('../../core/block/header.ts'),
+    import('../../core/encoding/bytes.ts'), import('@libp2p/webrtc'), import('@libp2p/circuit-relay-v2'),
+  ]);
+  const settings = devnetFromFile(config);
+  // One database per chain: a devnet made again (another genesis) starts a new one.
+  const store = await IdbStore.open(`antshares-${settings.name}-${bytesToHex(blockHash(genesisOf(settings))).slice(0, 16)}`);
+  const local = config.bootstrap.some((a) => a.includes('/127.0.0.1/') || a.includes('/localhost/'));
+  node = await Node.start({
+    settings, store, bootstrap: config.bootstrap, syncOnStart: false,
+    listen: ['/p2p-circuit', '/webrtc'],
+    // No ICE servers: public STUN hosts are unreachable from a local network (browser-p2p.md).
+    transports: [webRTC({ rtcConfiguration: { iceServers: [] } }), circuitRelayTransport()],
+    allowLocalDials: local,
+  });
+  const n = node;
+  const startHeight = n.height;
+  let samples: { at: number; height: number }[] = [];
+  const refresh = () => {
+    const p = n.progress;
+    const now = performance.now();
+    samples = [...samples.filter((s) => now - s.at < 5000), { at: now, height: p.height }];
+    const first = samples[0];
+    const rate = now - first.at > 500 ? ((p.height - first.height) * 1000) / (now - first.at) : 0;
+    const peers = n.peer.connections().length;
+    const behind = p.best > p.height;
+    usePeer.setState((s) => ({
+      phase: peers === 0 ? 'connecting' : p.syncing || behind ? 'syncing' : 'synced',
+      height: p.height, best: p.best, peers, lastBlockAt: n.lastBlockAt, rate, startHeight, config,
+      version: s.height !== p.height ? s.version + 1 : s.version,
+    }));
+  };
+  // At most five updates a second: a sync applies blocks faster than the screen needs them.
+  let scheduled = false;
+  const soon = () => {
+    if (scheduled) return;
+    scheduled = true;
+    setTimeout(() => {
+      scheduled = false;
+      refresh();
+    }, 200);
+  };
+  n.onProgress(soon);
+  n.onTip(soon);
+  setInterval(refresh, 1000);
+  refresh();
+}
