@@ -1,5 +1,6 @@
 import { defineConfig, type Plugin } from 'vite';
 import react from '@vitejs/plugin-react';
+import { VitePWA } from 'vite-plugin-pwa';
 
 /**
  * The app's Content Security Policy, added to the built index.html (the dev server injects inline
@@ -27,8 +28,40 @@ function contentSecurityPolicy(): Plugin {
   };
 }
 
+/**
+ * Installable and offline (vite-plugin-pwa): the manifest and a Workbox service worker that
+ * precaches the app shell; `network.json` is fetched from the network first, cached for
+ * offline. The worker is registered by an external script (the CSP allows no inline script).
+ */
+const pwa = VitePWA({
+  registerType: 'autoUpdate',
+  injectRegister: 'script',
+  includeAssets: ['favicon.svg', 'apple-touch-icon.png'],
+  manifest: {
+    name: 'Antshares Web · 小蚁',
+    short_name: 'Antshares',
+    description: 'A wallet and full peer of the Antshares blockchain, in your browser',
+    start_url: '/',
+    scope: '/',
+    display: 'standalone',
+    background_color: '#f4f1e8',
+    theme_color: '#1f5f4a',
+    icons: [
+      { src: 'icon-192.png', sizes: '192x192', type: 'image/png' },
+      { src: 'icon-512.png', sizes: '512x512', type: 'image/png' },
+      { src: 'icon-maskable-512.png', sizes: '512x512', type: 'image/png', purpose: 'maskable' },
+    ],
+  },
+  workbox: {
+    globPatterns: ['**/*.{js,css,html,svg,png,webmanifest}'],
+    navigateFallback: 'index.html',
+    maximumFileSizeToCacheInBytes: 4 * 1024 * 1024,
+    runtimeCaching: [{ urlPattern: ({ url }) => url.pathname.endsWith('/network.json'), handler: 'NetworkFirst', options: { cacheName: 'network', networkTimeoutSeconds: 3 } }],
+  },
+});
+
 export default defineConfig({
-  plugins: [react(), contentSecurityPolicy()],
+  plugins: [react(), contentSecurityPolicy(), pwa],
   build: { target: 'es2023', sourcemap: true },
   server: { host: '127.0.0.1' },
   preview: {

@@ -8,7 +8,7 @@ import type { PreviewServer } from 'vite';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { launchChromium } from './browser.ts';
+import { launchChromium, launchPersistentChromium } from './browser.ts';
 import { startLocalNetwork, type LocalNetwork } from '../devnet/network.ts';
 import { serveApp } from '../devnet/app.ts';
 
@@ -140,6 +140,57 @@ describe('the wallet against a local network', () => {
     await bob.waitForFunction(() => document.querySelector('[data-testid="balances"] tr[data-asset="AntShare"]') !== null, undefined, { timeout: 60_000 });
     expect(await balance(bob, 'AntShare')).toBe('12');
     await bob.getByTestId('history').locator('li').first().waitFor();
+  });
+
+  it('a reload resumes from IndexedDB: the chain is not downloaded again', async () => {
+    const before = Number(await bob.getByTestId('status').getAttribute('data-height'));
+    expect(before).toBeGreaterThan(5);
+    await bob.reload();
+    await bob.waitForSelector('[data-testid="status"][data-start-height]:not([data-start-height="-1"])', { timeout: 30_000 });
+    // The peer opened the chain it had stored: its first height is where the last visit left it.
+    expect(Number(await bob.getByTestId('status').getAttribute('data-start-height'))).toBeGreaterThanOrEqual(before);
+    await waitSynced(bob);
+    // The wallet is locked again after a reload (the query key lived in memory only).
+    await bob.getByRole('heading', { name: 'Unlock' }).waitFor();
+  });
+
+  it('is installable: Chromium reports no installability error, and a service worker controls the page', async () => {
+    await alice.evaluate(() => navigator.serviceWorker.ready.then(() => undefined));
+    await alice.reload();
+    await alice.waitForFunction(() => navigator.serviceWorker.controller !== null, undefined, { timeout: 30_000 });
+    // Installability is judged in a normal (not incognito) profile.
+    const profile = mkdtempSync(join(tmpdir(), 'ans-profile-'));
+    const context = await launchPersistentChromium(profile);
+    try {
+      const page = await context.newPage();
+      await page.goto(url);
+      await page.evaluate(() => navigator.serviceWorker.ready.then(() => undefined));
+      await page.reload(); // a first visit is not controlled yet; the next one is
+      await page.waitForFunction(() => navigator.serviceWorker.controller !== null, undefined, { timeout: 30_000 });
+      const cdp = await context.newCDPSession(page);
+      const manifest = await cdp.send('Page.getAppManifest');
+      expect(manifest.errors).toEqual([]);
+      expect(manifest.url).toMatch(/manifest\.webmanifest$/);
+      const { installabilityErrors } = await cdp.send('Page.getInstallabilityErrors');
+      expect(installabilityErrors).toEqual([]);
+    } finally {
+      await context.close();
+      rmSync(profile, { recursive: true, force: true });
+    }
+  });
+
+  it('opens with the network offline: the app shell, the wallet and the chain it stored', async () => {
+    const height = Number(await alice.getByTestId('status').getAttribute('data-height'));
+    await alice.context().setOffline(true);
+    await alice.reload();
+    await alice.getByRole('heading', { name: 'Unlock' }).waitFor({ timeout: 30_000 });
+    await alice.waitForSelector('[data-testid="status"]:not([data-height="-1"])', { timeout: 30_000 });
+    expect(Number(await alice.getByTestId('status').getAttribute('data-height'))).toBeGreaterThanOrEqual(height);
+    await alice.getByLabel('Query password').fill('alice query pw');
+    await alice.getByRole('button', { name: 'Unlock' }).click();
+    await alice.getByRole('heading', { name: 'Balances' }).waitFor({ timeout: 30_000 });
+    expect(await balance(alice, 'AntShare')).toBe('88');
+    await alice.context().setOffline(false);
   });
 
   it('logged no error in either page', () => {

@@ -16,7 +16,7 @@ export function StatusBar() {
   const behind = Math.max(0, p.best - p.height);
   const left = p.rate > 0 && behind > 0 ? Math.ceil(behind / p.rate) : null;
   return (
-    <div className="status-bar" role="status" data-testid="status" data-phase={p.phase} data-height={p.height}>
+    <div className="status-bar" role="status" data-testid="status" data-phase={p.phase} data-height={p.height} data-start-height={p.startHeight}>
       <span className={`dot ${p.phase}`} aria-hidden="true" />
       <span>{state}</span>
       <span>{t.peers} {p.peers}</span>
