@@ -81,10 +81,11 @@ describe('the wallet against a local network', () => {
   let alice: Page;
   let bob: Page;
   let bobAddress: string;
+  let aliceAddress: string;
 
   it('creates a wallet: words shown once, backup checked, two passwords; the page syncs the chain', async () => {
     ({ page: alice } = await user());
-    await createWallet(alice, 'alice query pw', 'alice pay pw');
+    aliceAddress = await createWallet(alice, 'alice query pw', 'alice pay pw');
     await waitSynced(alice);
     // The status bar shows the chain's height, validated in this page.
     const height = Number(await alice.getByTestId('status').getAttribute('data-height'));
@@ -140,6 +141,30 @@ describe('the wallet against a local network', () => {
     await bob.waitForFunction(() => document.querySelector('[data-testid="balances"] tr[data-asset="AntShare"]') !== null, undefined, { timeout: 60_000 });
     expect(await balance(bob, 'AntShare')).toBe('12');
     await bob.getByTestId('history').locator('li').first().waitFor();
+  });
+
+  it('registers an asset (service fee shown) and issues it to two addresses in one transaction', async () => {
+    await alice.getByRole('button', { name: 'Assets' }).click();
+    await alice.getByLabel('Type').selectOption('Token');
+    await alice.getByLabel('Name in Chinese').fill('爱丽丝积分');
+    await alice.getByLabel('Name in English').fill('Alice Points');
+    await alice.getByLabel(/Total that can ever be issued/).fill('1000000');
+    await alice.getByLabel('Decimals').selectOption('2');
+    await alice.getByTestId('register-fee').waitFor();
+    expect(await alice.getByTestId('register-fee').textContent()).toMatch(/: 1\.00\d+ AntCoin/); // 1 AntCoin service fee + bytes
+    await alice.locator('#register-pay-password').fill('alice pay pw');
+    await alice.getByRole('button', { name: 'Register an asset' }).click();
+    await alice.getByTestId('register-status').getByText('Final in block').waitFor({ timeout: 60_000 });
+    await alice.getByRole('heading', { name: 'Assets you administer' }).waitFor();
+    await alice.getByLabel(/Recipients/).fill(`${aliceAddress} 500\n${bobAddress} 250.25`);
+    await alice.getByTestId('issue-fee').waitFor();
+    await alice.locator('#issue-pay-password').fill('alice pay pw');
+    await alice.getByRole('button', { name: 'Issue', exact: true }).click();
+    await alice.getByTestId('issue-status').getByText('Final in block').waitFor({ timeout: 60_000 });
+    expect(await alice.getByTestId('asset-supply').textContent()).toBe('Issued: 750.25 / 1000000');
+    expect(await alice.getByTestId('holders').locator('tr').count()).toBe(2);
+    await bob.waitForFunction(() => document.querySelector('[data-testid="balances"] tr[data-asset="Alice Points"]') !== null, undefined, { timeout: 30_000 });
+    expect(await balance(bob, 'Alice Points')).toBe('250.25');
   });
 
   it('a reload resumes from IndexedDB: the chain is not downloaded again', async () => {

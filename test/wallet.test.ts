@@ -137,3 +137,35 @@ describe('payments from a dual-key account', () => {
       .toThrow(expect.objectContaining({ code: 'PAYMENT_FUNDS_LOW' }));
   });
 });
+
+describe('asset registration and issue from a dual-key account', () => {
+  it('registers with the service fee, signed by the issuer key too; issues to many in one transaction; fees exact', async () => {
+    const { issuerScript } = await import('../core/wallet/index.ts');
+    const net = testNet(4, keyOf(4));
+    await step(net);
+    const record = await createAccount({ mnemonic: MNEMONIC, queryPassword: 'query password', payPassword: 'pay password', label: 'main', scrypt: FAST });
+    const me = accountScriptHash(record);
+    await step(net, [transfer(net, net.holder, me, ANTCOIN_ID, 5n * FIXED8_ONE, 400n * net.settings.fees.perByte)]);
+    const queryKey = await openQueryKey(record, 'query password');
+    const reg = buildPayment({
+      ledger: net.ledger, settings: net.settings, script: accountScript(record), outputs: [], otherSigners: [issuerScript(record)],
+      template: { type: 'RegisterTransaction', version: 0, attributes: [], assetType: 'Token', name: '[{"lang":"en","name":"Points"}]', amount: 1000n * FIXED8_ONE, precision: 2, issuer: hexToBytes(record.payPublicKey), admin: me },
+    });
+    expect(reg.fee).toBeGreaterThan(net.settings.fees.register);
+    const signedReg = await signWithAccount(reg.tx, record, queryKey, 'pay password', { asIssuer: true });
+    expect(reg.fee - net.settings.fees.register).toBe(BigInt(encodeTransaction(signedReg).length) * net.settings.fees.perByte);
+    await step(net, [signedReg]);
+    const assetId = transactionHash(signedReg);
+    const others = [testNet(1, keyOf(11)).holder.scriptHash, testNet(1, keyOf(12)).holder.scriptHash];
+    const issue = buildPayment({
+      ledger: net.ledger, settings: net.settings, script: accountScript(record), outputs: [],
+      template: { type: 'IssueTransaction', version: 0, attributes: [] },
+      created: [{ assetId, value: 300n * FIXED8_ONE, scriptHash: others[0] }, { assetId, value: 12n * FIXED8_ONE + 50n * 1_000_000n, scriptHash: others[1] }],
+    });
+    await step(net, [await signWithAccount(issue.tx, record, queryKey, 'pay password')]);
+    expect(net.ledger.balance(others[0], assetId)).toBe(300n * FIXED8_ONE);
+    expect(net.ledger.balance(others[1], assetId)).toBe(1250n * 1_000_000n);
+    expect(net.ledger.holdersOf(assetId).map((h) => bytesToHex(h.scriptHash))).toEqual(others.map(bytesToHex));
+    expect(net.ledger.supply(assetId)).toBe(312n * FIXED8_ONE + 50n * 1_000_000n);
+  });
+});

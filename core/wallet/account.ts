@@ -7,7 +7,7 @@
  */
 import { bytesToHex, equalBytes, hexToBytes } from '../encoding/bytes.ts';
 import { getPublicKey } from '../crypto/keys.ts';
-import { addressFromScriptHash, dualKeyAccount, scriptHash } from '../script/accounts.ts';
+import { addressFromScriptHash, dualKeyAccount, scriptHash, singleKeyScript } from '../script/accounts.ts';
 import { signTransaction, type Transaction } from '../tx/transaction.ts';
 import { dualKeysFromMnemonic, normalizeMnemonic } from './keys.ts';
 import { openSecret, sealSecret, type ScryptParams, type SealedSecret } from './keystore.ts';
@@ -100,13 +100,24 @@ export async function openMnemonic(record: AccountRecord, payPassword: string): 
 }
 
 /**
- * Signs `tx` with both keys of the account: the query key (held while unlocked) and the pay key,
- * opened with the pay password for this signature and wiped after it.
+ * The single-key script of the account's pay key: the issuer of the assets it registers (a
+ * RegisterTransaction names one key as issuer, and that key signs it).
  */
-export async function signWithAccount(tx: Transaction, record: AccountRecord, queryKey: Uint8Array, payPassword: string): Promise<Transaction> {
+export function issuerScript(record: Pick<AccountRecord, 'payPublicKey'>): Uint8Array {
+  return singleKeyScript(hexToBytes(record.payPublicKey));
+}
+
+/**
+ * Signs `tx` with both keys of the account: the query key (held while unlocked) and the pay key,
+ * opened with the pay password for this signature and wiped after it. `asIssuer` adds the pay
+ * key's own signature (an asset registration).
+ */
+export async function signWithAccount(tx: Transaction, record: AccountRecord, queryKey: Uint8Array, payPassword: string, options: { asIssuer?: boolean } = {}): Promise<Transaction> {
   const payKey = await openPayKey(record, payPassword);
   try {
-    return signTransaction(tx, [{ script: accountScript(record), keys: [payKey, queryKey] }]);
+    const signers = [{ script: accountScript(record), keys: [payKey, queryKey] }];
+    if (options.asIssuer) signers.push({ script: issuerScript(record), keys: [payKey] });
+    return signTransaction(tx, signers);
   } finally {
     payKey.fill(0);
   }

@@ -1,16 +1,17 @@
 /**
- * Payments from one account: inputs taken from its unspent outputs at the tip (oldest first),
- * change back to it, and the byte fee its signed size requires, paid in AntCoin. Built unsigned
- * with the exact fee (a signature is always 64 bytes, so the witness's size is known before
- * signing): a wallet shows the fee, then asks for the password that signs.
+ * Transactions paid by one account: inputs taken from its unspent outputs at the tip (oldest
+ * first), change back to it, and the fees, paid in AntCoin: the service fee of the type (asset
+ * registration, enrolment) and the byte fee its signed size requires. Built unsigned with the
+ * exact fee (a signature is always 64 bytes, so every witness's size is known before signing): a
+ * wallet shows the fee, then asks for the password that signs.
  */
 import { bytesToHex } from '../encoding/bytes.ts';
 import { formatFixed8, uintToString } from '../encoding/primitives.ts';
 import { parseMultiSigScript, scriptHash } from '../script/accounts.ts';
 import { invocationScript } from '../tx/sign.ts';
-import { encodeTransaction, outpointKey, type Transaction } from '../tx/transaction.ts';
+import { encodeTransaction, outpointKey, sortWitnesses, type Transaction, type UnsignedTransaction } from '../tx/transaction.ts';
 import { ANTCOIN_ID } from '../block/genesis.ts';
-import { byteFee, type NetworkSettings } from '../state/settings.ts';
+import { byteFee, serviceFee, type NetworkSettings } from '../state/settings.ts';
 import type { Ledger } from '../state/ledger.ts';
 import { walletError } from './errors.ts';
 
@@ -22,9 +23,20 @@ export interface PaymentParams {
   readonly outputs: Transaction['outputs'];
   /** Outputs not to spend (outpoint keys), e.g. those a payment still waiting for a block spends. */
   readonly skip?: ReadonlySet<string>;
+  /**
+   * The transaction's type and its own fields (default a ContractTransaction); inputs, outputs
+   * and witnesses are filled in.
+   */
+  readonly template?: DistributiveOmit<UnsignedTransaction, 'inputs' | 'outputs' | 'witnesses'>;
+  /** Outputs made from nothing (an IssueTransaction's new units): not paid for by inputs. */
+  readonly created?: Transaction['outputs'];
+  /** Verification scripts of the other accounts that will sign (an asset's issuer key): their witnesses count in the size. */
+  readonly otherSigners?: readonly Uint8Array[];
 }
 
-/** An unsigned payment and the byte fee it pays. */
+type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
+
+/** An unsigned transaction and the fees it pays (service fee and byte fee). */
 export interface UnsignedPayment {
   readonly tx: Transaction;
   readonly fee: bigint;
@@ -35,11 +47,16 @@ function signaturesOf(script: Uint8Array): number {
   return parseMultiSigScript(script)?.m ?? 1;
 }
 
-/** The unsigned payment; PAYMENT_FUNDS_LOW (with the asset, what is held and what is needed) when the account holds too little. */
+/** The unsigned transaction; PAYMENT_FUNDS_LOW (with the asset, what is held and what is needed) when the account holds too little. */
 export function buildPayment(params: PaymentParams): UnsignedPayment {
   const from = scriptHash(params.script);
-  const placeholder = [{ invocation: invocationScript(Array.from({ length: signaturesOf(params.script) }, () => new Uint8Array(64))), verification: params.script }];
-  const build = (fee: bigint): Transaction => {
+  const template = params.template ?? { type: 'ContractTransaction' as const, version: 0, attributes: [] };
+  const placeholder = sortWitnesses([params.script, ...(params.otherSigners ?? [])].map((script) => ({
+    invocation: invocationScript(Array.from({ length: signaturesOf(script) }, () => new Uint8Array(64))), verification: script,
+  })));
+  const service = serviceFee(params.settings, template.type);
+  const build = (byteFees: bigint): Transaction => {
+    const fee = service + byteFees;
     const needs = new Map<string, { asset: Uint8Array; value: bigint }>();
     const need = (asset: Uint8Array, value: bigint) => {
       const k = bytesToHex(asset);
@@ -64,15 +81,15 @@ export function buildPayment(params: PaymentParams): UnsignedPayment {
       }
       if (got > value) change.push({ assetId: asset, value: got - value, scriptHash: from });
     }
-    return { type: 'ContractTransaction', version: 0, attributes: [], inputs, outputs: [...params.outputs, ...change], witnesses: [] };
+    return { ...template, inputs, outputs: [...params.outputs, ...(params.created ?? []), ...change], witnesses: [] } as Transaction;
   };
   // The fee follows the size, and the size may follow the fee (one more input to pay it): settle.
-  let fee = 0n;
+  let byteFees = 0n;
   for (;;) {
-    const tx = build(fee);
+    const tx = build(byteFees);
     const size = encodeTransaction({ ...tx, witnesses: placeholder }).length;
     const needed = byteFee(params.settings, tx.type, size);
-    if (needed <= fee) return { tx, fee };
-    fee = needed;
+    if (needed <= byteFees) return { tx, fee: service + byteFees };
+    byteFees = needed;
   }
 }

@@ -4,16 +4,17 @@ import { encodeQR } from '@paulmillr/qr';
 import { bytesToHex, hexToBytes } from '../../core/encoding/bytes.ts';
 import { formatFixed8, parseFixed8, uintToString } from '../../core/encoding/primitives.ts';
 import { addressToScriptHash, isValidAddress } from '../../core/script/accounts.ts';
-import { outpointKey, transactionHash, allInputs, type Transaction } from '../../core/tx/transaction.ts';
 import { ANTCOIN_ID } from '../../core/block/genesis.ts';
 import { precisionUnit } from '../../core/tx/register.ts';
-import { accountScript, accountScriptHash, buildPayment, openMnemonic, signWithAccount, type AccountRecord } from '../../core/wallet/index.ts';
+import { accountScript, accountScriptHash, buildPayment, openMnemonic, type AccountRecord } from '../../core/wallet/index.ts';
 import { currentNode, usePeer } from '../peer/browserNode.ts';
 import { saveAccount } from '../wallet/walletStore.ts';
 import { assetName, errorText, useLang, useT } from '../i18n.ts';
 import { BackupCheck } from './Onboarding.tsx';
+import { Assets } from './Assets.tsx';
+import { pendingSpends, SubmitStatus, useSubmit } from './submit.tsx';
 
-type Tab = 'home' | 'send' | 'receive';
+type Tab = 'home' | 'send' | 'receive' | 'assets';
 
 /** The open account: balances, history, send, receive. */
 export function Wallet({ account, queryKey }: { account: AccountRecord; queryKey: Uint8Array }) {
@@ -23,15 +24,16 @@ export function Wallet({ account, queryKey }: { account: AccountRecord; queryKey
     <>
       {account.mnemonic && <BackupReminder account={account} />}
       <nav className="tabs" aria-label={t.account}>
-        {(['home', 'send', 'receive'] as const).map((k) => (
+        {(['home', 'send', 'receive', 'assets'] as const).map((k) => (
           <button key={k} type="button" className={tab === k ? 'active' : ''} aria-current={tab === k} onClick={() => setTab(k)}>
-            {{ home: t.balances, send: t.send, receive: t.receive }[k]}
+            {{ home: t.balances, send: t.send, receive: t.receive, assets: t.assets }[k]}
           </button>
         ))}
       </nav>
       {tab === 'home' && <Home account={account} />}
       {tab === 'send' && <Send account={account} queryKey={queryKey} />}
       {tab === 'receive' && <Receive account={account} />}
+      {tab === 'assets' && <Assets account={account} queryKey={queryKey} />}
     </>
   );
 }
@@ -116,11 +118,6 @@ function History({ account }: { account: AccountRecord }) {
   );
 }
 
-/** Outputs our own payments spend while they wait for a block: not offered again. */
-const pendingSpends = new Set<string>();
-
-type SendState = { phase: 'idle' } | { phase: 'signing' } | { phase: 'submitted'; hash: Uint8Array } | { phase: 'final'; hash: Uint8Array; height: number } | { phase: 'error'; message: string };
-
 function Send({ account, queryKey }: { account: AccountRecord; queryKey: Uint8Array }) {
   const t = useT();
   const balances = useBalances(account);
@@ -129,7 +126,7 @@ function Send({ account, queryKey }: { account: AccountRecord; queryKey: Uint8Ar
   const [amount, setAmount] = useState('');
   const [to, setTo] = useState('');
   const [payPassword, setPayPassword] = useState('');
-  const [state, setState] = useState<SendState>({ phase: 'idle' });
+  const { state, submit, busy } = useSubmit(account, queryKey);
   const asset = balances.find((b) => b.hex === assetHex) ?? balances[0];
   const node = currentNode();
   const version = node?.settings.addressVersion;
@@ -159,11 +156,6 @@ function Send({ account, queryKey }: { account: AccountRecord; queryKey: Uint8Ar
       return { error: errorText(t, e) };
     }
   }, [node, asset?.hex, toValid, to, value, finer, peer.version, account, t]);
-  // A payment waiting for its block: final when the ledger holds it.
-  if (state.phase === 'submitted' && node?.chain.ledger.txs.has(bytesToHex(state.hash))) {
-    const height = node.chain.ledger.txs.get(bytesToHex(state.hash))!.height;
-    setState({ phase: 'final', hash: state.hash, height });
-  }
   const max = () => {
     if (!asset) return;
     // Max leaves the fee: the fee of a payment of everything, paid from the same AntCoin.
@@ -179,17 +171,8 @@ function Send({ account, queryKey }: { account: AccountRecord; queryKey: Uint8Ar
     setAmount(formatFixed8(asset.units > probe ? asset.units - probe : 0n));
   };
   const send = async () => {
-    if (!node || !plan || 'error' in plan) return;
-    setState({ phase: 'signing' });
-    try {
-      const signed: Transaction = await signWithAccount(plan.tx, account, queryKey, payPassword);
-      const hash = await node.submit(signed);
-      for (const i of allInputs(signed)) pendingSpends.add(outpointKey(i.prevHash, i.prevIndex));
-      setPayPassword('');
-      setState({ phase: 'submitted', hash: hash ?? transactionHash(signed) });
-    } catch (e) {
-      setState({ phase: 'error', message: errorText(t, e) });
-    }
+    if (!plan || 'error' in plan) return;
+    if (await submit(plan.tx, payPassword)) setPayPassword('');
   };
   return (
     <section className="card" aria-labelledby="send-title">
@@ -214,13 +197,11 @@ function Send({ account, queryKey }: { account: AccountRecord; queryKey: Uint8Ar
         <label htmlFor="send-pay-password">{t.payPassword}</label>
         <input id="send-pay-password" type="password" autoComplete="off" value={payPassword} onChange={(e) => setPayPassword(e.target.value)} />
         {peer.phase !== 'synced' && <p className="hint">{t.notSynced}</p>}
-        <button type="submit" disabled={!plan || 'error' in plan || payPassword === '' || state.phase === 'signing' || peer.phase !== 'synced'}>
-          {state.phase === 'signing' ? t.sending : t.signAndSend}
+        <button type="submit" disabled={!plan || 'error' in plan || payPassword === '' || busy || peer.phase !== 'synced'}>
+          {busy ? t.sending : t.signAndSend}
         </button>
       </form>
-      {state.phase === 'submitted' && <p className="ok" role="status" data-testid="send-status">{t.submitted}</p>}
-      {state.phase === 'final' && <p className="ok" role="status" data-testid="send-status">{t.final} {state.height} · <code>{uintToString(state.hash).slice(0, 16)}…</code></p>}
-      {state.phase === 'error' && <p className="error" role="alert" data-testid="send-error">{state.message}</p>}
+      <SubmitStatus state={state} />
     </section>
   );
 }

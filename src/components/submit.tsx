@@ -1,0 +1,55 @@
+import { useState } from 'react';
+import { bytesToHex } from '../../core/encoding/bytes.ts';
+import { uintToString } from '../../core/encoding/primitives.ts';
+import { allInputs, outpointKey, type Transaction } from '../../core/tx/transaction.ts';
+import { signWithAccount, type AccountRecord } from '../../core/wallet/index.ts';
+import { currentNode, usePeer } from '../peer/browserNode.ts';
+import { errorText, useT } from '../i18n.ts';
+
+/** Outputs our own transactions spend while they wait for a block: not offered again. */
+export const pendingSpends = new Set<string>();
+
+export type SubmitState =
+  | { phase: 'idle' }
+  | { phase: 'signing' }
+  | { phase: 'submitted'; hash: Uint8Array }
+  | { phase: 'final'; hash: Uint8Array; height: number }
+  | { phase: 'error'; message: string };
+
+/**
+ * Signing with the pay password, submitting to the in-page peer, and following the transaction
+ * until the block that makes it final (read from the ledger this page validates).
+ */
+export function useSubmit(account: AccountRecord, queryKey: Uint8Array) {
+  const t = useT();
+  usePeer((s) => s.version); // re-render on each block
+  const [state, setState] = useState<SubmitState>({ phase: 'idle' });
+  const ledger = currentNode()?.chain.ledger;
+  if (state.phase === 'submitted' && ledger?.txs.has(bytesToHex(state.hash))) {
+    setState({ phase: 'final', hash: state.hash, height: ledger.txs.get(bytesToHex(state.hash))!.height });
+  }
+  const submit = async (tx: Transaction, payPassword: string, options: { asIssuer?: boolean } = {}): Promise<boolean> => {
+    const node = currentNode();
+    if (!node) return false;
+    setState({ phase: 'signing' });
+    try {
+      const signed = await signWithAccount(tx, account, queryKey, payPassword, options);
+      const hash = await node.submit(signed);
+      for (const i of allInputs(signed)) pendingSpends.add(outpointKey(i.prevHash, i.prevIndex));
+      setState({ phase: 'submitted', hash });
+      return true;
+    } catch (e) {
+      setState({ phase: 'error', message: errorText(t, e) });
+      return false;
+    }
+  };
+  return { state, submit, busy: state.phase === 'signing' };
+}
+
+export function SubmitStatus({ state, testId = 'send' }: { state: SubmitState; testId?: string }) {
+  const t = useT();
+  if (state.phase === 'submitted') return <p className="ok" role="status" data-testid={`${testId}-status`}>{t.submitted}</p>;
+  if (state.phase === 'final') return <p className="ok" role="status" data-testid={`${testId}-status`}>{t.final} {state.height} · <code>{uintToString(state.hash).slice(0, 16)}…</code></p>;
+  if (state.phase === 'error') return <p className="error" role="alert" data-testid={`${testId}-error`}>{state.message}</p>;
+  return null;
+}
