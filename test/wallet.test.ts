@@ -169,3 +169,42 @@ describe('asset registration and issue from a dual-key account', () => {
     expect(net.ledger.supply(assetId)).toBe(312n * FIXED8_ONE + 50n * 1_000_000n);
   });
 });
+
+describe('a swap contract between two dual-key accounts', () => {
+  it('proposed and signed by one, checked, signed and final with the other; a mangled offer is refused', async () => {
+    const w = await import('../core/wallet/index.ts');
+    const net = testNet(4, keyOf(5));
+    await step(net);
+    const alice = await createAccount({ mnemonic: MNEMONIC, queryPassword: 'query password', payPassword: 'pay password', label: 'a', scrypt: FAST });
+    const bob = await createAccount({ mnemonic: newMnemonic(), queryPassword: 'bob query pw', payPassword: 'bob pay pw', label: 'b', scrypt: FAST });
+    const [a, b] = [accountScriptHash(alice), accountScriptHash(bob)];
+    const perByte = net.settings.fees.perByte;
+    await step(net, [transfer(net, net.holder, a, ANTCOIN_ID, 5n * FIXED8_ONE, 400n * perByte)]);
+    await step(net, [transfer(net, net.holder, b, ANTSHARE_ID, 40n * FIXED8_ONE, 400n * perByte)]);
+    // Alice gives 2 AntCoin for 15 AntShare of Bob's; she pays the fee.
+    const { tx, fee } = w.buildSwap({ ledger: net.ledger, settings: net.settings, script: accountScript(alice), counterparty: b, give: { assetId: ANTCOIN_ID, value: 2n * FIXED8_ONE }, get: { assetId: ANTSHARE_ID, value: 15n * FIXED8_ONE } });
+    const half = await signWithAccount(tx, alice, await openQueryKey(alice, 'query password'), 'pay password');
+    const offer = w.encodeOffer(half);
+    const received = w.decodeOffer(`see https://wallet/#${offer}`);
+    expect(bytesToHex(encodeTransaction(received))).toBe(bytesToHex(encodeTransaction(half)));
+    expect(await w.checkPresentWitnesses(received)).toHaveLength(1);
+    // Bob sees exactly what he gives and gets.
+    const flows = w.netFlows(net.ledger, received, b);
+    expect(flows.get(bytesToHex(ANTSHARE_ID))).toBe(-15n * FIXED8_ONE);
+    expect(flows.get(bytesToHex(ANTCOIN_ID))).toBe(2n * FIXED8_ONE);
+    expect(w.feeOf(net.ledger, received)).toBe(fee);
+    // Half signed, the ledger refuses it (Bob's signature missing).
+    await expect(net.ledger.checkTransaction(received)).rejects.toMatchObject({ code: 'TX_NOT_SIGNED' });
+    const full = await signWithAccount(received, bob, await openQueryKey(bob, 'bob query pw'), 'bob pay pw');
+    expect(fee).toBeGreaterThanOrEqual(BigInt(encodeTransaction(full).length) * perByte);
+    await step(net, [full]);
+    expect(net.ledger.balance(a, ANTSHARE_ID)).toBe(15n * FIXED8_ONE);
+    expect(net.ledger.balance(b, ANTSHARE_ID)).toBe(25n * FIXED8_ONE);
+    expect(net.ledger.balance(b, ANTCOIN_ID)).toBe(2n * FIXED8_ONE);
+    // A signature altered in transit: refused before Bob signs anything.
+    const bad = { ...half, witnesses: half.witnesses.map((x) => ({ ...x, invocation: x.invocation.map((v, i) => (i === 10 ? v ^ 1 : v)) })) };
+    await expect(w.checkPresentWitnesses(bad)).rejects.toMatchObject({ code: 'CONTRACT_SIGNATURE_INVALID' });
+    expect(() => w.decodeOffer('ans-offer:@@@')).toThrow(expect.objectContaining({ code: 'DECODE_ERROR' }));
+    expect(() => w.decodeOffer('hello')).toThrow(/an offer starts with/);
+  });
+});

@@ -17,7 +17,11 @@ export type WalletErrorCode =
   /** The account holds too little of an asset for a payment. */
   | 'PAYMENT_FUNDS_LOW'
   /** The amount is not positive, or finer than the asset's precision. */
-  | 'PAYMENT_AMOUNT_INVALID';
+  | 'PAYMENT_AMOUNT_INVALID'
+  /** A signature already on a contract offer does not verify. */
+  | 'CONTRACT_SIGNATURE_INVALID'
+  /** The offer does not involve this account, or was made for another network. */
+  | 'CONTRACT_NOT_FOR_US';
 
 export function walletError(code: WalletErrorCode, message: string, data: Record<string, unknown> = {}): ProtocolError<WalletErrorCode> {
   return new ProtocolError(code, message, data);

@@ -4,3 +4,4 @@ export * from './keys.ts';
 export * from './keystore.ts';
 export * from './account.ts';
 export * from './payment.ts';
+export * from './contract.ts';

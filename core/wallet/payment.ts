@@ -32,6 +32,8 @@ export interface PaymentParams {
   readonly created?: Transaction['outputs'];
   /** Verification scripts of the other accounts that will sign (an asset's issuer key): their witnesses count in the size. */
   readonly otherSigners?: readonly Uint8Array[];
+  /** Inputs of other accounts (a contract's counterparty), put after this account's. */
+  readonly extraInputs?: Transaction['inputs'];
 }
 
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
@@ -81,7 +83,7 @@ export function buildPayment(params: PaymentParams): UnsignedPayment {
       }
       if (got > value) change.push({ assetId: asset, value: got - value, scriptHash: from });
     }
-    return { ...template, inputs, outputs: [...params.outputs, ...(params.created ?? []), ...change], witnesses: [] } as Transaction;
+    return { ...template, inputs: [...inputs, ...(params.extraInputs ?? [])], outputs: [...params.outputs, ...(params.created ?? []), ...change], witnesses: [] } as Transaction;
   };
   // The fee follows the size, and the size may follow the fee (one more input to pay it): settle.
   let byteFees = 0n;
