@@ -167,6 +167,49 @@ describe('the wallet against a local network', () => {
     expect(await balance(bob, 'Alice Points')).toBe('250.25');
   });
 
+  it('a swap contract: proposed and signed by one, shared as a link, reviewed, signed and sent by the other, final on chain', async () => {
+    await alice.getByRole('button', { name: 'Contracts' }).click();
+    await alice.getByLabel("Counterparty's address").fill(bobAddress);
+    await alice.getByRole('textbox', { name: 'You give' }).fill('100');
+    await alice.getByRole('combobox', { name: 'You give: Asset' }).selectOption({ label: 'Alice Points' });
+    await alice.getByRole('textbox', { name: 'You get' }).fill('5');
+    await alice.getByRole('combobox', { name: 'You get: Asset' }).selectOption({ label: 'AntShare' });
+    await alice.getByTestId('swap-fee').waitFor();
+    await alice.locator('#swap-pay-password').fill('alice pay pw');
+    await alice.getByRole('button', { name: 'Sign and create the offer' }).click();
+    const link = await alice.getByTestId('offer-link').inputValue();
+    expect(link).toContain('#ans-offer:');
+    // Bob gets the link altered on the way: refused, nothing to sign.
+    const at = link.indexOf('ans-offer:') + 60;
+    const altered = link.slice(0, at) + (link[at] === 'A' ? 'B' : 'A') + link.slice(at + 1);
+    await bob.getByRole('button', { name: 'Contracts' }).click();
+    await bob.getByLabel(/Offer \(paste it/).fill(altered);
+    await bob.getByRole('button', { name: 'Review' }).click();
+    await bob.getByTestId('offer-error').waitFor();
+    // Bob opens the real link in a new visit: his wallet asks for his query password, then shows the offer.
+    await bob.goto(link);
+    await bob.reload();
+    await bob.getByLabel('Query password').fill('bob query pw!');
+    await bob.getByRole('button', { name: 'Unlock' }).click();
+    await waitSynced(bob);
+    await bob.getByRole('button', { name: 'Review' }).click();
+    const summary = bob.getByTestId('offer-summary');
+    await summary.waitFor();
+    const text = await summary.textContent();
+    expect(text).toContain('You give5 AntShare');
+    expect(text).toContain('You get100 Alice Points');
+    expect(text).toContain(aliceAddress);
+    await bob.locator('#review-pay-password').fill('bob pay pw!!');
+    await bob.getByRole('button', { name: 'Sign and send' }).click();
+    await bob.getByTestId('contract-status').getByText('Final in block').waitFor({ timeout: 60_000 });
+    await bob.getByRole('button', { name: 'Balances' }).click();
+    expect(await balance(bob, 'AntShare')).toBe('7');
+    expect(await balance(bob, 'Alice Points')).toBe('350.25');
+    await alice.getByRole('button', { name: 'Balances' }).click();
+    await alice.waitForFunction(() => document.querySelector('[data-testid="balances"] tr[data-asset="AntShare"] td')?.textContent === '93', undefined, { timeout: 30_000 });
+    expect(await balance(alice, 'Alice Points')).toBe('400');
+  });
+
   it('a reload resumes from IndexedDB: the chain is not downloaded again', async () => {
     const before = Number(await bob.getByTestId('status').getAttribute('data-height'));
     expect(before).toBeGreaterThan(5);
@@ -214,7 +257,7 @@ describe('the wallet against a local network', () => {
     await alice.getByLabel('Query password').fill('alice query pw');
     await alice.getByRole('button', { name: 'Unlock' }).click();
     await alice.getByRole('heading', { name: 'Balances' }).waitFor({ timeout: 30_000 });
-    expect(await balance(alice, 'AntShare')).toBe('88');
+    expect(await balance(alice, 'AntShare')).toBe('93');
     await alice.context().setOffline(false);
   });
 

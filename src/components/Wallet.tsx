@@ -1,4 +1,4 @@
-import { useMemo, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import { useMutation } from '@tanstack/react-query';
 import { encodeQR } from '@paulmillr/qr';
 import { bytesToHex, hexToBytes } from '../../core/encoding/bytes.ts';
@@ -12,21 +12,26 @@ import { saveAccount } from '../wallet/walletStore.ts';
 import { assetName, errorText, useLang, useT } from '../i18n.ts';
 import { BackupCheck } from './Onboarding.tsx';
 import { Assets } from './Assets.tsx';
+import { Contracts, useOfferLink } from './Contracts.tsx';
 import { pendingSpends, SubmitStatus, useSubmit } from './submit.tsx';
 
-type Tab = 'home' | 'send' | 'receive' | 'assets';
+type Tab = 'home' | 'send' | 'receive' | 'assets' | 'contracts';
 
 /** The open account: balances, history, send, receive. */
 export function Wallet({ account, queryKey }: { account: AccountRecord; queryKey: Uint8Array }) {
   const t = useT();
-  const [tab, setTab] = useState<Tab>('home');
+  const linked = useOfferLink((s) => s.text);
+  const [tab, setTab] = useState<Tab>(linked ? 'contracts' : 'home');
+  useEffect(() => {
+    if (linked) setTab('contracts');
+  }, [linked]);
   return (
     <>
       {account.mnemonic && <BackupReminder account={account} />}
       <nav className="tabs" aria-label={t.account}>
-        {(['home', 'send', 'receive', 'assets'] as const).map((k) => (
+        {(['home', 'send', 'receive', 'assets', 'contracts'] as const).map((k) => (
           <button key={k} type="button" className={tab === k ? 'active' : ''} aria-current={tab === k} onClick={() => setTab(k)}>
-            {{ home: t.balances, send: t.send, receive: t.receive, assets: t.assets }[k]}
+            {{ home: t.balances, send: t.send, receive: t.receive, assets: t.assets, contracts: t.contracts }[k]}
           </button>
         ))}
       </nav>
@@ -34,6 +39,7 @@ export function Wallet({ account, queryKey }: { account: AccountRecord; queryKey
       {tab === 'send' && <Send account={account} queryKey={queryKey} />}
       {tab === 'receive' && <Receive account={account} />}
       {tab === 'assets' && <Assets account={account} queryKey={queryKey} />}
+      {tab === 'contracts' && <Contracts account={account} queryKey={queryKey} />}
     </>
   );
 }

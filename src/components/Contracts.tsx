@@ -1,0 +1,205 @@
+import { useEffect, useMemo, useState } from 'react';
+import { create } from 'zustand';
+import { encodeQR } from '@paulmillr/qr';
+import { bytesToHex, hexToBytes } from '../../core/encoding/bytes.ts';
+import { formatFixed8, parseFixed8 } from '../../core/encoding/primitives.ts';
+import { addressFromScriptHash, addressToScriptHash, isValidAddress } from '../../core/script/accounts.ts';
+import { transactionHash, type Transaction } from '../../core/tx/transaction.ts';
+import { precisionUnit } from '../../core/tx/register.ts';
+import {
+  accountScript, accountScriptHash, buildSwap, checkPresentWitnesses, decodeOffer, encodeOffer, feeOf, netFlows, signWithAccount, type AccountRecord,
+} from '../../core/wallet/index.ts';
+import { currentNode, usePeer } from '../peer/browserNode.ts';
+import { assetName, errorText, useLang, useT } from '../i18n.ts';
+import { pendingSpends, SubmitStatus, useSubmit } from './submit.tsx';
+
+/** An offer opened from a link (`…/#ans-offer:…`), waiting for the wallet to be unlocked. */
+export function offerFromLink(): string {
+  return decodeURIComponent(globalThis.location?.hash ?? '').includes('ans-offer:') ? decodeURIComponent(location.hash.slice(1)) : '';
+}
+
+/** The offer of the page's link, also when a link is opened in a page already open. */
+export const useOfferLink = create<{ text: string }>(() => ({ text: offerFromLink() }));
+globalThis.addEventListener?.('hashchange', () => useOfferLink.setState({ text: offerFromLink() }));
+
+function useAssets() {
+  const { lang } = useLang();
+  const version = usePeer((s) => s.version);
+  return useMemo(() => {
+    const ledger = currentNode()?.chain.ledger;
+    if (!ledger) return [];
+    return [...ledger.assets.entries()].map(([hex, a]) => ({ hex, name: assetName(a.name, lang), precision: a.precision })).sort((a, b) => a.name.localeCompare(b.name));
+  }, [lang, version]);
+}
+
+/** Contracts between parties: propose a swap (signed by us, shared as a link or QR code), or review and sign one. */
+export function Contracts({ account, queryKey }: { account: AccountRecord; queryKey: Uint8Array }) {
+  return (
+    <>
+      <Review account={account} queryKey={queryKey} />
+      <Propose account={account} queryKey={queryKey} />
+    </>
+  );
+}
+
+function amountOf(text: string, precision: number | undefined): bigint | null {
+  try {
+    const v = parseFixed8(text.trim());
+    return v > 0n && (precision === undefined || v % precisionUnit(precision) === 0n) ? v : null;
+  } catch {
+    return null;
+  }
+}
+
+function Propose({ account, queryKey }: { account: AccountRecord; queryKey: Uint8Array }) {
+  const t = useT();
+  const node = currentNode();
+  const assets = useAssets();
+  const version = usePeer((s) => s.version);
+  const [who, setWho] = useState('');
+  const [giveAsset, setGiveAsset] = useState('');
+  const [give, setGive] = useState('');
+  const [getAsset, setGetAsset] = useState('');
+  const [get, setGet] = useState('');
+  const [payPassword, setPayPassword] = useState('');
+  const [offer, setOffer] = useState('');
+  const [error, setError] = useState('');
+  const ga = assets.find((a) => a.hex === giveAsset) ?? assets[0];
+  const gb = assets.find((a) => a.hex === getAsset) ?? assets[0];
+  const plan = useMemo(() => {
+    if (!node || !ga || !gb || !isValidAddress(who.trim(), node.settings.addressVersion)) return null;
+    const gv = amountOf(give, ga.precision);
+    const tv = amountOf(get, gb.precision);
+    if (gv === null || tv === null) return null;
+    try {
+      return buildSwap({
+        ledger: node.chain.ledger, settings: node.settings, script: accountScript(account), skip: pendingSpends,
+        counterparty: addressToScriptHash(who.trim(), node.settings.addressVersion),
+        give: { assetId: hexToBytes(ga.hex), value: gv }, get: { assetId: hexToBytes(gb.hex), value: tv },
+      });
+    } catch (e) {
+      return { error: errorText(t, e) };
+    }
+  }, [node, ga, gb, who, give, get, account, t, version]);
+  const link = offer ? `${location.origin}${location.pathname}#${offer}` : '';
+  const qr = useMemo(() => (link ? `data:image/svg+xml;utf8,${encodeURIComponent(encodeQR(link, 'svg', { ecc: 'low' }))}` : ''), [link]);
+  return (
+    <section className="card" aria-labelledby="propose-title">
+      <h2 id="propose-title">{t.proposeSwap}</h2>
+      <form onSubmit={async (e) => {
+        e.preventDefault();
+        if (!plan || 'error' in plan) return;
+        setError('');
+        try {
+          const signed: Transaction = await signWithAccount(plan.tx, account, queryKey, payPassword);
+          setOffer(encodeOffer(signed));
+          setPayPassword('');
+        } catch (err) {
+          setError(errorText(t, err));
+        }
+      }}>
+        <label htmlFor="swap-who">{t.counterparty}</label>
+        <input id="swap-who" value={who} onChange={(e) => setWho(e.target.value)} spellCheck={false} autoComplete="off" />
+        {who.trim() !== '' && node && !isValidAddress(who.trim(), node.settings.addressVersion) && <p className="error">{t.addressInvalid}</p>}
+        <label htmlFor="swap-give">{t.youGive}</label>
+        <div className="row">
+          <input id="swap-give" inputMode="decimal" value={give} onChange={(e) => setGive(e.target.value)} aria-label={t.youGive} />
+          <select aria-label={`${t.youGive}: ${t.asset}`} value={ga?.hex ?? ''} onChange={(e) => setGiveAsset(e.target.value)}>
+            {assets.map((a) => <option key={a.hex} value={a.hex}>{a.name}</option>)}
+          </select>
+        </div>
+        <label htmlFor="swap-get">{t.youGet}</label>
+        <div className="row">
+          <input id="swap-get" inputMode="decimal" value={get} onChange={(e) => setGet(e.target.value)} aria-label={t.youGet} />
+          <select aria-label={`${t.youGet}: ${t.asset}`} value={gb?.hex ?? ''} onChange={(e) => setGetAsset(e.target.value)}>
+            {assets.map((a) => <option key={a.hex} value={a.hex}>{a.name}</option>)}
+          </select>
+        </div>
+        {plan && 'fee' in plan && <p data-testid="swap-fee">{t.fee} ({t.youPay}): {formatFixed8(plan.fee)} AntCoin</p>}
+        {plan && 'error' in plan && <p className="error" role="alert">{plan.error}</p>}
+        <label htmlFor="swap-pay-password">{t.payPassword}</label>
+        <input id="swap-pay-password" type="password" autoComplete="off" value={payPassword} onChange={(e) => setPayPassword(e.target.value)} />
+        <button type="submit" disabled={!plan || 'error' in plan || payPassword === ''}>{t.signOffer}</button>
+        {error && <p className="error" role="alert">{error}</p>}
+      </form>
+      {offer && (
+        <div className="offer">
+          <p>{t.offerReady}</p>
+          <textarea readOnly rows={3} value={link} data-testid="offer-link" aria-label={t.offerLink} />
+          <div className="actions">
+            <button type="button" onClick={() => navigator.clipboard.writeText(link)}>{t.copy}</button>
+          </div>
+          <img className="qr" src={qr} alt={t.offerLink} width={260} height={260} />
+        </div>
+      )}
+    </section>
+  );
+}
+
+type Reviewed = { tx: Transaction; gives: [string, bigint][]; gets: [string, bigint][]; fee: bigint; from: string[] } | { error: string };
+
+function Review({ account, queryKey }: { account: AccountRecord; queryKey: Uint8Array }) {
+  const t = useT();
+  const node = currentNode();
+  const assets = useAssets();
+  const linked = useOfferLink((s) => s.text);
+  const [text, setText] = useState(linked);
+  const [reviewed, setReviewed] = useState<Reviewed | null>(null);
+  useEffect(() => {
+    if (!linked) return;
+    setText(linked);
+    setReviewed(null);
+  }, [linked]);
+  const [payPassword, setPayPassword] = useState('');
+  const { state, submit, busy } = useSubmit(account, queryKey);
+  const nameOf = (hex: string) => assets.find((a) => a.hex === hex)?.name ?? hex.slice(0, 8);
+  const review = async () => {
+    if (!node) return;
+    try {
+      const tx = decodeOffer(text);
+      const signers = await checkPresentWitnesses(tx);
+      const flows = netFlows(node.chain.ledger, tx, accountScriptHash(account));
+      if (flows.size === 0) throw Object.assign(new Error(t.errors.CONTRACT_NOT_FOR_US), { code: 'CONTRACT_NOT_FOR_US' });
+      setReviewed({
+        tx, fee: feeOf(node.chain.ledger, tx),
+        gives: [...flows].filter(([, v]) => v < 0n).map(([k, v]) => [k, -v]),
+        gets: [...flows].filter(([, v]) => v > 0n),
+        from: signers.map((h) => addressFromScriptHash(h, node.settings.addressVersion)),
+      });
+    } catch (e) {
+      setReviewed({ error: errorText(t, e) });
+    }
+  };
+  return (
+    <section className="card" aria-labelledby="review-title">
+      <h2 id="review-title">{t.reviewOffer}</h2>
+      <label htmlFor="offer-text">{t.offerText}</label>
+      <textarea id="offer-text" rows={3} value={text} onChange={(e) => { setText(e.target.value); setReviewed(null); }} spellCheck={false} />
+      <button type="button" className="secondary" disabled={text.trim() === ''} onClick={() => void review()}>{t.review}</button>
+      {reviewed && 'error' in reviewed && <p className="error" role="alert" data-testid="offer-error">{reviewed.error}</p>}
+      {reviewed && 'tx' in reviewed && (
+        <form onSubmit={async (e) => {
+          e.preventDefault();
+          if (await submit(reviewed.tx, payPassword)) setPayPassword('');
+        }}>
+          <dl className="summary" data-testid="offer-summary">
+            <dt>{t.youGive}</dt>
+            <dd>{reviewed.gives.length ? reviewed.gives.map(([k, v]) => `${formatFixed8(v)} ${nameOf(k)}`).join(', ') : '—'}</dd>
+            <dt>{t.youGet}</dt>
+            <dd>{reviewed.gets.map(([k, v]) => `${formatFixed8(v)} ${nameOf(k)}`).join(', ')}</dd>
+            <dt>{t.fee}</dt>
+            <dd>{formatFixed8(reviewed.fee)} AntCoin ({t.paidByProposer})</dd>
+            <dt>{t.signedBy}</dt>
+            <dd>{reviewed.from.map((a) => <code key={a}>{a}</code>)}</dd>
+            <dt>{t.transaction}</dt>
+            <dd><code>{bytesToHex(transactionHash(reviewed.tx)).slice(0, 16)}…</code></dd>
+          </dl>
+          <label htmlFor="review-pay-password">{t.payPassword}</label>
+          <input id="review-pay-password" type="password" autoComplete="off" value={payPassword} onChange={(e) => setPayPassword(e.target.value)} />
+          <button type="submit" disabled={payPassword === '' || busy || state.phase === 'submitted' || state.phase === 'final'}>{t.signAndSend}</button>
+        </form>
+      )}
+      <SubmitStatus state={state} testId="contract" />
+    </section>
+  );
+}
