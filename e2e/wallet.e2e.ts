@@ -210,6 +210,26 @@ describe('the wallet against a local network', () => {
     expect(await balance(alice, 'Alice Points')).toBe('400');
   });
 
+  it('enrols as a validator candidate (deposit shown) and another wallet votes for it with its AntShare', async () => {
+    await alice.getByRole('button', { name: 'Governance' }).click();
+    expect(await alice.getByTestId('validators').locator('li').count()).toBe(4);
+    await alice.getByTestId('enrol-cost').waitFor();
+    expect(await alice.getByTestId('enrol-cost').textContent()).toMatch(/Deposit: 1 AntCoin/);
+    await alice.locator('#enrol-pay-password').fill('alice pay pw');
+    await alice.getByRole('button', { name: 'Enrol as a validator candidate' }).click();
+    await alice.getByTestId('enrolled').waitFor({ timeout: 60_000 });
+    const key = await alice.getByTestId('candidates').locator('tr').first().getAttribute('data-key');
+    // Bob needs AntCoin for the fee: the faucet (100 AntShare, 10 AntCoin), then his vote.
+    await bob.getByRole('button', { name: 'Get test funds (faucet)' }).click();
+    await bob.waitForFunction(() => document.querySelector('[data-testid="balances"] tr[data-asset="AntCoin"]') !== null, undefined, { timeout: 60_000 });
+    await bob.getByRole('button', { name: 'Governance' }).click();
+    await bob.getByRole('checkbox', { name: `Vote for ${key!.slice(0, 12)}` }).check();
+    await bob.locator('#vote-pay-password').fill('bob pay pw!!');
+    await bob.getByRole('button', { name: 'Vote', exact: true }).click();
+    await bob.getByTestId('vote-status').getByText('Final in block').waitFor({ timeout: 60_000 });
+    await alice.waitForFunction((k) => document.querySelector(`[data-testid="candidates"] tr[data-key="${k}"] td.votes`)?.textContent === '107', key, { timeout: 30_000 });
+  });
+
   it('a reload resumes from IndexedDB: the chain is not downloaded again', async () => {
     const before = Number(await bob.getByTestId('status').getAttribute('data-height'));
     expect(before).toBeGreaterThan(5);

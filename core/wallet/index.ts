@@ -5,3 +5,4 @@ export * from './keystore.ts';
 export * from './account.ts';
 export * from './payment.ts';
 export * from './contract.ts';
+export * from './governance.ts';

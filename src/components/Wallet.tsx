@@ -12,10 +12,11 @@ import { saveAccount } from '../wallet/walletStore.ts';
 import { assetName, errorText, useLang, useT } from '../i18n.ts';
 import { BackupCheck } from './Onboarding.tsx';
 import { Assets } from './Assets.tsx';
+import { Governance } from './Governance.tsx';
 import { Contracts, useOfferLink } from './Contracts.tsx';
 import { pendingSpends, SubmitStatus, useSubmit } from './submit.tsx';
 
-type Tab = 'home' | 'send' | 'receive' | 'assets' | 'contracts';
+type Tab = 'home' | 'send' | 'receive' | 'assets' | 'contracts' | 'governance';
 
 /** The open account: balances, history, send, receive. */
 export function Wallet({ account, queryKey }: { account: AccountRecord; queryKey: Uint8Array }) {
@@ -29,9 +30,9 @@ export function Wallet({ account, queryKey }: { account: AccountRecord; queryKey
     <>
       {account.mnemonic && <BackupReminder account={account} />}
       <nav className="tabs" aria-label={t.account}>
-        {(['home', 'send', 'receive', 'assets', 'contracts'] as const).map((k) => (
+        {(['home', 'send', 'receive', 'assets', 'contracts', 'governance'] as const).map((k) => (
           <button key={k} type="button" className={tab === k ? 'active' : ''} aria-current={tab === k} onClick={() => setTab(k)}>
-            {{ home: t.balances, send: t.send, receive: t.receive, assets: t.assets, contracts: t.contracts }[k]}
+            {{ home: t.balances, send: t.send, receive: t.receive, assets: t.assets, contracts: t.contracts, governance: t.governance }[k]}
           </button>
         ))}
       </nav>
@@ -40,6 +41,7 @@ export function Wallet({ account, queryKey }: { account: AccountRecord; queryKey
       {tab === 'receive' && <Receive account={account} />}
       {tab === 'assets' && <Assets account={account} queryKey={queryKey} />}
       {tab === 'contracts' && <Contracts account={account} queryKey={queryKey} />}
+      {tab === 'governance' && <Governance account={account} queryKey={queryKey} />}
     </>
   );
 }
