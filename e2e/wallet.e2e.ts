@@ -230,6 +230,64 @@ describe('the wallet against a local network', () => {
     await alice.waitForFunction((k) => document.querySelector(`[data-testid="candidates"] tr[data-key="${k}"] td.votes`)?.textContent === '107', key, { timeout: 30_000 });
   });
 
+  it('a Share transfer refused by the admin policy is never signed; one the policy allows is co-signed, consented to and final', async () => {
+    await alice.getByRole('button', { name: 'Assets' }).click();
+    await alice.getByLabel('Type').selectOption('Share');
+    await alice.getByLabel('Name in Chinese').fill('爱丽丝公司');
+    await alice.getByLabel('Name in English').fill('Alice Corp');
+    await alice.getByLabel(/Total that can ever be issued/).fill('1000');
+    await alice.locator('#register-pay-password').fill('alice pay pw');
+    await alice.getByRole('button', { name: 'Register an asset' }).click();
+    await alice.getByTestId('register-status').getByText('Final in block').waitFor({ timeout: 60_000 });
+    await alice.locator('#issue-asset').selectOption({ label: 'Alice Corp (Share)' });
+    await alice.getByLabel(/Recipients/).fill(`${aliceAddress} 1000`);
+    await alice.locator('#issue-pay-password').fill('alice pay pw');
+    await alice.getByRole('button', { name: 'Issue', exact: true }).click();
+    await alice.getByTestId('issue-status').getByText('Final in block').waitFor({ timeout: 60_000 });
+    // The policy: only Alice may hold; at most 25% of a holder's units a year.
+    await alice.getByLabel(/Allowed holders/).fill(aliceAddress);
+    await alice.getByLabel(/Most of a holder/).fill('25');
+    await alice.getByRole('button', { name: 'Save the policy' }).click();
+    const propose = async (amount: string) => {
+      await alice.getByRole('button', { name: 'Contracts' }).click();
+      await alice.getByLabel("Counterparty's address").fill(bobAddress);
+      await alice.getByRole('textbox', { name: 'You give' }).fill(amount);
+      await alice.getByRole('combobox', { name: 'You give: Asset' }).selectOption({ label: 'Alice Corp' });
+      await alice.getByRole('textbox', { name: 'You get' }).fill('');
+      await alice.getByTestId('swap-fee').waitFor();
+      await alice.locator('#swap-pay-password').fill('alice pay pw');
+      await alice.getByRole('button', { name: 'Sign and create the offer' }).click();
+    };
+    await propose('100');
+    const refusal = alice.locator('#propose-title ~ form [role="alert"]');
+    await refusal.waitFor();
+    expect(await refusal.textContent()).toBe(`Refused by your compliance policy, so not signed: ${bobAddress} is not on the list of allowed holders.`);
+    expect(await alice.getByTestId('offer-link').count()).toBe(0);
+    // Bob allowed; 300 is above 25% of 1,000: refused again; 100 is approved.
+    await alice.getByRole('button', { name: 'Assets' }).click();
+    await alice.locator('#issue-asset').selectOption({ label: 'Alice Corp (Share)' });
+    await alice.getByLabel(/Allowed holders/).fill(`${aliceAddress}\n${bobAddress}`);
+    await alice.getByRole('button', { name: 'Save the policy' }).click();
+    await propose('300');
+    await refusal.waitFor();
+    expect(await refusal.textContent()).toContain(`${aliceAddress} may transfer 250 a year; 0 already, 300 asked.`);
+    await propose('100');
+    const link = await alice.getByTestId('offer-link').inputValue();
+    // Bob, the receiver, consents by signing; being the last signer, he sends it.
+    await bob.goto(link);
+    await bob.reload();
+    await bob.getByLabel('Query password').fill('bob query pw!');
+    await bob.getByRole('button', { name: 'Unlock' }).click();
+    await waitSynced(bob);
+    await bob.getByRole('button', { name: 'Review' }).click();
+    expect(await bob.getByTestId('offer-summary').textContent()).toContain('You get100 Alice Corp');
+    await bob.locator('#review-pay-password').fill('bob pay pw!!');
+    await bob.getByRole('button', { name: 'Sign and send' }).click();
+    await bob.getByTestId('contract-status').getByText('Final in block').waitFor({ timeout: 60_000 });
+    await bob.getByRole('button', { name: 'Balances' }).click();
+    expect(await balance(bob, 'Alice Corp')).toBe('100');
+  });
+
   it('a reload resumes from IndexedDB: the chain is not downloaded again', async () => {
     const before = Number(await bob.getByTestId('status').getAttribute('data-height'));
     expect(before).toBeGreaterThan(5);

@@ -4,6 +4,17 @@
  * coded error of core/ has its text here (the UI never shows a raw code alone).
  */
 import { create } from 'zustand';
+import { addressFromScriptHash } from '../core/script/accounts.ts';
+import { hexToBytes } from '../core/encoding/bytes.ts';
+
+/** An account shown by the ledger's errors as display hex (reversed script hash), as an address. */
+function displayAddress(account: unknown): string {
+  try {
+    return addressFromScriptHash(hexToBytes(String(account)).reverse());
+  } catch {
+    return String(account);
+  }
+}
 
 export type Lang = 'zh' | 'en';
 
@@ -127,6 +138,19 @@ const en = {
   enrolText: "Your pay key becomes a candidate. The deposit goes to that key's own address; spending it ends the candidacy.",
   deposit: 'Deposit',
   enrolled: 'This account is a candidate:',
+  policyRefused: 'Refused by your compliance policy, so not signed:',
+  policyReason: (code: string, data: Record<string, unknown>): string | undefined => ({
+    POLICY_HOLDER_NOT_ALLOWED: `${displayAddress(data.account)} is not on the list of allowed holders.`,
+    POLICY_YEARLY_LIMIT: `${displayAddress(data.account)} may transfer ${String(data.allowed)} a year; ${String(data.earlier)} already, ${String(data.requested)} asked.`,
+    POLICY_TOO_MANY_HOLDERS: `the asset would have ${String(data.holders)} holders, at most ${String(data.max)} allowed.`,
+  } as Record<string, string>)[code],
+  compliance: 'Compliance policy (checked before you co-sign a transfer)',
+  allowedHolders: 'Allowed holders: one address per line (empty: anyone)',
+  maxPercent: 'Most of a holder\'s units transferable per year, in % (empty: no limit)',
+  maxHolders: 'Most holders (empty: no limit)',
+  savePolicy: 'Save the policy',
+  needsConsent: 'This asset needs the receiver\'s signature (and for Share, the admin\'s): send it as a contract (Contracts tab, nothing asked back).',
+  policySaved: 'Saved.',
   // errors by code
   errors: {
     WALLET_WRONG_PASSWORD: 'Wrong password. Nothing was signed or sent.',
@@ -264,6 +288,19 @@ const zh: Strings = {
   enrolText: '你的支付密钥将成为候选人。押金存入该密钥自己的地址；花掉押金即退出候选。',
   deposit: '押金',
   enrolled: '本账户已是候选人：',
+  policyRefused: '不符合你的合规策略，未签名：',
+  policyReason: (code: string, data: Record<string, unknown>): string | undefined => ({
+    POLICY_HOLDER_NOT_ALLOWED: `${displayAddress(data.account)} 不在允许的持有人名单上。`,
+    POLICY_YEARLY_LIMIT: `${displayAddress(data.account)} 每年最多可转让 ${String(data.allowed)}；已转让 ${String(data.earlier)}，本次 ${String(data.requested)}。`,
+    POLICY_TOO_MANY_HOLDERS: `持有人将达到 ${String(data.holders)} 个，上限为 ${String(data.max)}。`,
+  } as Record<string, string>)[code],
+  compliance: '合规策略（你联署转让前检查）',
+  allowedHolders: '允许的持有人：每行一个地址（留空：不限）',
+  maxPercent: '每个持有人每年最多可转让的比例 %（留空：不限）',
+  maxHolders: '持有人数量上限（留空：不限）',
+  savePolicy: '保存策略',
+  needsConsent: '该资产的转让需要收款方签名（股权还需管理员签名）：请在“合约”中发起（不要求对方付出）。',
+  policySaved: '已保存。',
   errors: {
     WALLET_WRONG_PASSWORD: '密码错误。没有签名，也没有发送任何交易。',
     WALLET_PASSWORDS_SAME: '两个密码必须不同。',
@@ -309,6 +346,8 @@ export function useT(): Strings {
 /** The text of a coded error (falls back to the error's own message). */
 export function errorText(t: Strings, e: unknown): string {
   const code = (e as { code?: string })?.code;
+  const reasons = (e as { reasons?: { code: string; data: Record<string, unknown>; message: string }[] })?.reasons;
+  if (code === 'POLICY_REFUSED' && reasons) return `${t.policyRefused} ${reasons.map((r) => t.policyReason(r.code, r.data) ?? r.message).join(' ')}`;
   if (code && t.errors[code]) return t.errors[code];
   return e instanceof Error ? e.message : String(e);
 }

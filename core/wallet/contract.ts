@@ -32,6 +32,7 @@ export interface SwapParams {
   /** The counterparty's account (script hash). */
   readonly counterparty: Uint8Array;
   readonly give: { readonly assetId: Uint8Array; readonly value: bigint };
+  /** What the counterparty gives back (value 0: nothing, a transfer that needs its consent). */
   readonly get: { readonly assetId: Uint8Array; readonly value: bigint };
   readonly skip?: ReadonlySet<string>;
 }
@@ -42,7 +43,7 @@ export function buildSwap(p: SwapParams): { tx: Transaction; fee: bigint } {
   // The counterparty's outputs of the asset it gives, oldest first, until they cover it.
   const theirs: Transaction['inputs'] = [];
   let got = 0n;
-  for (const u of p.ledger.unspent(p.counterparty, p.get.assetId)) {
+  for (const u of p.get.value > 0n ? p.ledger.unspent(p.counterparty, p.get.assetId) : []) {
     if (got >= p.get.value) break;
     theirs.push({ prevHash: u.txHash, prevIndex: u.index });
     got += u.output.value;
@@ -56,7 +57,7 @@ export function buildSwap(p: SwapParams): { tx: Transaction; fee: bigint } {
   const { tx, fee } = buildPayment({
     ledger: p.ledger, settings: p.settings, script: p.script, skip: p.skip, otherSigners: [DUAL_KEY_PLACEHOLDER],
     outputs: [{ assetId: p.give.assetId, value: p.give.value, scriptHash: p.counterparty }],
-    created: [{ assetId: p.get.assetId, value: p.get.value, scriptHash: me }, ...theirChange],
+    created: [...(p.get.value > 0n ? [{ assetId: p.get.assetId, value: p.get.value, scriptHash: me }] : []), ...theirChange],
     extraInputs: theirs,
   });
   return { tx, fee };

@@ -7,6 +7,7 @@ import { accountScript, accountScriptHash, buildPayment, issuerScript, type Acco
 import { currentNode, usePeer } from '../peer/browserNode.ts';
 import { assetName, errorText, useLang, useT } from '../i18n.ts';
 import { pendingSpends, SubmitStatus, useSubmit } from './submit.tsx';
+import { loadPolicy, savePolicy } from '../wallet/policy.ts';
 
 const TYPES: AssetType[] = ['Currency', 'Share', 'Invoice', 'Token'];
 
@@ -35,6 +36,7 @@ export function Assets({ account, queryKey }: { account: AccountRecord; queryKey
           </select>
           <p data-testid="asset-supply">{t.issued}: {formatFixed8(asset.issued)} / {asset.amount === UNLIMITED_AMOUNT ? t.unlimited : formatFixed8(asset.amount)}</p>
           <Issue account={account} queryKey={queryKey} assetHex={asset.hex} precision={asset.precision} />
+          {asset.assetType === 'Share' && <PolicyEditor admin={account.address} assetHex={asset.hex} />}
           <Holders assetHex={asset.hex} />
         </section>
       )}
@@ -170,5 +172,41 @@ function Holders({ assetHex }: { assetHex: string }) {
         </table>
       )}
     </>
+  );
+}
+
+/** The admin's compliance policy for one Share asset (kept in this browser). */
+function PolicyEditor({ admin, assetHex }: { admin: string; assetHex: string }) {
+  const t = useT();
+  const saved = loadPolicy(admin, assetHex);
+  const [holders, setHolders] = useState((saved.allowedHolders ?? []).join('\n'));
+  const [percent, setPercent] = useState(saved.maxTransferPercentPerYear?.toString() ?? '');
+  const [max, setMax] = useState(saved.maxHolders?.toString() ?? '');
+  const [done, setDone] = useState(false);
+  const [error, setError] = useState('');
+  return (
+    <form onSubmit={(e) => {
+      e.preventDefault();
+      const list = holders.split('\n').map((l) => l.trim()).filter(Boolean);
+      const bad = list.find((a) => !isValidAddress(a));
+      if (bad) return setError(`${bad}: ${t.addressInvalid}`);
+      const p = percent.trim() === '' ? undefined : Number(percent);
+      const m = max.trim() === '' ? undefined : Number(max);
+      if ((p !== undefined && !(p >= 0 && p <= 100)) || (m !== undefined && !(Number.isInteger(m) && m >= 1))) return setError(t.amountInvalid);
+      savePolicy(admin, assetHex, { allowedHolders: list.length ? list : undefined, maxTransferPercentPerYear: p, maxHolders: m });
+      setError('');
+      setDone(true);
+    }}>
+      <h3>{t.compliance}</h3>
+      <label htmlFor="policy-holders">{t.allowedHolders}</label>
+      <textarea id="policy-holders" rows={3} value={holders} onChange={(e) => { setHolders(e.target.value); setDone(false); }} spellCheck={false} />
+      <label htmlFor="policy-percent">{t.maxPercent}</label>
+      <input id="policy-percent" inputMode="decimal" value={percent} onChange={(e) => { setPercent(e.target.value); setDone(false); }} />
+      <label htmlFor="policy-max">{t.maxHolders}</label>
+      <input id="policy-max" inputMode="numeric" value={max} onChange={(e) => { setMax(e.target.value); setDone(false); }} />
+      {error && <p className="error" role="alert">{error}</p>}
+      <button type="submit">{t.savePolicy}</button>
+      {done && <p className="ok" role="status">{t.policySaved}</p>}
+    </form>
   );
 }

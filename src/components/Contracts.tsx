@@ -7,11 +7,11 @@ import { addressFromScriptHash, addressToScriptHash, isValidAddress } from '../.
 import { transactionHash, type Transaction } from '../../core/tx/transaction.ts';
 import { precisionUnit } from '../../core/tx/register.ts';
 import {
-  accountScript, accountScriptHash, buildSwap, checkPresentWitnesses, decodeOffer, encodeOffer, feeOf, netFlows, signWithAccount, type AccountRecord,
+  accountScript, accountScriptHash, buildSwap, checkPresentWitnesses, decodeOffer, encodeOffer, feeOf, netFlows, type AccountRecord,
 } from '../../core/wallet/index.ts';
 import { currentNode, usePeer } from '../peer/browserNode.ts';
 import { assetName, errorText, useLang, useT } from '../i18n.ts';
-import { pendingSpends, SubmitStatus, useSubmit } from './submit.tsx';
+import { pendingSpends, signChecked, SubmitStatus, useSubmit } from './submit.tsx';
 
 /** An offer opened from a link (`…/#ans-offer:…`), waiting for the wallet to be unlocked. */
 export function offerFromLink(): string {
@@ -69,7 +69,8 @@ function Propose({ account, queryKey }: { account: AccountRecord; queryKey: Uint
   const plan = useMemo(() => {
     if (!node || !ga || !gb || !isValidAddress(who.trim(), node.settings.addressVersion)) return null;
     const gv = amountOf(give, ga.precision);
-    const tv = amountOf(get, gb.precision);
+    // Nothing asked back: a transfer that needs the counterparty's signature (Share, Invoice).
+    const tv = get.trim() === '' ? 0n : amountOf(get, gb.precision);
     if (gv === null || tv === null) return null;
     try {
       return buildSwap({
@@ -91,7 +92,7 @@ function Propose({ account, queryKey }: { account: AccountRecord; queryKey: Uint
         if (!plan || 'error' in plan) return;
         setError('');
         try {
-          const signed: Transaction = await signWithAccount(plan.tx, account, queryKey, payPassword);
+          const signed: Transaction = await signChecked(plan.tx, account, queryKey, payPassword);
           setOffer(encodeOffer(signed));
           setPayPassword('');
         } catch (err) {

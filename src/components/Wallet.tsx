@@ -153,8 +153,13 @@ function Send({ account, queryKey }: { account: AccountRecord; queryKey: Uint8Ar
     return record ? precisionUnit(record.precision) : 1n;
   })();
   const finer = value !== null && value % unit !== 0n;
+  // Share and Invoice assets need the receiver's signature: a contract, not a plain payment.
+  const consent = (() => {
+    const record = asset && node?.chain.ledger.assets.get(asset.hex);
+    return record?.assetType === 'Share' || record?.assetType === 'Invoice';
+  })();
   const plan = useMemo(() => {
-    if (!node || !asset || !toValid || value === null || finer) return null;
+    if (!node || !asset || !toValid || value === null || finer || consent) return null;
     try {
       return buildPayment({
         ledger: node.chain.ledger, settings: node.settings, script: accountScript(account), skip: pendingSpends,
@@ -163,7 +168,7 @@ function Send({ account, queryKey }: { account: AccountRecord; queryKey: Uint8Ar
     } catch (e) {
       return { error: errorText(t, e) };
     }
-  }, [node, asset?.hex, toValid, to, value, finer, peer.version, account, t]);
+  }, [node, asset?.hex, toValid, to, value, finer, consent, peer.version, account, t]);
   const max = () => {
     if (!asset) return;
     // Max leaves the fee: the fee of a payment of everything, paid from the same AntCoin.
@@ -197,6 +202,7 @@ function Send({ account, queryKey }: { account: AccountRecord; queryKey: Uint8Ar
         </div>
         {amount.trim() !== '' && value === null && <p className="error">{t.amountInvalid}</p>}
         {finer && asset && <p className="error" role="alert">{t.precision(asset.name, formatFixed8(unit))}</p>}
+        {consent && <p className="hint" role="note">{t.needsConsent}</p>}
         <label htmlFor="send-to">{t.recipient}</label>
         <input id="send-to" value={to} onChange={(e) => setTo(e.target.value)} spellCheck={false} autoComplete="off" />
         {to.trim() !== '' && !toValid && <p className="error" role="alert">{t.addressInvalid}</p>}

@@ -2,7 +2,8 @@ import { useState } from 'react';
 import { bytesToHex } from '../../core/encoding/bytes.ts';
 import { uintToString } from '../../core/encoding/primitives.ts';
 import { allInputs, outpointKey, type Transaction } from '../../core/tx/transaction.ts';
-import { signWithAccount, type AccountRecord } from '../../core/wallet/index.ts';
+import { accountScriptHash, signWithAccount, type AccountRecord } from '../../core/wallet/index.ts';
+import { adminReview } from '../wallet/policy.ts';
 import { currentNode, usePeer } from '../peer/browserNode.ts';
 import { errorText, useT } from '../i18n.ts';
 
@@ -15,6 +16,20 @@ export type SubmitState =
   | { phase: 'submitted'; hash: Uint8Array }
   | { phase: 'final'; hash: Uint8Array; height: number }
   | { phase: 'error'; message: string };
+
+/**
+ * Signs with the account (pay password), after the admin's policy of every Share asset this
+ * account administers and the transaction moves has approved it (PolicyRefused otherwise:
+ * nothing is signed); the approved transfers go into the admin's log.
+ */
+export async function signChecked(tx: Transaction, account: AccountRecord, queryKey: Uint8Array, payPassword: string, options: { asIssuer?: boolean } = {}): Promise<Transaction> {
+  const node = currentNode();
+  if (!node) throw new Error('the peer has not started');
+  const review = adminReview(node.chain.ledger, tx, accountScriptHash(account), node.settings.addressVersion);
+  const signed = await signWithAccount(tx, account, queryKey, payPassword, options);
+  review.commit();
+  return signed;
+}
 
 /**
  * Signing with the pay password, submitting to the in-page peer, and following the transaction
@@ -33,7 +48,7 @@ export function useSubmit(account: AccountRecord, queryKey: Uint8Array) {
     if (!node) return false;
     setState({ phase: 'signing' });
     try {
-      const signed = await signWithAccount(tx, account, queryKey, payPassword, options);
+      const signed = await signChecked(tx, account, queryKey, payPassword, options);
       const hash = await node.submit(signed);
       for (const i of allInputs(signed)) pendingSpends.add(outpointKey(i.prevHash, i.prevIndex));
       setState({ phase: 'submitted', hash });
