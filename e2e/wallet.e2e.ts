@@ -64,6 +64,46 @@ async function balance(page: Page, asset: string): Promise<string> {
   return (await row.count()) ? ((await row.textContent()) ?? '').trim() : '0';
 }
 
+/** Registers an asset from the Assets tab and waits until it is final. */
+async function registerAsset(page: Page, a: { type: string; zh: string; en: string; total: string; pay: string; decimals?: string }): Promise<void> {
+  await page.getByRole('button', { name: 'Assets' }).click();
+  await page.getByLabel('Type').selectOption(a.type);
+  await page.getByLabel('Name in Chinese').fill(a.zh);
+  await page.getByLabel('Name in English').fill(a.en);
+  await page.getByLabel(/Total that can ever be issued/).fill(a.total);
+  if (a.decimals) await page.getByLabel('Decimals').selectOption(a.decimals);
+  await page.getByTestId('register-fee').waitFor();
+  expect(await page.getByTestId('register-fee').textContent()).toMatch(/: 1\.00\d+ AntCoin/); // 1 AntCoin service fee + bytes
+  await page.locator('#register-pay-password').fill(a.pay);
+  await page.getByRole('button', { name: 'Register an asset' }).click();
+  await page.getByTestId('register-status').getByText('Final in block').waitFor({ timeout: 60_000 });
+}
+
+/** Issues from the Assets tab ("address amount" lines) and waits until final. */
+async function issue(page: Page, asset: string, lines: string, pay: string): Promise<void> {
+  await page.locator('#issue-asset').selectOption({ label: asset });
+  await page.getByLabel(/Recipients/).fill(lines);
+  await page.getByTestId('issue-fee').waitFor();
+  await page.locator('#issue-pay-password').fill(pay);
+  await page.getByRole('button', { name: 'Issue', exact: true }).click();
+  await page.getByTestId('issue-status').getByText('Final in block').waitFor({ timeout: 60_000 });
+}
+
+/** Opens an offer link in a new visit (unlock first), signs it and sends it; returns the summary text. */
+async function signOffer(page: Page, link: string, query: string, pay: string): Promise<string> {
+  await page.goto(link);
+  await page.reload();
+  await page.getByLabel('Query password').fill(query);
+  await page.getByRole('button', { name: 'Unlock' }).click();
+  await waitSynced(page);
+  await page.getByRole('button', { name: 'Review' }).click();
+  const summary = (await page.getByTestId('offer-summary').textContent()) ?? '';
+  await page.locator('#review-pay-password').fill(pay);
+  await page.getByRole('button', { name: 'Sign and send' }).click();
+  await page.getByTestId('contract-status').getByText('Final in block').waitFor({ timeout: 60_000 });
+  return summary;
+}
+
 beforeAll(async () => {
   network = await startLocalNetwork({ dir, relayPort: 0, httpPort: 0 });
   ({ server, url } = await serveApp({ network }));
@@ -144,23 +184,9 @@ describe('the wallet against a local network', () => {
   });
 
   it('registers an asset (service fee shown) and issues it to two addresses in one transaction', async () => {
-    await alice.getByRole('button', { name: 'Assets' }).click();
-    await alice.getByLabel('Type').selectOption('Token');
-    await alice.getByLabel('Name in Chinese').fill('爱丽丝积分');
-    await alice.getByLabel('Name in English').fill('Alice Points');
-    await alice.getByLabel(/Total that can ever be issued/).fill('1000000');
-    await alice.getByLabel('Decimals').selectOption('2');
-    await alice.getByTestId('register-fee').waitFor();
-    expect(await alice.getByTestId('register-fee').textContent()).toMatch(/: 1\.00\d+ AntCoin/); // 1 AntCoin service fee + bytes
-    await alice.locator('#register-pay-password').fill('alice pay pw');
-    await alice.getByRole('button', { name: 'Register an asset' }).click();
-    await alice.getByTestId('register-status').getByText('Final in block').waitFor({ timeout: 60_000 });
+    await registerAsset(alice, { type: 'Token', zh: '爱丽丝积分', en: 'Alice Points', total: '1000000', decimals: '2', pay: 'alice pay pw' });
     await alice.getByRole('heading', { name: 'Assets you administer' }).waitFor();
-    await alice.getByLabel(/Recipients/).fill(`${aliceAddress} 500\n${bobAddress} 250.25`);
-    await alice.getByTestId('issue-fee').waitFor();
-    await alice.locator('#issue-pay-password').fill('alice pay pw');
-    await alice.getByRole('button', { name: 'Issue', exact: true }).click();
-    await alice.getByTestId('issue-status').getByText('Final in block').waitFor({ timeout: 60_000 });
+    await issue(alice, 'Alice Points (Token)', `${aliceAddress} 500\n${bobAddress} 250.25`, 'alice pay pw');
     expect(await alice.getByTestId('asset-supply').textContent()).toBe('Issued: 750.25 / 1000000');
     expect(await alice.getByTestId('holders').locator('tr').count()).toBe(2);
     await bob.waitForFunction(() => document.querySelector('[data-testid="balances"] tr[data-asset="Alice Points"]') !== null, undefined, { timeout: 30_000 });
@@ -187,21 +213,10 @@ describe('the wallet against a local network', () => {
     await bob.getByRole('button', { name: 'Review' }).click();
     await bob.getByTestId('offer-error').waitFor();
     // Bob opens the real link in a new visit: his wallet asks for his query password, then shows the offer.
-    await bob.goto(link);
-    await bob.reload();
-    await bob.getByLabel('Query password').fill('bob query pw!');
-    await bob.getByRole('button', { name: 'Unlock' }).click();
-    await waitSynced(bob);
-    await bob.getByRole('button', { name: 'Review' }).click();
-    const summary = bob.getByTestId('offer-summary');
-    await summary.waitFor();
-    const text = await summary.textContent();
+    const text = await signOffer(bob, link, 'bob query pw!', 'bob pay pw!!');
     expect(text).toContain('You give5 AntShare');
     expect(text).toContain('You get100 Alice Points');
     expect(text).toContain(aliceAddress);
-    await bob.locator('#review-pay-password').fill('bob pay pw!!');
-    await bob.getByRole('button', { name: 'Sign and send' }).click();
-    await bob.getByTestId('contract-status').getByText('Final in block').waitFor({ timeout: 60_000 });
     await bob.getByRole('button', { name: 'Balances' }).click();
     expect(await balance(bob, 'AntShare')).toBe('7');
     expect(await balance(bob, 'Alice Points')).toBe('350.25');
@@ -231,19 +246,8 @@ describe('the wallet against a local network', () => {
   });
 
   it('a Share transfer refused by the admin policy is never signed; one the policy allows is co-signed, consented to and final', async () => {
-    await alice.getByRole('button', { name: 'Assets' }).click();
-    await alice.getByLabel('Type').selectOption('Share');
-    await alice.getByLabel('Name in Chinese').fill('爱丽丝公司');
-    await alice.getByLabel('Name in English').fill('Alice Corp');
-    await alice.getByLabel(/Total that can ever be issued/).fill('1000');
-    await alice.locator('#register-pay-password').fill('alice pay pw');
-    await alice.getByRole('button', { name: 'Register an asset' }).click();
-    await alice.getByTestId('register-status').getByText('Final in block').waitFor({ timeout: 60_000 });
-    await alice.locator('#issue-asset').selectOption({ label: 'Alice Corp (Share)' });
-    await alice.getByLabel(/Recipients/).fill(`${aliceAddress} 1000`);
-    await alice.locator('#issue-pay-password').fill('alice pay pw');
-    await alice.getByRole('button', { name: 'Issue', exact: true }).click();
-    await alice.getByTestId('issue-status').getByText('Final in block').waitFor({ timeout: 60_000 });
+    await registerAsset(alice, { type: 'Share', zh: '爱丽丝公司', en: 'Alice Corp', total: '1000', pay: 'alice pay pw' });
+    await issue(alice, 'Alice Corp (Share)', `${aliceAddress} 1000`, 'alice pay pw');
     // The policy: only Alice may hold; at most 25% of a holder's units a year.
     await alice.getByLabel(/Allowed holders/).fill(aliceAddress);
     await alice.getByLabel(/Most of a holder/).fill('25');
@@ -274,16 +278,7 @@ describe('the wallet against a local network', () => {
     await propose('100');
     const link = await alice.getByTestId('offer-link').inputValue();
     // Bob, the receiver, consents by signing; being the last signer, he sends it.
-    await bob.goto(link);
-    await bob.reload();
-    await bob.getByLabel('Query password').fill('bob query pw!');
-    await bob.getByRole('button', { name: 'Unlock' }).click();
-    await waitSynced(bob);
-    await bob.getByRole('button', { name: 'Review' }).click();
-    expect(await bob.getByTestId('offer-summary').textContent()).toContain('You get100 Alice Corp');
-    await bob.locator('#review-pay-password').fill('bob pay pw!!');
-    await bob.getByRole('button', { name: 'Sign and send' }).click();
-    await bob.getByTestId('contract-status').getByText('Final in block').waitFor({ timeout: 60_000 });
+    expect(await signOffer(bob, link, 'bob query pw!', 'bob pay pw!!')).toContain('You get100 Alice Corp');
     await bob.getByRole('button', { name: 'Balances' }).click();
     expect(await balance(bob, 'Alice Corp')).toBe('100');
   });
