@@ -5,6 +5,7 @@
 import { benchProtocol } from './protocol.ts';
 import { benchState } from './state.ts';
 import { benchNetwork } from './network.ts';
+import { benchApp } from './app.ts';
 import { machine } from './util.ts';
 
 console.log('# Antshares Web benchmarks (`npm run bench`)');
@@ -12,3 +13,4 @@ console.log(machine());
 await benchProtocol();
 await benchState();
 await benchNetwork();
+await benchApp();

@@ -8,22 +8,27 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build, preview, type PreviewServer } from 'vite';
-import type { LocalNetwork } from './network.ts';
+import type { NetworkFile } from '../core/state/settings.ts';
 
 export const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
-export async function serveApp(params: { network?: LocalNetwork; port?: number; build?: boolean }): Promise<{ server: PreviewServer; url: string }> {
+/** What the app is told of its network: the public settings, the peers to dial, the faucet (an HTTP URL, proxied). */
+export interface ServedNetwork {
+  readonly network: NetworkFile;
+  readonly bootstrap: string[];
+  readonly faucet?: string;
+}
+
+export async function serveApp(params: { network?: ServedNetwork; port?: number; build?: boolean }): Promise<{ server: PreviewServer; url: string }> {
   if (params.build !== false) await build({ root: ROOT, logLevel: 'warn' });
   const dist = join(ROOT, 'dist');
-  if (params.network) {
-    const { network, bootstrap } = params.network;
-    writeFileSync(join(dist, 'network.json'), JSON.stringify({ ...network, bootstrap, faucet: './faucet' }, null, 2));
-  }
+  const n = params.network;
+  if (n) writeFileSync(join(dist, 'network.json'), JSON.stringify({ ...n.network, bootstrap: n.bootstrap, faucet: n.faucet ? './faucet' : undefined }, null, 2));
   const server = await preview({
     root: ROOT, logLevel: 'warn',
     preview: {
       port: params.port ?? 0, host: '127.0.0.1', strictPort: params.port !== undefined,
-      proxy: params.network ? { '/faucet': params.network.http.url } : undefined,
+      proxy: n?.faucet ? { '/faucet': n.faucet } : undefined,
     },
   });
   const url = server.resolvedUrls?.local[0];

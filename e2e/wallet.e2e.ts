@@ -106,7 +106,7 @@ async function signOffer(page: Page, link: string, query: string, pay: string): 
 
 beforeAll(async () => {
   network = await startLocalNetwork({ dir, relayPort: 0, httpPort: 0 });
-  ({ server, url } = await serveApp({ network }));
+  ({ server, url } = await serveApp({ network: { network: network.network, bootstrap: network.bootstrap, faucet: network.http.url } }));
   browser = await launchChromium();
 });
 

@@ -17,7 +17,7 @@ await build({ root, logLevel: 'warn' });
 console.log('Starting the local network…');
 const network = await startLocalNetwork({ dir, log: (line) => console.log(`  ${line}`) });
 // The app finds the network (genesis settings, bootstrap addresses, faucet) beside itself.
-const { server, url } = await serveApp({ network, port, build: false });
+const { server, url } = await serveApp({ network: { network: network.network, bootstrap: network.bootstrap, faucet: network.http.url }, port, build: false });
 console.log(`\nAntshares Web is served at ${url}`);
 console.log(`Local network: ${network.http.url}/status   (or: npx ans status)`);
 console.log(`Bootstrap peer: ${network.bootstrap[0]}`);

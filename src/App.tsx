@@ -49,7 +49,7 @@ export function App() {
           : !wallet.queryKey || !account ? <Unlock onAdd={() => setAdding(true)} />
           : <Wallet account={account} queryKey={wallet.queryKey} />}
         <details className="tools">
-          <summary>Protocol tools</summary>
+          <summary>{t.tools}</summary>
           <AddressTool />
           <DecodeTool />
         </details>

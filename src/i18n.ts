@@ -22,6 +22,7 @@ const en = {
   appName: 'Antshares Web',
   tagline: 'Your wallet and a full peer of the Antshares network, in this page',
   language: 'Language',
+  tools: 'Protocol tools',
   // status bar
   peers: 'peers',
   height: 'height',
@@ -178,6 +179,7 @@ const zh: Strings = {
   appName: '小蚁 Web',
   tagline: '你的钱包，也是小蚁网络的一个完整节点，就在这个网页里',
   language: '语言',
+  tools: '协议工具',
   peers: '节点',
   height: '高度',
   syncing: '同步中',

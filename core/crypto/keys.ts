@@ -7,7 +7,7 @@ import * as P from 'micro-packed';
 import { p256 } from '@noble/curves/nist.js';
 import { secp256k1 } from '@noble/curves/secp256k1.js';
 import { base58CheckDecode, base58CheckEncode } from '../encoding/base58.ts';
-import { concatBytes, hexToBytes } from '../encoding/bytes.ts';
+import { bytesToHex, concatBytes, hexToBytes } from '../encoding/bytes.ts';
 import { DecodeError } from '../encoding/errors.ts';
 
 /** The curves an account may use; secp256r1 (P-256) is the default and the only one required. */
@@ -118,13 +118,30 @@ export function comparePublicKeys(a: Uint8Array, b: Uint8Array, curve: CurveName
 }
 
 /**
+ * Keys already found on the curve: the same few (validators, issuers) are encoded and decoded
+ * in every block's state, and each check of a compressed key is a square root (~0.1 ms in a
+ * browser). Bounded; the oldest go first.
+ */
+const checkedPoints = new Set<string>();
+const CHECKED_POINTS_MAX = 4096;
+
+/** Throws (as decodePublicKey) unless `key` is an encoding of a point on the curve (or infinity). */
+function checkPoint(key: Uint8Array): void {
+  const id = bytesToHex(key);
+  if (checkedPoints.has(id)) return;
+  decodePublicKey(key);
+  if (checkedPoints.size >= CHECKED_POINTS_MAX) checkedPoints.delete(checkedPoints.values().next().value as string);
+  checkedPoints.add(id);
+}
+
+/**
  * Wire coder of an encoded public key (ECPoint): 0x00, 02/03 + 32 bytes, or 04 + 64 bytes.
  * The bytes are kept as sent, so that re-encoding gives the same hash; they are checked to be
  * on the curve.
  */
 export const ECPoint: P.CoderType<Uint8Array> = P.wrap({
   encodeStream(w, key: Uint8Array) {
-    decodePublicKey(key);
+    checkPoint(key);
     w.bytes(key);
   },
   decodeStream(r): Uint8Array {
@@ -133,7 +150,7 @@ export const ECPoint: P.CoderType<Uint8Array> = P.wrap({
     if (len < 0) throw r.err(`public key prefix 0x${first.toString(16)} is not 00, 02, 03 or 04`);
     const key = r.bytes(len);
     try {
-      decodePublicKey(key);
+      checkPoint(key);
     } catch {
       throw r.err('public key is not a point on P-256');
     }

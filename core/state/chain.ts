@@ -22,8 +22,11 @@ import { encodeDelta } from './codecs.ts';
 const TipMarker = P.struct({ height: P.U32LE, hash: UInt256 });
 const SnapshotMarker = P.struct({ height: P.U32LE, chunks: P.U32LE });
 
-/** Blocks whose signatures verify ahead of the one being applied, during a sync. */
-const LOOKAHEAD = 4;
+/** During a sync: transactions whose signatures verify at once (whole blocks, in order). */
+const VERIFY_WINDOW = 1024;
+/** During a sync: blocks decoded ahead of the one being applied, at most this many and about this many transactions. */
+const LOOKAHEAD_BLOCKS = 256;
+const LOOKAHEAD_TXS = 4096;
 
 const TIP_KEY = Uint8Array.of(0x6d); // 'm'
 const SNAPSHOT_KEY = Uint8Array.of(0x53); // 'S'
@@ -69,6 +72,8 @@ export class Chain {
   #snapshot: { height: number; chunks: number } | undefined;
   /** The queue of block writes, in order. */
   #writing: Promise<void> = Promise.resolve();
+  /** Blocks applied in memory whose writes have not started: the next write takes them all. */
+  #queued: { ops: BatchOp[]; snapshot?: { height: number; ops: BatchOp[]; chunks: number } }[] = [];
   #failed: Error | undefined;
 
   private constructor(ledger: Ledger, store: KeyValueStore, snapshot: { height: number; chunks: number } | undefined) {
@@ -143,10 +148,8 @@ export class Chain {
     const ops = Chain.#blockOps(block, delta, options.bytes);
     // A snapshot is of this block's state: taken now, written in turn.
     const snapshot = block.height % this.settings.snapshotInterval === 0 ? this.#snapshotOps() : undefined;
-    const write = this.#writing.then(async () => {
-      await this.store.batch(ops);
-      if (snapshot) await this.#commitSnapshot(snapshot);
-    });
+    this.#queued.push({ ops, snapshot });
+    const write = this.#writing.then(() => this.#writeQueued());
     this.#writing = write.catch((e: Error) => {
       this.#failed = e;
     });
@@ -164,6 +167,22 @@ export class Chain {
     return delta;
   }
 
+  /**
+   * Writes every block queued so far in one atomic batch (group commit): while one write is on
+   * its way to disk, the blocks applied meanwhile wait and go together in the next. Reopening
+   * after a kill still gives the state of the last block written whole, and a sync pays one
+   * durable commit per group instead of one per block. A write finding the queue empty had its
+   * blocks written by the one before it.
+   */
+  async #writeQueued(): Promise<void> {
+    const group = this.#queued;
+    if (group.length === 0) return;
+    this.#queued = [];
+    await this.store.batch(group.flatMap((g) => g.ops));
+    const snapshot = group.findLast((g) => g.snapshot)?.snapshot;
+    if (snapshot) await this.#commitSnapshot(snapshot);
+  }
+
   /** The receive path: a block's bytes, decoded once, its transactions' signed bytes sliced from them. */
   async addBlockBytes(bytes: Uint8Array, options: Omit<AddBlockOptions, 'messages' | 'bytes'> = {}): Promise<Delta> {
     const { block, messages } = decodeBlockWithMessages(bytes);
@@ -178,23 +197,53 @@ export class Chain {
    */
   async addBlocks(blocks: readonly Uint8Array[], options: { verifier?: SignatureVerifier; onBlock?: (height: number) => void } = {}): Promise<void> {
     const verifier = options.verifier ?? defaultVerifier();
-    // Blocks verify one after another, each as soon as the one before is verified (not applied):
-    // the verification threads always have work, and the block the ledger needs next finishes
-    // first. All of them at once would finish together, after the last, keeping the ledger idle.
-    let previous: Promise<unknown> = Promise.resolve();
-    const prepare = (bytes: Uint8Array) => {
-      const { block, messages } = decodeBlockWithMessages(bytes);
-      const witnesses = previous.catch(() => {}).then(() => verifyBlockWitnesses(block, messages, verifier));
-      witnesses.catch(() => {}); // reported by addBlock when its turn comes
-      previous = witnesses;
-      return { block, messages, bytes, witnesses };
+    type Ahead = { block: Block; messages: Uint8Array[]; bytes: Uint8Array; txs: number; witnesses: Promise<unknown>; start: () => void };
+    // Blocks verify in order, as many at once as keep about VERIFY_WINDOW transactions in flight:
+    // a block of a thousand transfers alone (the block the ledger needs next finishes first; all
+    // at once would finish together, after the last), small blocks many at a time (each one
+    // alone would wait out the verification threads' round trip).
+    let verifying = 0;
+    const waiting: Ahead[] = [];
+    const startVerifications = () => {
+      while (waiting.length > 0 && (verifying === 0 || verifying + waiting[0].txs <= VERIFY_WINDOW)) {
+        const next = waiting.shift()!;
+        verifying += next.txs;
+        next.start();
+      }
     };
-    // Up to LOOKAHEAD blocks are decoded and queued for verification while one block is applied.
-    const queue = blocks.slice(0, LOOKAHEAD).map(prepare);
+    const prepare = (bytes: Uint8Array): Ahead => {
+      const { block, messages } = decodeBlockWithMessages(bytes);
+      const txs = block.transactions.length;
+      let start!: () => void;
+      const witnesses = new Promise<unknown>((resolve, reject) => {
+        start = () => verifyBlockWitnesses(block, messages, verifier).then(resolve, reject).finally(() => {
+          verifying -= txs;
+          startVerifications();
+        });
+      });
+      witnesses.catch(() => {}); // reported by addBlock when its turn comes
+      const ahead = { block, messages, bytes, txs, witnesses, start };
+      waiting.push(ahead);
+      startVerifications();
+      return ahead;
+    };
+    // Blocks are decoded ahead (up to LOOKAHEAD_TXS transactions, LOOKAHEAD_BLOCKS blocks) while one is applied.
+    const queue: Ahead[] = [];
+    let next = 0;
+    let aheadTxs = 0;
+    const fill = () => {
+      while (next < blocks.length && queue.length < LOOKAHEAD_BLOCKS && (queue.length === 0 || aheadTxs < LOOKAHEAD_TXS)) {
+        const a = prepare(blocks[next++]);
+        aheadTxs += a.txs;
+        queue.push(a);
+      }
+    };
     try {
-      for (let i = 0; i < blocks.length; i++) {
+      fill();
+      while (queue.length > 0) {
         const current = queue.shift()!;
-        if (i + LOOKAHEAD < blocks.length) queue.push(prepare(blocks[i + LOOKAHEAD]));
+        aheadTxs -= current.txs;
+        fill();
         await this.addBlock(current.block, { verifier, messages: current.messages, bytes: current.bytes, witnesses: current.witnesses, wait: false });
         options.onBlock?.(current.block.height);
       }
