@@ -25,6 +25,10 @@ export default tseslint.config(
     },
   },
   {
+    files: ['src/service-worker.js'],
+    languageOptions: { globals: { self: 'readonly', caches: 'readonly', fetch: 'readonly', URL: 'readonly', setTimeout: 'readonly' } },
+  },
+  {
     files: ['cli/**/*.js', 'scripts/**/*.js'],
     languageOptions: { globals: { process: 'readonly', console: 'readonly' } },
   },

@@ -1,6 +1,8 @@
 import { defineConfig, type Plugin } from 'vite';
 import react from '@vitejs/plugin-react';
-import { VitePWA } from 'vite-plugin-pwa';
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 
 /**
  * The app's Content Security Policy, added to the built index.html (the dev server injects inline
@@ -29,39 +31,29 @@ function contentSecurityPolicy(): Plugin {
 }
 
 /**
- * Installable and offline (vite-plugin-pwa): the manifest and a Workbox service worker that
- * precaches the app shell; `network.json` is fetched from the network first, cached for
- * offline. The worker is registered by an external script (the CSP allows no inline script).
+ * Installable and offline: the manifest (public/manifest.webmanifest) and a service worker built
+ * from src/service-worker.js with the list of this build's files (the app shell, precached) and
+ * a version from their names, so each build replaces the last one's cache. No Workbox: its build
+ * tool pulls rollup, whose per-platform packages this machine's registry mirror does not serve.
  */
-const pwa = VitePWA({
-  registerType: 'autoUpdate',
-  injectRegister: 'script',
-  includeAssets: ['favicon.svg', 'apple-touch-icon.png'],
-  manifest: {
-    name: 'Antshares Web · 小蚁',
-    short_name: 'Antshares',
-    description: 'A wallet and full peer of the Antshares blockchain, in your browser',
-    start_url: '/',
-    scope: '/',
-    display: 'standalone',
-    background_color: '#f4f1e8',
-    theme_color: '#1f5f4a',
-    icons: [
-      { src: 'icon-192.png', sizes: '192x192', type: 'image/png' },
-      { src: 'icon-512.png', sizes: '512x512', type: 'image/png' },
-      { src: 'icon-maskable-512.png', sizes: '512x512', type: 'image/png', purpose: 'maskable' },
-    ],
-  },
-  workbox: {
-    globPatterns: ['**/*.{js,css,html,svg,png,webmanifest}'],
-    navigateFallback: 'index.html',
-    maximumFileSizeToCacheInBytes: 4 * 1024 * 1024,
-    runtimeCaching: [{ urlPattern: ({ url }) => url.pathname.endsWith('/network.json'), handler: 'NetworkFirst', options: { cacheName: 'network', networkTimeoutSeconds: 3 } }],
-  },
-});
+function serviceWorker(): Plugin {
+  return {
+    name: 'antshares-service-worker',
+    apply: 'build',
+    generateBundle(_options, bundle) {
+      const built = Object.keys(bundle).filter((f) => !f.endsWith('.map') && f !== 'index.html').map((f) => `/${f}`);
+      const publicFiles = ['/manifest.webmanifest', '/favicon.svg', '/icon-192.png', '/icon-512.png', '/icon-maskable-512.png', '/apple-touch-icon.png'];
+      const files = ['/', '/index.html', ...publicFiles, ...built.sort()];
+      const version = createHash('sha256').update(files.join('\n')).digest('hex').slice(0, 12);
+      const template = readFileSync(fileURLToPath(new URL('./src/service-worker.js', import.meta.url)), 'utf8');
+      const source = template.replace('self.__PRECACHE__', JSON.stringify(files)).replace('__VERSION__', version);
+      this.emitFile({ type: 'asset', fileName: 'sw.js', source });
+    },
+  };
+}
 
 export default defineConfig({
-  plugins: [react(), contentSecurityPolicy(), pwa],
+  plugins: [react(), contentSecurityPolicy(), serviceWorker()],
   build: { target: 'es2023', sourcemap: true },
   server: { host: '127.0.0.1' },
   preview: {

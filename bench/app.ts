@@ -11,14 +11,13 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { gzipSync } from 'node:zlib';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { build } from 'vite';
 import { bytesToHex } from '../core/encoding/bytes.ts';
 import { encodeBlock } from '../core/block/block.ts';
 import { Chain } from '../core/state/chain.ts';
 import { LevelStore } from '../core/store/level.node.ts';
 import { Node } from '../core/node/node.ts';
 import type { NetworkFile } from '../core/state/settings.ts';
-import { ROOT, serveApp } from '../devnet/app.ts';
+import { ROOT, buildApp, serveApp } from '../devnet/app.ts';
 import { launchChromium } from '../e2e/browser.ts';
 import { ANTSHARE_ID, FIXED8_ONE, account, produce, testNet, transfer } from '../test/devnet.ts';
 import { keyOf } from '../test/history.ts';
@@ -66,7 +65,7 @@ async function benchChain(count: number): Promise<{ network: NetworkFile; blocks
 
 export async function benchApp(): Promise<void> {
   header('Wallet app: first screen, and a fresh page syncing a chain');
-  await build({ root: ROOT, logLevel: 'warn' });
+  await buildApp();
   const first = firstScreen();
   line('JavaScript before the first screen (gzip -9)', `${fmt(first.js / 1024)} KB`, `${first.files} files incl. CSS ${fmt(first.css / 1024)} KB; goal <= 300 KB (libp2p and the peer load after first paint)`);
 

@@ -19,8 +19,23 @@ export interface ServedNetwork {
   readonly faucet?: string;
 }
 
+/**
+ * Builds the app for production. Under a test runner NODE_ENV is `test`, which would give React's
+ * development build and no service worker: the build gets `production`, as `npm run build` does.
+ */
+export async function buildApp(): Promise<void> {
+  const before = process.env.NODE_ENV;
+  process.env.NODE_ENV = 'production';
+  try {
+    await build({ root: ROOT, logLevel: 'warn', mode: 'production' });
+  } finally {
+    if (before === undefined) delete process.env.NODE_ENV;
+    else process.env.NODE_ENV = before;
+  }
+}
+
 export async function serveApp(params: { network?: ServedNetwork; port?: number; build?: boolean }): Promise<{ server: PreviewServer; url: string }> {
-  if (params.build !== false) await build({ root: ROOT, logLevel: 'warn' });
+  if (params.build !== false) await buildApp();
   const dist = join(ROOT, 'dist');
   const n = params.network;
   if (n) writeFileSync(join(dist, 'network.json'), JSON.stringify({ ...n.network, bootstrap: n.bootstrap, faucet: n.faucet ? './faucet' : undefined }, null, 2));

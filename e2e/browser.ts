@@ -1,6 +1,7 @@
 /** Launching Debian's Chromium for the browser tests, and serving pages to it. */
 import { chromium, type Browser, type BrowserContext } from 'playwright-core';
-import { createServer, preview, build, type ViteDevServer, type PreviewServer } from 'vite';
+import { createServer, preview, type ViteDevServer, type PreviewServer } from 'vite';
+import { buildApp } from '../devnet/app.ts';
 import { fileURLToPath } from 'node:url';
 
 export const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -29,7 +30,7 @@ export async function devServer(): Promise<{ server: ViteDevServer; url: string 
 
 /** Builds the app as a user gets it and serves the build. */
 export async function builtApp(): Promise<{ server: PreviewServer; url: string }> {
-  await build({ root: ROOT, logLevel: 'error' });
+  await buildApp();
   const server = await preview({ root: ROOT, logLevel: 'error', preview: { port: 0, host: '127.0.0.1' } });
   const url = server.resolvedUrls?.local[0];
   if (!url) throw new Error('preview server has no URL');

@@ -334,6 +334,34 @@ describe('the wallet against a local network', () => {
     await alice.context().setOffline(false);
   });
 
+  it('a query-only import (an auditor) sees the same balances and cannot sign; the address book names addresses', async () => {
+    await alice.getByRole('button', { name: 'Receive' }).click();
+    await alice.getByText('Export for a query-only wallet').click();
+    await alice.getByRole('button', { name: 'Show' }).click();
+    const values = await alice.getByTestId('watch-export').locator('dd').allTextContents();
+    const { page: carol } = await user();
+    await carol.getByRole('button', { name: 'Import a query-only account' }).click();
+    await carol.getByLabel('Query private key').fill(values[0]);
+    await carol.getByLabel('Pay public key').fill(values[1]);
+    await carol.getByLabel('Query public key').fill(values[2]);
+    await carol.getByLabel('Query password').fill('carol query pw');
+    await carol.getByRole('button', { name: 'Import a query-only account' }).click();
+    await waitSynced(carol);
+    await carol.waitForFunction(() => document.querySelector('[data-testid="balances"] tr[data-asset="AntShare"] td')?.textContent === '93', undefined, { timeout: 30_000 });
+    await carol.getByRole('button', { name: 'Receive' }).click();
+    expect((await carol.getByTestId('my-address').textContent())?.trim()).toBe(aliceAddress);
+    await carol.getByRole('button', { name: 'Send' }).click();
+    await carol.getByLabel('Asset').selectOption({ label: 'AntShare (93)' });
+    await carol.getByLabel('Amount').fill('1');
+    await carol.getByLabel('Recipient address').fill(bobAddress);
+    await carol.getByLabel('Name for the address book').fill('Bob');
+    await carol.getByRole('button', { name: 'Save', exact: true }).click();
+    await carol.locator('p.hint', { hasText: /^Bob$/ }).waitFor(); // the address now shows its name
+    await carol.getByLabel('Pay password').fill('anything at all');
+    await carol.getByRole('button', { name: 'Sign and send' }).click();
+    expect(await carol.getByTestId('send-error').textContent()).toBe('This is a query-only account: it cannot sign.');
+  });
+
   it('logged no error in either page', () => {
     expect(problems.filter((p) => !/WebSocket|ERR_CONNECTION|net::/.test(p))).toEqual([]);
   });

@@ -4,16 +4,15 @@
  * continues the same chain (data in .ans-devnet, or $ANS_DATA).
  */
 import { resolve } from 'node:path';
-import { build } from 'vite';
 import { startLocalNetwork } from '../devnet/network.ts';
-import { ROOT as root, serveApp } from '../devnet/app.ts';
+import { ROOT as root, buildApp, serveApp } from '../devnet/app.ts';
 import { stopSignal } from '../cli/network.ts';
 
 const port = Number(process.env.PORT ?? 5173);
 const dir = resolve(root, process.env.ANS_DATA ?? '.ans-devnet');
 
 console.log('Building the app…');
-await build({ root, logLevel: 'warn' });
+await buildApp();
 console.log('Starting the local network…');
 const network = await startLocalNetwork({ dir, log: (line) => console.log(`  ${line}`) });
 // The app finds the network (genesis settings, bootstrap addresses, faucet) beside itself.

@@ -1,9 +1,11 @@
 import { useMemo, useState } from 'react';
-import { backupCheckPositions, createAccount, isValidMnemonic, newMnemonic, normalizeMnemonic, passwordStrength } from '../../core/wallet/index.ts';
+import { backupCheckPositions, createAccount, createWatchAccount, isValidMnemonic, newMnemonic, normalizeMnemonic, passwordStrength } from '../../core/wallet/index.ts';
+import { hexToBytes } from '../../core/encoding/bytes.ts';
+import { privateKeyFromWif } from '../../core/crypto/keys.ts';
 import { saveAccount, unlock } from '../wallet/walletStore.ts';
 import { errorText, useT } from '../i18n.ts';
 
-type Step = 'choose' | 'words' | 'check' | 'restore' | 'passwords';
+type Step = 'choose' | 'words' | 'check' | 'restore' | 'passwords' | 'watch';
 
 /** Create (words shown once, then checked) or restore; then the two passwords. */
 export function Onboarding({ onDone, addressVersion }: { onDone: (address: string) => void; addressVersion?: number }) {
@@ -20,6 +22,7 @@ export function Onboarding({ onDone, addressVersion }: { onDone: (address: strin
           <div className="actions">
             <button type="button" onClick={() => { setMnemonic(newMnemonic()); setStep('words'); }}>{t.createWallet}</button>
             <button type="button" className="secondary" onClick={() => setStep('restore')}>{t.restoreWallet}</button>
+            <button type="button" className="secondary" onClick={() => setStep('watch')}>{t.importWatch}</button>
           </div>
         </>
       )}
@@ -28,6 +31,7 @@ export function Onboarding({ onDone, addressVersion }: { onDone: (address: strin
         <BackupCheck mnemonic={mnemonic} onPassed={() => { setChecked(true); setStep('passwords'); }} onLater={() => setStep('passwords')} />
       )}
       {step === 'restore' && <Restore onNext={(m) => { setMnemonic(m); setChecked(true); setStep('passwords'); }} />}
+      {step === 'watch' && <WatchImport onDone={onDone} />}
       {step === 'passwords' && <Passwords mnemonic={mnemonic} keepMnemonic={!checked} addressVersion={addressVersion} onDone={onDone} />}
     </section>
   );
@@ -135,6 +139,50 @@ function Passwords({ mnemonic, keepMnemonic, addressVersion, onDone }: { mnemoni
       <input id="pay-password" type="password" autoComplete="new-password" value={pay} onChange={(e) => setPay(e.target.value)} />
       {error && <p className="error" role="alert">{error}</p>}
       <button type="submit" disabled={busy}>{busy ? t.creating : t.create}</button>
+    </form>
+  );
+}
+
+/** A query-only account from the query private key and both public keys: sees everything, signs nothing. */
+function WatchImport({ onDone }: { onDone: (address: string) => void }) {
+  const t = useT();
+  const [queryKey, setQueryKey] = useState('');
+  const [payPub, setPayPub] = useState('');
+  const [queryPub, setQueryPub] = useState('');
+  const [password, setPassword] = useState('');
+  const [name, setName] = useState('Watch');
+  const [error, setError] = useState('');
+  const [busy, setBusy] = useState(false);
+  return (
+    <form onSubmit={async (e) => {
+      e.preventDefault();
+      setBusy(true);
+      setError('');
+      try {
+        const key = /^[0-9a-fA-F]{64}$/.test(queryKey.trim()) ? hexToBytes(queryKey.trim()) : privateKeyFromWif(queryKey.trim());
+        const record = await createWatchAccount({ queryPrivateKey: key, payPublicKey: hexToBytes(payPub.trim()), queryPublicKey: hexToBytes(queryPub.trim()), queryPassword: password, label: name });
+        await saveAccount(record);
+        await unlock(record.address, password);
+        onDone(record.address);
+      } catch (err) {
+        setError(errorText(t, err));
+        setBusy(false);
+      }
+    }}>
+      <h3>{t.importWatch}</h3>
+      <p className="hint">{t.watchWarning}</p>
+      <label htmlFor="watch-query-key">{t.queryPrivateKey}</label>
+      <input id="watch-query-key" type="password" autoComplete="off" value={queryKey} onChange={(e) => setQueryKey(e.target.value)} />
+      <label htmlFor="watch-pay-pub">{t.payPublicKey}</label>
+      <input id="watch-pay-pub" value={payPub} onChange={(e) => setPayPub(e.target.value)} spellCheck={false} />
+      <label htmlFor="watch-query-pub">{t.queryPublicKey}</label>
+      <input id="watch-query-pub" value={queryPub} onChange={(e) => setQueryPub(e.target.value)} spellCheck={false} />
+      <label htmlFor="account-name-watch">{t.accountName}</label>
+      <input id="account-name-watch" value={name} onChange={(e) => setName(e.target.value)} />
+      <label htmlFor="watch-password">{t.queryPassword}</label>
+      <input id="watch-password" type="password" autoComplete="new-password" value={password} onChange={(e) => setPassword(e.target.value)} />
+      {error && <p className="error" role="alert">{error}</p>}
+      <button type="submit" disabled={busy}>{busy ? t.creating : t.importWatch}</button>
     </form>
   );
 }

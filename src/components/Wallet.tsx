@@ -11,6 +11,7 @@ import { currentNode, usePeer } from '../peer/browserNode.ts';
 import { saveAccount } from '../wallet/walletStore.ts';
 import { assetName, errorText, useLang, useT } from '../i18n.ts';
 import { BackupCheck } from './Onboarding.tsx';
+import { saveContact, useContacts } from '../wallet/contacts.ts';
 import { Assets } from './Assets.tsx';
 import { Governance } from './Governance.tsx';
 import { Contracts, useOfferLink } from './Contracts.tsx';
@@ -38,7 +39,7 @@ export function Wallet({ account, queryKey }: { account: AccountRecord; queryKey
       </nav>
       {tab === 'home' && <Home account={account} />}
       {tab === 'send' && <Send account={account} queryKey={queryKey} />}
-      {tab === 'receive' && <Receive account={account} />}
+      {tab === 'receive' && <Receive account={account} queryKey={queryKey} />}
       {tab === 'assets' && <Assets account={account} queryKey={queryKey} />}
       {tab === 'contracts' && <Contracts account={account} queryKey={queryKey} />}
       {tab === 'governance' && <Governance account={account} queryKey={queryKey} />}
@@ -134,6 +135,8 @@ function Send({ account, queryKey }: { account: AccountRecord; queryKey: Uint8Ar
   const [amount, setAmount] = useState('');
   const [to, setTo] = useState('');
   const [payPassword, setPayPassword] = useState('');
+  const [contactName, setContactName] = useState('');
+  const { contacts } = useContacts();
   const { state, submit, busy } = useSubmit(account, queryKey);
   const asset = balances.find((b) => b.hex === assetHex) ?? balances[0];
   const node = currentNode();
@@ -204,7 +207,15 @@ function Send({ account, queryKey }: { account: AccountRecord; queryKey: Uint8Ar
         {finer && asset && <p className="error" role="alert">{t.precision(asset.name, formatFixed8(unit))}</p>}
         {consent && <p className="hint" role="note">{t.needsConsent}</p>}
         <label htmlFor="send-to">{t.recipient}</label>
-        <input id="send-to" value={to} onChange={(e) => setTo(e.target.value)} spellCheck={false} autoComplete="off" />
+        <input id="send-to" list="contacts" value={to} onChange={(e) => setTo(contacts.find((c) => c.name === e.target.value)?.address ?? e.target.value)} spellCheck={false} autoComplete="off" />
+        <datalist id="contacts">{contacts.map((c) => <option key={c.address} value={c.address}>{c.name}</option>)}</datalist>
+        {toValid && !contacts.some((c) => c.address === to.trim()) && (
+          <div className="row">
+            <input aria-label={t.contactName} placeholder={t.contactName} value={contactName} onChange={(e) => setContactName(e.target.value)} />
+            <button type="button" className="secondary" disabled={contactName.trim() === ''} onClick={() => { saveContact({ name: contactName.trim(), address: to.trim() }); setContactName(''); }}>{t.saveContact}</button>
+          </div>
+        )}
+        {toValid && contacts.some((c) => c.address === to.trim()) && <p className="hint">{contacts.find((c) => c.address === to.trim())!.name}</p>}
         {to.trim() !== '' && !toValid && <p className="error" role="alert">{t.addressInvalid}</p>}
         {plan && 'fee' in plan && <p data-testid="fee">{t.fee}: {formatFixed8(plan.fee)} AntCoin</p>}
         {plan && 'error' in plan && <p className="error" role="alert">{plan.error}</p>}
@@ -220,9 +231,10 @@ function Send({ account, queryKey }: { account: AccountRecord; queryKey: Uint8Ar
   );
 }
 
-function Receive({ account }: { account: AccountRecord }) {
+function Receive({ account, queryKey }: { account: AccountRecord; queryKey: Uint8Array }) {
   const t = useT();
   const [copied, setCopied] = useState(false);
+  const [exported, setExported] = useState(false);
   const qr = useMemo(() => `data:image/svg+xml;utf8,${encodeURIComponent(encodeQR(account.address, 'svg'))}`, [account.address]);
   return (
     <section className="card" aria-labelledby="receive-title">
@@ -233,6 +245,17 @@ function Receive({ account }: { account: AccountRecord }) {
       <div className="actions">
         <button type="button" onClick={async () => { await navigator.clipboard.writeText(account.address); setCopied(true); }}>{copied ? t.copied : t.copy}</button>
       </div>
+      <details className="export">
+        <summary>{t.exportWatch}</summary>
+        <p className="hint">{t.watchWarning}</p>
+        {!exported ? <button type="button" className="secondary" onClick={() => setExported(true)}>{t.show}</button> : (
+          <dl className="summary" data-testid="watch-export">
+            <dt>{t.queryPrivateKey}</dt><dd><code>{bytesToHex(queryKey)}</code></dd>
+            <dt>{t.payPublicKey}</dt><dd><code>{account.payPublicKey}</code></dd>
+            <dt>{t.queryPublicKey}</dt><dd><code>{account.queryPublicKey}</code></dd>
+          </dl>
+        )}
+      </details>
     </section>
   );
 }
