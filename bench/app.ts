@@ -7,20 +7,16 @@
  *   node bench/app.ts                   10,000 blocks (the chain is cached in .bench-cache/)
  *   BENCH_BLOCKS=2000 node bench/app.ts
  */
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { bytesToHex } from '../core/encoding/bytes.ts';
-import { encodeBlock } from '../core/block/block.ts';
 import { Chain } from '../core/state/chain.ts';
 import { LevelStore } from '../core/store/level.node.ts';
 import { Node } from '../core/node/node.ts';
-import type { NetworkFile } from '../core/state/settings.ts';
 import { ROOT, buildApp, serveApp } from '../devnet/app.ts';
 import { launchChromium } from '../e2e/browser.ts';
-import { ANTSHARE_ID, FIXED8_ONE, account, produce, testNet, transfer } from '../test/devnet.ts';
-import { keyOf } from '../test/history.ts';
+import { benchChain } from '../test/chain-fixture.ts';
 import { fmt, header, line } from './util.ts';
 
 /** Gzipped bytes of what index.html loads before the first screen: the entry, its preloads, the CSS. */
@@ -36,31 +32,6 @@ function firstScreen(): { js: number; css: number; files: number } {
     else css += size;
   }
   return { js, css, files: refs.length };
-}
-
-/** A devnet chain of `count` blocks, one transfer in each, as block bytes (cached on disk). */
-async function benchChain(count: number): Promise<{ network: NetworkFile; blocks: Uint8Array[] }> {
-  const seed = 21;
-  const cacheDir = join(ROOT, '.bench-cache');
-  const file = join(cacheDir, `chain-${seed}-${count}.json`);
-  const net = testNet(4, keyOf(seed));
-  const network: NetworkFile = {
-    name: 'devnet', genesisTimestamp: net.settings.timestamp, validators: net.settings.standbyValidators.map(bytesToHex), antShareHolder: bytesToHex(net.settings.antShareHolder),
-  };
-  if (existsSync(file)) return { network, blocks: (JSON.parse(readFileSync(file, 'utf8')) as string[]).map((h) => Buffer.from(h, 'hex')) };
-  console.log(`  generating a chain of ${fmt(count)} blocks (once; cached in .bench-cache/)…`);
-  const users = Array.from({ length: 50 }, (_, i) => account(keyOf(seed)(100 + i)).scriptHash);
-  const blocks: Uint8Array[] = [];
-  for (let h = 1; h <= count; h++) {
-    const txs = h > 1 ? [transfer(net, net.holder, users[h % users.length], ANTSHARE_ID, FIXED8_ONE, 1000n * net.settings.fees.perByte)] : [];
-    const block = produce(net, txs);
-    await net.ledger.applyBlock(block);
-    blocks.push(encodeBlock(block));
-    if (h % 1000 === 0) console.log(`    ${fmt(h)} blocks`);
-  }
-  mkdirSync(cacheDir, { recursive: true });
-  writeFileSync(file, JSON.stringify(blocks.map((b) => bytesToHex(b))));
-  return { network, blocks };
 }
 
 export async function benchApp(): Promise<void> {

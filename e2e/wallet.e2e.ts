@@ -180,7 +180,10 @@ describe('the wallet against a local network', () => {
     await waitSynced(bob);
     await bob.waitForFunction(() => document.querySelector('[data-testid="balances"] tr[data-asset="AntShare"]') !== null, undefined, { timeout: 60_000 });
     expect(await balance(bob, 'AntShare')).toBe('12');
-    await bob.getByTestId('history').locator('li').first().waitFor();
+    // The history's detail view: what the payment gave this account.
+    await bob.getByTestId('history').locator('li button').first().click();
+    await bob.getByTestId('tx-detail').waitFor();
+    expect(await bob.getByTestId('tx-detail').textContent()).toContain('AntShare+12');
   });
 
   it('registers an asset (service fee shown) and issues it to two addresses in one transaction', async () => {

@@ -27,6 +27,9 @@ const VERIFY_WINDOW = 1024;
 /** During a sync: blocks decoded ahead of the one being applied, at most this many and about this many transactions. */
 const LOOKAHEAD_BLOCKS = 256;
 const LOOKAHEAD_TXS = 4096;
+/** Most blocks one write commits together, and most blocks applied but not yet written. */
+const WRITE_GROUP = 64;
+const UNWRITTEN_MAX = 128;
 
 const TIP_KEY = Uint8Array.of(0x6d); // 'm'
 const SNAPSHOT_KEY = Uint8Array.of(0x53); // 'S'
@@ -175,9 +178,8 @@ export class Chain {
    * blocks written by the one before it.
    */
   async #writeQueued(): Promise<void> {
-    const group = this.#queued;
+    const group = this.#queued.splice(0, WRITE_GROUP);
     if (group.length === 0) return;
-    this.#queued = [];
     await this.store.batch(group.flatMap((g) => g.ops));
     const snapshot = group.findLast((g) => g.snapshot)?.snapshot;
     if (snapshot) await this.#commitSnapshot(snapshot);
@@ -244,6 +246,9 @@ export class Chain {
         const current = queue.shift()!;
         aheadTxs -= current.txs;
         fill();
+        // Applying runs ahead of the disk by at most UNWRITTEN_MAX blocks: memory stays bounded,
+        // and a page closed in the middle of a sync reopens close to where it was.
+        if (this.#queued.length >= UNWRITTEN_MAX) await this.#writing;
         await this.addBlock(current.block, { verifier, messages: current.messages, bytes: current.bytes, witnesses: current.witnesses, wait: false });
         options.onBlock?.(current.block.height);
       }

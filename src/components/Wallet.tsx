@@ -1,7 +1,8 @@
 import { useEffect, useMemo, useState } from 'react';
-import { useMutation } from '@tanstack/react-query';
+import { useMutation, useQuery } from '@tanstack/react-query';
 import { encodeQR } from '@paulmillr/qr';
-import { bytesToHex, hexToBytes } from '../../core/encoding/bytes.ts';
+import { bytesToHex, equalBytes, hexToBytes } from '../../core/encoding/bytes.ts';
+import { allInputs, transactionHash } from '../../core/tx/transaction.ts';
 import { formatFixed8, parseFixed8, uintToString } from '../../core/encoding/primitives.ts';
 import { addressToScriptHash, isValidAddress } from '../../core/script/accounts.ts';
 import { ANTCOIN_ID } from '../../core/block/genesis.ts';
@@ -108,6 +109,7 @@ function History({ account }: { account: AccountRecord }) {
   const t = useT();
   const version = useLedgerVersion();
   const [pages, setPages] = useState(1);
+  const [open, setOpen] = useState<{ key: string; hash: Uint8Array; height: number } | null>(null);
   const page = useMemo(() => {
     const ledger = currentNode()?.chain.ledger;
     return ledger?.historyOf(accountScriptHash(account), { limit: 10 * pages });
@@ -118,12 +120,60 @@ function History({ account }: { account: AccountRecord }) {
       {!page || page.items.length === 0 ? <p>{t.noHistory}</p> : (
         <ul className="history" data-testid="history">
           {page.items.map((i) => (
-            <li key={bytesToHex(i.txHash)}><span>{t.block} {i.height}</span> <code>{uintToString(i.txHash).slice(0, 16)}…</code></li>
+            <li key={bytesToHex(i.txHash)}>
+              <button type="button" className="link" aria-expanded={open?.key === bytesToHex(i.txHash)} onClick={() => setOpen(open?.key === bytesToHex(i.txHash) ? null : { key: bytesToHex(i.txHash), hash: i.txHash, height: i.height })}>
+                <span>{t.block} {i.height}</span> <code>{uintToString(i.txHash).slice(0, 16)}…</code>
+              </button>
+              {open?.key === bytesToHex(i.txHash) && <TxDetail account={account} hash={i.txHash} height={i.height} />}
+            </li>
           ))}
         </ul>
       )}
       {page?.next && <button type="button" className="secondary" onClick={() => setPages(pages + 1)}>{t.more}</button>}
     </section>
+  );
+}
+
+/** One transaction of the history: its type, and what it took from and gave to this account per asset. */
+function TxDetail({ account, hash, height }: { account: AccountRecord; hash: Uint8Array; height: number }) {
+  const t = useT();
+  const { lang } = useLang();
+  const detail = useQuery({
+    queryKey: ['tx', bytesToHex(hash)],
+    queryFn: async () => {
+      const node = currentNode();
+      if (!node) throw new Error(t.errors.NETWORK);
+      const block = await node.chain.block(height);
+      const tx = block?.transactions.find((x) => equalBytes(transactionHash(x), hash));
+      if (!tx) throw new Error('not in its block');
+      const me = accountScriptHash(account);
+      const flows = new Map<string, bigint>();
+      const add = (asset: Uint8Array, v: bigint) => flows.set(bytesToHex(asset), (flows.get(bytesToHex(asset)) ?? 0n) + v);
+      // The outputs it spent are gone from the unspent table: read them from their own blocks.
+      for (const input of allInputs(tx)) {
+        const where = node.chain.ledger.txs.get(bytesToHex(input.prevHash));
+        const prev = where && (await node.chain.block(where.height))?.transactions[where.index];
+        const out = prev?.outputs[input.prevIndex];
+        if (out && equalBytes(out.scriptHash, me)) add(out.assetId, -out.value);
+      }
+      for (const o of tx.outputs) if (equalBytes(o.scriptHash, me)) add(o.assetId, o.value);
+      return { type: tx.type, flows: [...flows].filter(([, v]) => v !== 0n) };
+    },
+  });
+  const ledger = currentNode()?.chain.ledger;
+  const nameOf = (hex: string) => {
+    const a = ledger?.assets.get(hex);
+    return a ? assetName(a.name, lang) : hex.slice(0, 8);
+  };
+  if (detail.isPending) return <p className="hint">…</p>;
+  if (detail.isError) return <p className="error">{errorText(t, detail.error)}</p>;
+  return (
+    <dl className="summary tx-detail" data-testid="tx-detail">
+      <dt>{t.transaction}</dt><dd>{detail.data.type} · <code>{uintToString(hash)}</code></dd>
+      {detail.data.flows.map(([k, v]) => (
+        <div key={k} className="flow"><dt>{nameOf(k)}</dt><dd className={v < 0n ? 'out' : 'in'}>{v > 0n ? '+' : ''}{formatFixed8(v)}</dd></div>
+      ))}
+    </dl>
   );
 }
 

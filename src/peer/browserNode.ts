@@ -6,6 +6,9 @@
  */
 import { create } from 'zustand';
 import type { Node } from '../../core/node/node.ts';
+import { devnetFromFile, genesisOf } from '../../core/state/settings.ts';
+import { blockHash } from '../../core/block/header.ts';
+import { bytesToHex } from '../../core/encoding/bytes.ts';
 import { loadNetworkConfig, type NetworkConfig } from './network.ts';
 
 export type PeerPhase = 'loading' | 'no-network' | 'connecting' | 'syncing' | 'synced' | 'error';
@@ -51,9 +54,8 @@ async function start(): Promise<void> {
     usePeer.setState({ phase: 'no-network' });
     return;
   }
-  const [{ Node }, { IdbStore }, { devnetFromFile, genesisOf }, { blockHash }, { bytesToHex }, { webRTC }, { circuitRelayTransport }] = await Promise.all([
-    import('../../core/node/node.ts'), import('../../core/store/idb.ts'), import('../../core/state/settings.ts'), import('../../core/block/header.ts'),
-    import('../../core/encoding/bytes.ts'), import('@libp2p/webrtc'), import('@libp2p/circuit-relay-v2'),
+  const [{ Node }, { IdbStore }, { webRTC }, { circuitRelayTransport }] = await Promise.all([
+    import('../../core/node/node.ts'), import('../../core/store/idb.ts'), import('@libp2p/webrtc'), import('@libp2p/circuit-relay-v2'),
   ]);
   const settings = devnetFromFile(config);
   // One database per chain: a devnet made again (another genesis) starts a new one.
