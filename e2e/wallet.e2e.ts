@@ -186,6 +186,13 @@ describe('the wallet against a local network', () => {
     expect(await bob.getByTestId('tx-detail').textContent()).toContain('AntShare+12');
   });
 
+  it('the two wallets find each other through the relay and connect over WebRTC', async () => {
+    for (const page of [alice, bob]) {
+      await page.waitForSelector('[data-testid="status"]:not([data-browsers="0"])', { timeout: 60_000 });
+    }
+    await alice.getByText(/\(browsers [1-9]\)/).waitFor();
+  });
+
   it('registers an asset (service fee shown) and issues it to two addresses in one transaction', async () => {
     await registerAsset(alice, { type: 'Token', zh: '爱丽丝积分', en: 'Alice Points', total: '1000000', decimals: '2', pay: 'alice pay pw' });
     await alice.getByRole('heading', { name: 'Assets you administer' }).waitFor();

@@ -25,6 +25,7 @@ const en = {
   tools: 'Protocol tools',
   // status bar
   peers: 'peers',
+  browsers: 'browsers',
   height: 'height',
   syncing: 'syncing',
   synced: 'synced',
@@ -190,6 +191,7 @@ const zh: Strings = {
   language: '语言',
   tools: '协议工具',
   peers: '节点',
+  browsers: '浏览器',
   height: '高度',
   syncing: '同步中',
   synced: '已同步',

@@ -17,6 +17,7 @@ import { Peer, type PeerOptions, type Verdict } from '../p2p/peer.ts';
 import { serveBlocks, serveHeaders, serveTransactions, syncFrom } from '../p2p/sync.ts';
 import { Validator, type ValidatorOptions } from './validator.ts';
 import { openMessage } from '../consensus/messages.ts';
+import { decodeAnnouncement, encodeAnnouncement } from '../p2p/discovery.ts';
 
 /** Rejections that can come from an honest peer that sees another state than ours: ignored, not punished. */
 const STATE_DEPENDENT = new Set([
@@ -66,7 +67,15 @@ export interface NodeOptions {
    * once and syncs in the background, showing progress (`onProgress`).
    */
   readonly syncOnStart?: boolean;
+  /**
+   * A browser peer: announce its WebRTC address on the peers topic and dial up to this many
+   * other browser peers announced there (default 0: a Node peer only forwards announcements).
+   */
+  readonly browserPeers?: number;
 }
+
+/** How often a browser peer announces its WebRTC address. */
+const ANNOUNCE_MS = 15_000;
 
 /** Where a node is in catching up with the network. */
 export interface SyncProgress {
@@ -93,6 +102,7 @@ export class Node {
   lastBlockAt = Date.now();
   #bootstrap: string[] = [];
   #redial: ReturnType<typeof setInterval> | undefined;
+  #announcer: ReturnType<typeof setInterval> | undefined;
   /** Connections to the bootstrap peers lost and dialled again (status). */
   reconnects = 0;
   #best = -1;
@@ -131,6 +141,26 @@ export class Node {
     node.#redial = setInterval(() => void node.#keepBootstrap(), REDIAL_MS);
     if (options.syncOnStart !== false) for (const remote of peer.connections()) await node.syncFrom(remote);
     else for (const remote of peer.connections()) void node.syncFrom(remote);
+    // Every peer checks and forwards browser peers' announcements; browser peers also dial some.
+    const wanted = options.browserPeers ?? 0;
+    peer.subscribe(peer.topics.peers, (data) => {
+      try {
+        decodeAnnouncement(data);
+        return 'accept';
+      } catch (e) {
+        return { reject: (e as Error).message };
+      }
+    }, (data) => {
+      if (wanted > 0) void node.#dialAnnounced(data, wanted);
+    });
+    if (wanted > 0) {
+      const announce = () => {
+        const data = encodeAnnouncement(peer.addresses());
+        if (data) void peer.publish(peer.topics.peers, data).catch(() => {});
+      };
+      node.#announcer = setInterval(announce, ANNOUNCE_MS);
+      setTimeout(announce, 1000);
+    }
     if (options.validator) {
       node.validator = new Validator(node, options.validator);
       await node.validator.start();
@@ -173,6 +203,17 @@ export class Node {
       } catch {
         // not there yet: next time
       }
+    }
+  }
+
+  /** Dials an announced browser peer while fewer than `wanted` are connected over WebRTC. */
+  async #dialAnnounced(data: Uint8Array, wanted: number): Promise<void> {
+    const { peer: id, addresses } = decodeAnnouncement(data);
+    if (id === this.peer.id || this.peer.isBanned(id) || this.peer.connections().includes(id) || this.peer.webRtcConnections().length >= wanted) return;
+    try {
+      await this.peer.dial(addresses[0]);
+    } catch {
+      // gone, or not reachable from here: the next announcement may do better
     }
   }
 
@@ -342,6 +383,7 @@ export class Node {
 
   async stop(): Promise<void> {
     clearInterval(this.#redial);
+    clearInterval(this.#announcer);
     this.#flush();
     await this.validator?.stop();
     await this.#queue;

@@ -25,6 +25,8 @@ export function topicsOf(magic: number) {
     transactions: `/antshares/${net}/tx/1`,
     blocks: `/antshares/${net}/block/1`,
     consensus: `/antshares/${net}/consensus/1`,
+    /** Browser peers announcing the WebRTC addresses (through a relay) where others can reach them. */
+    peers: `/antshares/${net}/peers/1`,
   } as const;
 }
 
@@ -52,6 +54,7 @@ export const DEFAULT_RATE_LIMITS: Record<keyof ReturnType<typeof topicsOf>, Rate
   transactions: { perSecond: 5_000, burst: 20_000 },
   blocks: { perSecond: 20, burst: 200 },
   consensus: { perSecond: 500, burst: 2_000 },
+  peers: { perSecond: 5, burst: 50 },
 };
 
 /** Score at which a peer is disconnected and refused for BAN_MS. */
@@ -227,6 +230,16 @@ export class Peer {
   /** Peers this one is connected to. */
   connections(): string[] {
     return this.node.getConnections().map((c) => c.remotePeer.toString());
+  }
+
+  /** Peers this one is connected to directly over WebRTC (browsers). */
+  webRtcConnections(): string[] {
+    return this.node.getConnections().filter((c) => c.remoteAddr.toString().includes('/webrtc') && !c.limits).map((c) => c.remotePeer.toString());
+  }
+
+  /** This peer's id. */
+  get id(): string {
+    return this.node.peerId.toString();
   }
 
   async stop(): Promise<void> {

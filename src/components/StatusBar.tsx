@@ -16,10 +16,10 @@ export function StatusBar() {
   const behind = Math.max(0, p.best - p.height);
   const left = p.rate > 0 && behind > 0 ? Math.ceil(behind / p.rate) : null;
   return (
-    <div className="status-bar" role="status" data-testid="status" data-phase={p.phase} data-height={p.height} data-start-height={p.startHeight}>
+    <div className="status-bar" role="status" data-testid="status" data-phase={p.phase} data-height={p.height} data-start-height={p.startHeight} data-browsers={p.browsers}>
       <span className={`dot ${p.phase}`} aria-hidden="true" />
       <span>{state}</span>
-      <span>{t.peers} {p.peers}</span>
+      <span>{t.peers} {p.peers}{p.browsers > 0 && ` (${t.browsers} ${p.browsers})`}</span>
       <span>{t.height} {p.height < 0 ? '–' : p.height}</span>
       {age !== null && <span>{t.lastBlock} {age}{t.secondsAgo}</span>}
       {p.phase === 'syncing' && p.best > 0 && (

@@ -19,6 +19,8 @@ export interface PeerState {
   /** Highest height heard of. */
   readonly best: number;
   readonly peers: number;
+  /** Of them, other browsers reached directly over WebRTC. */
+  readonly browsers: number;
   /** When the tip last changed (ms). */
   readonly lastBlockAt: number;
   /** Blocks applied per second during a sync (recent average). */
@@ -31,7 +33,7 @@ export interface PeerState {
   readonly config?: NetworkConfig;
 }
 
-export const usePeer = create<PeerState>(() => ({ phase: 'loading', height: -1, best: -1, peers: 0, lastBlockAt: 0, rate: 0, startHeight: -1, version: 0 }));
+export const usePeer = create<PeerState>(() => ({ phase: 'loading', height: -1, best: -1, peers: 0, browsers: 0, lastBlockAt: 0, rate: 0, startHeight: -1, version: 0 }));
 
 let node: Node | undefined;
 let starting: Promise<void> | undefined;
@@ -67,6 +69,7 @@ async function start(): Promise<void> {
     // No ICE servers: public STUN hosts are unreachable from a local network (browser-p2p.md).
     transports: [webRTC({ rtcConfiguration: { iceServers: [] } }), circuitRelayTransport()],
     allowLocalDials: local,
+    browserPeers: 4,
   });
   const n = node;
   const startHeight = n.height;
@@ -81,7 +84,7 @@ async function start(): Promise<void> {
     const behind = p.best > p.height;
     usePeer.setState((s) => ({
       phase: peers === 0 ? 'connecting' : p.syncing || behind ? 'syncing' : 'synced',
-      height: p.height, best: p.best, peers, lastBlockAt: n.lastBlockAt, rate, startHeight, config,
+      height: p.height, best: p.best, peers, browsers: n.peer.webRtcConnections().length, lastBlockAt: n.lastBlockAt, rate, startHeight, config,
       version: s.height !== p.height ? s.version + 1 : s.version,
     }));
   };
