@@ -140,3 +140,8 @@ let shared: SignatureVerifier | undefined;
 export function defaultVerifier(): SignatureVerifier {
   return (shared ??= new SignatureVerifier());
 }
+
+/** Replaces the process-wide verifier (a browser page: one that verifies in workers). */
+export function setDefaultVerifier(verifier: SignatureVerifier): void {
+  shared = verifier;
+}

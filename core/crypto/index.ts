@@ -3,3 +3,4 @@ export * from './hash.ts';
 export * from './keys.ts';
 export * from './ecdsa.ts';
 export * from './ecdh.ts';
+export * from './pool.ts';

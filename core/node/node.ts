@@ -103,6 +103,10 @@ export class Node {
   #bootstrap: string[] = [];
   #redial: ReturnType<typeof setInterval> | undefined;
   #announcer: ReturnType<typeof setInterval> | undefined;
+  #browserPeers = 0;
+  /** Browser peers heard of: id -> WebRTC address. */
+  readonly #announced = new Map<string, string>();
+  #dialingBrowser = false;
   /** Connections to the bootstrap peers lost and dialled again (status). */
   reconnects = 0;
   #best = -1;
@@ -151,15 +155,16 @@ export class Node {
         return { reject: (e as Error).message };
       }
     }, (data) => {
-      if (wanted > 0) void node.#dialAnnounced(data, wanted);
+      if (wanted > 0) node.#heard(data);
     });
+    node.#browserPeers = wanted;
     if (wanted > 0) {
       const announce = () => {
         const data = encodeAnnouncement(peer.addresses());
         if (data) void peer.publish(peer.topics.peers, data).catch(() => {});
       };
       node.#announcer = setInterval(announce, ANNOUNCE_MS);
-      setTimeout(announce, 1000);
+      for (const ms of [1000, 3000, 7000]) setTimeout(announce, ms); // soon after the relay reservation
     }
     if (options.validator) {
       node.validator = new Validator(node, options.validator);
@@ -192,6 +197,7 @@ export class Node {
   }
 
   async #keepBootstrap(): Promise<void> {
+    if (this.#browserPeers > 0) void this.#dialBrowser();
     const connected = new Set(this.peer.connections());
     for (const address of this.#bootstrap) {
       const id = address.split('/p2p/')[1];
@@ -206,14 +212,31 @@ export class Node {
     }
   }
 
-  /** Dials an announced browser peer while fewer than `wanted` are connected over WebRTC. */
-  async #dialAnnounced(data: Uint8Array, wanted: number): Promise<void> {
+  /** Remembers an announced browser peer (the most recent 64), and dials one if we want more. */
+  #heard(data: Uint8Array): void {
     const { peer: id, addresses } = decodeAnnouncement(data);
-    if (id === this.peer.id || this.peer.isBanned(id) || this.peer.connections().includes(id) || this.peer.webRtcConnections().length >= wanted) return;
+    if (id === this.peer.id) return;
+    this.#announced.delete(id);
+    this.#announced.set(id, addresses[0]);
+    if (this.#announced.size > 64) this.#announced.delete(this.#announced.keys().next().value as string);
+    void this.#dialBrowser();
+  }
+
+  /** While fewer than wanted browsers are connected over WebRTC, dials one announced peer (again every few seconds). */
+  async #dialBrowser(): Promise<void> {
+    if (this.#dialingBrowser || this.peer.webRtcConnections().length >= this.#browserPeers) return;
+    const connected = new Set(this.peer.webRtcConnections());
+    const next = [...this.#announced].find(([id]) => !connected.has(id) && !this.peer.isBanned(id));
+    if (!next) return;
+    this.#dialingBrowser = true;
     try {
-      await this.peer.dial(addresses[0]);
+      await this.peer.dial(next[1]);
     } catch {
-      // gone, or not reachable from here: the next announcement may do better
+      // gone, or not reachable now: it goes to the back of the list
+      this.#announced.delete(next[0]);
+      this.#announced.set(next[0], next[1]);
+    } finally {
+      this.#dialingBrowser = false;
     }
   }
 

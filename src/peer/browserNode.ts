@@ -56,9 +56,12 @@ async function start(): Promise<void> {
     usePeer.setState({ phase: 'no-network' });
     return;
   }
-  const [{ Node }, { IdbStore }, { webRTC }, { circuitRelayTransport }] = await Promise.all([
+  const [{ Node }, { IdbStore }, { webRTC }, { circuitRelayTransport }, { WorkerVerifier }, { setDefaultVerifier }] = await Promise.all([
     import('../../core/node/node.ts'), import('../../core/store/idb.ts'), import('@libp2p/webrtc'), import('@libp2p/circuit-relay-v2'),
+    import('../../core/crypto/pool.ts'), import('../../core/crypto/ecdsa.ts'),
   ]);
+  // Signature checks in a Web Worker: the page's thread keeps the interface and the ledger.
+  setDefaultVerifier(new WorkerVerifier());
   const settings = devnetFromFile(config);
   // One database per chain: a devnet made again (another genesis) starts a new one.
   const store = await IdbStore.open(`antshares-${settings.name}-${bytesToHex(blockHash(genesisOf(settings))).slice(0, 16)}`);
