@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { bytesToHex, hexToBytes } from '../core/encoding/index.ts';
+import { bytesToHex, equalBytes, hexToBytes } from '../core/encoding/index.ts';
 import { getPublicKey, comparePublicKeys } from '../core/crypto/index.ts';
 import { addressToScriptHash } from '../core/script/accounts.ts';
 import { encodeTransaction, signingMessage, transactionHash } from '../core/tx/index.ts';
@@ -208,3 +208,64 @@ describe('a swap contract between two dual-key accounts', () => {
     expect(() => w.decodeOffer('hello')).toThrow(/an offer starts with/);
   });
 });
+
+describe('stealth addresses (wallet.md)', () => {
+  it('pin the bytes hashed: a published vector', async () => {
+    const w = await import('../core/wallet/index.ts');
+    const keys = await dualKeysFromMnemonic(MNEMONIC);
+    const meta = w.metaAddressOf(keys.payKey, keys.queryKey);
+    const out = w.stealthOutputs(meta, 2, hexToBytes('11'.repeat(32)));
+    expect({
+      meta: w.encodeMetaAddress(meta), usage: out.attribute.usage, R: bytesToHex(out.attribute.data), outputs: out.scriptHashes.map(bytesToHex),
+    }).toEqual(STEALTH_VECTOR);
+  });
+
+  it('only the recipient finds its outputs, with v alone; v + c_q and s + c_p spend them on the ledger; payments do not link', async () => {
+    const w = await import('../core/wallet/index.ts');
+    const { signTransaction } = await import('../core/tx/index.ts');
+    const keys = await dualKeysFromMnemonic(MNEMONIC);
+    const other = await dualKeysFromMnemonic(newMnemonic());
+    const meta = w.decodeMetaAddress(w.encodeMetaAddress(w.metaAddressOf(keys.payKey, keys.queryKey)));
+    const net = testNet(4, keyOf(6));
+    await step(net);
+    // The holder pays AntShare and AntCoin to one-time account 0, AntShare to account 1, and AntShare elsewhere.
+    const pay = w.stealthOutputs(meta, 2);
+    const sent = buildPayment({
+      ledger: net.ledger, settings: net.settings, script: net.holder.script,
+      template: { type: 'ContractTransaction', version: 0, attributes: [pay.attribute] },
+      outputs: [
+        { assetId: ANTSHARE_ID, value: 5n * FIXED8_ONE, scriptHash: pay.scriptHashes[0] },
+        { assetId: ANTSHARE_ID, value: 3n * FIXED8_ONE, scriptHash: other.scriptHash },
+        { assetId: ANTCOIN_ID, value: FIXED8_ONE, scriptHash: pay.scriptHashes[0] },
+        { assetId: ANTSHARE_ID, value: 2n * FIXED8_ONE, scriptHash: pay.scriptHashes[1] },
+      ],
+    });
+    const tx = signTransaction(sent.tx, [{ script: net.holder.script, keys: [net.holder.key] }]);
+    await step(net, [tx]);
+    const found = w.scanTransaction(tx, meta, keys.queryPrivateKey);
+    expect(found.map((f) => [f.index, f.k])).toEqual([[0, 0], [2, 0], [3, 1]]);
+    expect(w.scanTransaction(tx, w.metaAddressOf(other.payKey, other.queryKey), other.queryPrivateKey)).toEqual([]);
+    // A bogus ephemeral key (not on the curve) is ignored.
+    expect(w.scanTransaction({ ...tx, attributes: [{ usage: 0x02, data: new Uint8Array(32).fill(0xff) }] }, meta, keys.queryPrivateKey)).toEqual([]);
+    // Account 0 spends with v + c_q and s + c_p.
+    const spendKeys = w.oneTimePrivateKeys(keys.queryPrivateKey, keys.payPrivateKey, found[0]);
+    const spend = buildPayment({ ledger: net.ledger, settings: net.settings, script: found[0].script, outputs: [{ assetId: ANTSHARE_ID, value: 5n * FIXED8_ONE, scriptHash: other.scriptHash }] });
+    await step(net, [signTransaction(spend.tx, [{ script: found[0].script, keys: spendKeys }])]);
+    expect(net.ledger.balance(other.scriptHash, ANTSHARE_ID)).toBe(8n * FIXED8_ONE);
+    // Unlinkable: V' - S' differs from V - S and between one-time accounts.
+    const { p256 } = await import('@noble/curves/nist.js');
+    const diff = (q: Uint8Array, p: Uint8Array) => p256.Point.fromBytes(q).subtract(p256.Point.fromBytes(p)).toHex(true);
+    const z = hexToBytes('02' + '33'.repeat(32));
+    const [a, b] = [w.oneTimeAccount(meta, z, 0), w.oneTimeAccount(meta, z, 1)];
+    expect(new Set([diff(meta.queryKey, meta.payKey), diff(a.queryKey, a.payKey), diff(b.queryKey, b.payKey)]).size).toBe(3);
+    expect(() => w.decodeMetaAddress('ALq7AWrhAueN6mJNqk6FHJjnsEoPRytLdW')).toThrow(/MetaAddress/);
+  });
+});
+
+/** This project's stealth vector: MNEMONIC's meta-address, r = 0x11…11, two one-time accounts. */
+const STEALTH_VECTOR = {
+  meta: 'DDtbEF8HzYVK9A1qjYU9qQhMyi4SPzHKwGFLo5zViEuaULGaeYXcUsfLkyvAa4NyX5gEoGhYNAjLXG7yPfhcwqt9m2aTghuFB',
+  usage: 2,
+  R: '0217e617f0b6443928278f96999e69a23a4f2c152bdf6d6cdf66e5b80282d4ed',
+  outputs: ['1ff5fa534e6c88d9a23b4ed386dd65fbdecd56c4', '7ff29639652e2b499a77da395934b85872cba0e5'],
+};

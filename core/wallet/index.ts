@@ -6,3 +6,4 @@ export * from './account.ts';
 export * from './payment.ts';
 export * from './contract.ts';
 export * from './governance.ts';
+export * from './stealth.ts';
