@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { bytesToHex, equalBytes, hexToBytes } from '../core/encoding/index.ts';
+import { bytesToHex, hexToBytes } from '../core/encoding/index.ts';
 import { getPublicKey, comparePublicKeys } from '../core/crypto/index.ts';
 import { addressToScriptHash } from '../core/script/accounts.ts';
 import { encodeTransaction, signingMessage, transactionHash } from '../core/tx/index.ts';
