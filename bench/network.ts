@@ -89,12 +89,16 @@ export async function benchNetwork(tps = Number(process.env.BENCH_TPS ?? 1000), 
     const submitted = new Map<string, number>();
     const landed = new Map<string, number>();
     const blockTimes: number[] = [];
+    let start = performance.now(); // set again when the offering starts
+    /** Per block at the relay (BENCH_VERBOSE): when, the relay's pool, and transfers final so far. */
+    const perBlock: { height: number; s: number; relayPool: number; final: number }[] = [];
     relay.onTip(() => {
       const now = performance.now();
       blockTimes.push(now);
       for (const [hash, at] of submitted) {
         if (!landed.has(hash) && ledger.txs.has(hash)) landed.set(hash, now - at);
       }
+      perBlock.push({ height: relay.height, s: Math.round((now - start) / 100) / 10, relayPool: relay.mempool.size, final: landed.size });
     });
     const refused = new Map<string, number>();
     const phases: unknown[] = [];
@@ -102,7 +106,7 @@ export async function benchNetwork(tps = Number(process.env.BENCH_TPS ?? 1000), 
       const last = st.consensus?.lastHeight;
       if (last && !phases.some((p) => (p as { height: number }).height === last.height)) phases.push(last);
     }, () => {}), 500);
-    const start = performance.now();
+    start = performance.now();
     let next = 0;
     while (next < total) {
       const due = Math.min(total, Math.floor(((performance.now() - start) / 1000) * tps));
@@ -133,6 +137,7 @@ export async function benchNetwork(tps = Number(process.env.BENCH_TPS ?? 1000), 
     line('submit to final', `median ${fmt(median(latencies))} ms, p99 ${fmt(percentile(latencies, 99))} ms`, `goal: median <= 2 block intervals (${fmt(2 * median(intervals))} ms)`);
     line('lost', `${lost} of ${fmt(total)}${refused.size ? `; refused: ${JSON.stringify(Object.fromEntries(refused))}` : ''}`, 'goal 0');
     if (process.env.BENCH_VERBOSE) for (const p of phases) console.log(`validator 0, ms after the previous block: ${JSON.stringify(p)}`);
+    if (process.env.BENCH_VERBOSE) for (const b of perBlock) console.log(`relay block: ${JSON.stringify(b)}`);
     if (lost > 0 || process.env.BENCH_VERBOSE) {
       console.log(`relay: height ${relay.height}, peers ${relay.peer.connections().length}, bans ${JSON.stringify(relay.peer.bans)}`);
       for (const v of network.validators) {

@@ -254,7 +254,11 @@ export class Node {
     this.lastBlockAt = Date.now();
     // Gossip again what has waited two blocks: a peer may have missed it (a dropped connection,
     // a batch it was too busy to take); peers that hold it drop the copy as a duplicate.
-    for (const bytes of this.mempool.stale(2 * this.settings.blockTimeMs, REANNOUNCE_MAX)) this.#announce(bytes);
+    // Rotated by height, so that the batches differ from the last announcement's (gossip drops a
+    // message it has seen recently, and a batch's id is its content's hash).
+    const stale = this.mempool.stale(2 * this.settings.blockTimeMs, REANNOUNCE_MAX);
+    const turn = stale.length ? (this.chain.height * 97) % stale.length : 0;
+    for (const bytes of [...stale.slice(turn), ...stale.slice(0, turn)]) this.#announce(bytes);
     for (const l of this.#tipListeners) l();
   }
 

@@ -170,7 +170,11 @@ export class Peer {
         // Unsigned, content-addressed gossip: every payload carries its own signatures (transactions,
         // blocks, consensus envelopes), so a libp2p signature per message would only cost an Ed25519
         // signing on publish and a verification on each receipt (most of a busy peer's gossip time).
-        pubsub: gossipsub({ allowPublishToZeroTopicPeers: true, emitSelf: false, maxInboundDataLength: MAX_GOSSIP_MESSAGE, globalSignaturePolicy: 'StrictNoSign' }),
+        // seenTTL: a message id is remembered for 10 s, not gossipsub's 2 minutes. Ids are the
+        // content's hash, and gossipsub refuses to publish a remembered one: a transaction batch
+        // published while no peer listened (a link being redialled) could not be sent again for 2
+        // minutes, which the network benchmark showed as 256 transfers stuck for 120 s.
+        pubsub: gossipsub({ allowPublishToZeroTopicPeers: true, emitSelf: false, maxInboundDataLength: MAX_GOSSIP_MESSAGE, globalSignaturePolicy: 'StrictNoSign', seenTTL: 10_000 }),
         ...(options.relay ? { relay: circuitRelayServer() } : {}),
       },
     });
