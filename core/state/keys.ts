@@ -9,11 +9,6 @@ export function heightKey(height: number): string {
   return height.toString(16).padStart(8, '0');
 }
 
-/** Hex of an account's script hash (the derived indexes' key). */
-export function accountHex(scriptHash: Uint8Array): string {
-  return bytesToHex(scriptHash);
-}
-
 /**
  * Hex of an asset id. A chain's few assets come back in nearly every output, so the strings of
  * the first few seen are reused: no new string to build, and one whose hash the maps know.

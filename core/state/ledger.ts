@@ -18,7 +18,7 @@ import { checkBlock, type Block, type CheckedBlock } from '../block/block.ts';
 import { merkleRoot } from '../block/merkle.ts';
 import { blockHash, verifyHeaderWitness } from '../block/header.ts';
 import { ANTCOIN_ID, ANTSHARE_ID, nextMinerOf } from '../block/genesis.ts';
-import { accountHex, assetHex, heightKey, outpointKey } from './keys.ts';
+import { assetHex, heightKey, outpointKey } from './keys.ts';
 import { stateError } from './errors.ts';
 import { genesisOf, type NetworkSettings } from './settings.ts';
 import {
@@ -197,7 +197,7 @@ export class Ledger {
       size: message.length + witnessesSize(tx.witnesses), spent: [], orderSpent: [], signers: new Map(), flows: new Map(),
       outputKeys: tx.outputs.map((_, i) => `${hashHex}:${i}`),
       outputs: tx.outputs.map((o) => ({
-        assetId: o.assetId, value: o.value, scriptHash: o.scriptHash, height: block.height, account: accountHex(o.scriptHash), asset: assetHex(o.assetId),
+        assetId: o.assetId, value: o.value, scriptHash: o.scriptHash, height: block.height, account: bytesToHex(o.scriptHash), asset: assetHex(o.assetId),
       })),
       spendKeys,
     };

@@ -51,6 +51,24 @@ function amountOf(text: string, precision: number | undefined): bigint | null {
   }
 }
 
+/** An amount and the asset it is of: one side of a swap. */
+function AmountOf(p: {
+  id: string; label: string; assetLabel: string; assets: { hex: string; name: string }[];
+  amount: string; setAmount: (v: string) => void; asset: string; setAsset: (v: string) => void;
+}) {
+  return (
+    <>
+      <label htmlFor={p.id}>{p.label}</label>
+      <div className="row">
+        <input id={p.id} inputMode="decimal" value={p.amount} onChange={(e) => p.setAmount(e.target.value)} aria-label={p.label} />
+        <select aria-label={p.assetLabel} value={p.asset} onChange={(e) => p.setAsset(e.target.value)}>
+          {p.assets.map((a) => <option key={a.hex} value={a.hex}>{a.name}</option>)}
+        </select>
+      </div>
+    </>
+  );
+}
+
 function Propose({ account, queryKey }: { account: AccountRecord; queryKey: Uint8Array }) {
   const t = useT();
   const node = currentNode();
@@ -102,20 +120,8 @@ function Propose({ account, queryKey }: { account: AccountRecord; queryKey: Uint
         <label htmlFor="swap-who">{t.counterparty}</label>
         <input id="swap-who" value={who} onChange={(e) => setWho(e.target.value)} spellCheck={false} autoComplete="off" />
         {who.trim() !== '' && node && !isValidAddress(who.trim(), node.settings.addressVersion) && <p className="error">{t.addressInvalid}</p>}
-        <label htmlFor="swap-give">{t.youGive}</label>
-        <div className="row">
-          <input id="swap-give" inputMode="decimal" value={give} onChange={(e) => setGive(e.target.value)} aria-label={t.youGive} />
-          <select aria-label={`${t.youGive}: ${t.asset}`} value={ga?.hex ?? ''} onChange={(e) => setGiveAsset(e.target.value)}>
-            {assets.map((a) => <option key={a.hex} value={a.hex}>{a.name}</option>)}
-          </select>
-        </div>
-        <label htmlFor="swap-get">{t.youGet}</label>
-        <div className="row">
-          <input id="swap-get" inputMode="decimal" value={get} onChange={(e) => setGet(e.target.value)} aria-label={t.youGet} />
-          <select aria-label={`${t.youGet}: ${t.asset}`} value={gb?.hex ?? ''} onChange={(e) => setGetAsset(e.target.value)}>
-            {assets.map((a) => <option key={a.hex} value={a.hex}>{a.name}</option>)}
-          </select>
-        </div>
+        <AmountOf id="swap-give" label={t.youGive} assetLabel={`${t.youGive}: ${t.asset}`} assets={assets} amount={give} setAmount={setGive} asset={ga?.hex ?? ''} setAsset={setGiveAsset} />
+        <AmountOf id="swap-get" label={t.youGet} assetLabel={`${t.youGet}: ${t.asset}`} assets={assets} amount={get} setAmount={setGet} asset={gb?.hex ?? ''} setAsset={setGetAsset} />
         {plan && 'fee' in plan && <p data-testid="swap-fee">{t.fee} ({t.youPay}): {formatFixed8(plan.fee)} AntCoin</p>}
         {plan && 'error' in plan && <p className="error" role="alert">{plan.error}</p>}
         <label htmlFor="swap-pay-password">{t.payPassword}</label>

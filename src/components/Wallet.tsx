@@ -200,17 +200,12 @@ function Send({ account, queryKey }: { account: AccountRecord; queryKey: Uint8Ar
       return null;
     }
   })();
+  const record = asset && node?.chain.ledger.assets.get(asset.hex);
   // Whole units of the asset's precision (AntShare: 1), checked before anything is signed.
-  const unit = (() => {
-    const record = asset && node?.chain.ledger.assets.get(asset.hex);
-    return record ? precisionUnit(record.precision) : 1n;
-  })();
+  const unit = record ? precisionUnit(record.precision) : 1n;
   const finer = value !== null && value % unit !== 0n;
   // Share and Invoice assets need the receiver's signature: a contract, not a plain payment.
-  const consent = (() => {
-    const record = asset && node?.chain.ledger.assets.get(asset.hex);
-    return record?.assetType === 'Share' || record?.assetType === 'Invoice';
-  })();
+  const consent = record?.assetType === 'Share' || record?.assetType === 'Invoice';
   const plan = useMemo(() => {
     if (!node || !asset || !toValid || value === null || finer || consent) return null;
     try {
