@@ -6,6 +6,10 @@
  *
  *   node bench/app.ts                   10,000 blocks (the chain is cached in .bench-cache/)
  *   BENCH_BLOCKS=2000 node bench/app.ts
+ *   BENCH_VERBOSE=1 node bench/app.ts   also each main-thread task over 50 ms: start, length, height
+ *   BENCH_PROFILE=out.cpuprofile …      a CPU profile of the page from load to synced
+ *
+ * Also the page's long tasks during the load and the sync: the interface must not stall.
  */
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
@@ -53,17 +57,31 @@ export async function benchApp(): Promise<void> {
   const browser = await launchChromium();
   try {
     const page = await (await browser.newContext()).newPage();
+    if (process.env.BENCH_VERBOSE) page.on('console', (m) => m.text().startsWith('longtask') && console.log(m.text()));
     const cdp = process.env.BENCH_PROFILE ? await page.context().newCDPSession(page) : undefined;
     if (cdp) {
       await cdp.send('Profiler.enable');
       await cdp.send('Profiler.start');
     }
+    // The interface must not stall while the peer syncs: every main-thread task over 50 ms.
+    await page.addInitScript(() => {
+      const w = window as unknown as { longTasks: number[] };
+      w.longTasks = [];
+      new PerformanceObserver((list) => {
+        for (const e of list.getEntries()) {
+          w.longTasks.push(e.duration);
+          // With BENCH_VERBOSE: when (ms after navigation), how long (ms), at which height.
+          console.log(`longtask ${Math.round(e.startTime)} ${Math.round(e.duration)} ${document.querySelector('[data-testid=status]')?.getAttribute('data-height')}`);
+        }
+      }).observe({ type: 'longtask', buffered: true });
+    });
     const t0 = performance.now();
     await page.goto(url);
     await page.getByRole('heading', { level: 1 }).waitFor();
     const painted = performance.now() - t0;
     await page.waitForSelector(`[data-testid="status"][data-phase="synced"][data-height="${count}"]`, { timeout: 30 * 60_000 });
     const seconds = (performance.now() - t0) / 1000;
+    const longTasks = await page.evaluate(() => (window as unknown as { longTasks: number[] }).longTasks);
     if (cdp) writeFileSync(process.env.BENCH_PROFILE!, JSON.stringify((await cdp.send('Profiler.stop')).profile));
     // Raw WebCrypto P-256 verification in the same browser: 2,000 signatures, 64 in flight.
     const raw = await page.evaluate(async () => {
@@ -87,6 +105,9 @@ export async function benchApp(): Promise<void> {
     line(`fresh page to synced wallet: ${fmt(count)} blocks, 1 transfer each`, `${seconds.toFixed(1)} s`, `first screen after ${fmt(painted)} ms; IndexedDB, every block validated`);
     line('blocks validated per second in Chromium (sync)', `${fmt(count / seconds)}/s`,
       `${fmt((count * perBlock) / seconds)} signatures/s = ${((count * perBlock) / seconds / raw).toFixed(2)} x raw WebCrypto in the page (${fmt(raw)}/s)`);
+    const worst = longTasks.length ? Math.max(...longTasks) : 0;
+    line('page thread during load and sync: longest task', `${fmt(worst)} ms`,
+      `${longTasks.length} tasks over 50 ms, ${fmt(longTasks.reduce((a, b) => a + b, 0))} ms in them (PerformanceObserver 'longtask')`);
   } finally {
     await browser.close();
     await server.close();

@@ -255,7 +255,7 @@ describe('the wallet against a local network', () => {
     await alice.waitForFunction((k) => document.querySelector(`[data-testid="candidates"] tr[data-key="${k}"] td.votes`)?.textContent === '107', key, { timeout: 30_000 });
   });
 
-  it('a Share transfer refused by the admin policy is never signed; one the policy allows is co-signed, consented to and final', async () => {
+  it('a Share transfer refused by the admin policy is never signed; one the policy allows is co-signed, sent straight to the receiver\'s wallet, consented to and final', async () => {
     await registerAsset(alice, { type: 'Share', zh: '爱丽丝公司', en: 'Alice Corp', total: '1000', pay: 'alice pay pw' });
     await issue(alice, 'Alice Corp (Share)', `${aliceAddress} 1000`, 'alice pay pw');
     // The policy: only Alice may hold; at most 25% of a holder's units a year.
@@ -286,9 +286,28 @@ describe('the wallet against a local network', () => {
     await refusal.waitFor();
     expect(await refusal.textContent()).toContain(`${aliceAddress} may transfer 250 a year; 0 already, 300 asked.`);
     await propose('100');
-    const link = await alice.getByTestId('offer-link').inputValue();
-    // Bob, the receiver, consents by signing; being the last signer, he sends it.
-    expect(await signOffer(bob, link, 'bob query pw!', 'bob pay pw!!')).toContain('You get100 Alice Corp');
+    // Sent straight to Bob's wallet rather than as a link: refused while Bob does not take offers.
+    const send = alice.getByRole('button', { name: 'Send to their wallet' });
+    await send.click();
+    const notFound = alice.getByText("The counterparty's wallet is not online, or does not receive offers directly: send the link instead.");
+    await notFound.waitFor({ timeout: 30_000 });
+    await bob.getByRole('button', { name: 'Contracts' }).click();
+    await bob.getByLabel('Receive offers directly in this browser').check();
+    // Bob's browser announces it takes offers; Alice's hears it within seconds (she may retry, as a user would).
+    const delivered = alice.getByTestId('offer-delivered');
+    for (let attempt = 0; !(await delivered.isVisible()); attempt++) {
+      if (attempt === 20) throw new Error("Bob's wallet never took the offer");
+      if (await send.isEnabled()) await send.click();
+      await alice.waitForTimeout(2000);
+    }
+    // Bob, the receiver, opens it from his inbox and consents by signing; being the last signer, he sends it.
+    await bob.getByTestId('inbox').getByRole('button', { name: 'Open' }).click();
+    await bob.getByRole('button', { name: 'Review', exact: true }).click();
+    expect(await bob.getByTestId('offer-summary').textContent()).toContain('You get100 Alice Corp');
+    await bob.locator('#review-pay-password').fill('bob pay pw!!');
+    await bob.getByRole('button', { name: 'Sign and send' }).click();
+    await bob.getByTestId('contract-status').getByText('Final in block').waitFor({ timeout: 60_000 });
+    expect(await bob.getByTestId('inbox').count()).toBe(0);
     await bob.getByRole('button', { name: 'Balances' }).click();
     expect(await balance(bob, 'Alice Corp')).toBe('100');
   });

@@ -146,3 +146,20 @@ describe('signing', () => {
     expect(() => privateKeyFromWif('not base58 0OIl')).toThrow(DecodeError);
   });
 });
+
+describe('verification items for the Web Workers', () => {
+  it('pack into one buffer and unpack to the same bytes, in order', async () => {
+    const fc = (await import('fast-check')).default;
+    const { packItems, unpackItems } = await import('../core/crypto/pool.ts');
+    const item = fc.tuple(fc.uint8Array({ maxLength: 72 }), fc.uint8Array({ maxLength: 70_000 }), fc.uint8Array({ maxLength: 65 }));
+    fc.assert(fc.property(fc.array(item, { maxLength: 20 }), (items) => {
+      const packed = packItems(items.map(([s, m, k]) => [s, m, k] as const));
+      expect(unpackItems(packed)).toEqual(items);
+    }), { numRuns: 100 });
+    // Views of a larger buffer are copied out (posting them would clone the whole buffer).
+    const big = new Uint8Array(1 << 16).map((_, i) => i);
+    const packed = packItems([[big.subarray(0, 64), big.subarray(100, 200), big.subarray(300, 333)]]);
+    expect(packed.length).toBe(6 + 64 + 100 + 33);
+    expect(() => unpackItems(packed.subarray(0, packed.length - 1))).toThrow(RangeError);
+  });
+});

@@ -164,7 +164,7 @@ describe('the IndexedDB backend (fake-indexeddb in Node; real Chromium in e2e/)'
 describe('hand-written codecs of the store', () => {
   it('write the very bytes of the schemas, and read them back', async () => {
     const fc = (await import('fast-check')).default;
-    const { utxoCodec, txCodec, historyCodec, encodeDelta, UtxoRecord, TxRecord, HistoryRecord, Delta } = await import('../core/state/index.ts');
+    const { utxoCodec, txCodec, historyCodec, encodeDelta, encodeSnapshotChunk, UtxoRecord, TxRecord, HistoryRecord, Delta, SnapshotChunk } = await import('../core/state/index.ts');
     const bytes = (n: number) => fc.uint8Array({ minLength: n, maxLength: n });
     const u32 = fc.nat({ max: 0xffffffff });
     fc.assert(fc.property(bytes(32), fc.bigInt({ min: -(1n << 63n), max: (1n << 63n) - 1n }), bytes(20), u32, (assetId, value, scriptHash, height) => {
@@ -190,6 +190,17 @@ describe('hand-written codecs of the store', () => {
       expect(Delta.decode(mine)).toEqual(d);
     }), { numRuns: 200 });
     expect(() => utxoCodec.decode(new Uint8Array(63))).toThrow(/63 bytes, expected 64/);
+    const entry = fc.record({
+      table: fc.integer({ min: 0, max: 255 }),
+      key: fc.oneof(fc.string({ maxLength: 80 }), fc.string({ unit: 'grapheme', maxLength: 20 })),
+      value: fc.uint8Array({ maxLength: 300 }),
+    });
+    fc.assert(fc.property(fc.array(entry, { maxLength: 300 }), (items) => {
+      const mine = encodeSnapshotChunk(items);
+      expect(mine).toEqual(SnapshotChunk.encode(items));
+      expect(SnapshotChunk.decode(mine)).toEqual(items);
+    }), { numRuns: 200 });
+    expect(() => encodeSnapshotChunk([{ table: 1, key: 'k'.repeat(257), value: new Uint8Array(0) }])).toThrow();
   });
 });
 

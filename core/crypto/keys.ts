@@ -92,6 +92,10 @@ export function decodePublicKey(bytes: Uint8Array, curve: CurveName = 'secp256r1
 
 /** The 33-byte compressed form of any accepted encoding (infinity stays 0x00). */
 export function compressPublicKey(bytes: Uint8Array, curve: CurveName = 'secp256r1'): Uint8Array {
+  if (curve === 'secp256r1' && bytes.length === 33) {
+    checkPoint(bytes); // the usual case, a key seen before: no square root again
+    return bytes;
+  }
   if (decodePublicKey(bytes, curve) === null) return INFINITY;
   if (bytes.length === 33) return bytes;
   return curveOf(curve).Point.fromBytes(bytes).toBytes(true);

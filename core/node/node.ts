@@ -7,6 +7,7 @@
  */
 import { DecodeError, ProtocolError } from '../encoding/errors.ts';
 import { decodeBlockWithMessages, type Block } from '../block/block.ts';
+import { verifyHeaderSignatures } from '../block/header.ts';
 import type { Transaction } from '../tx/transaction.ts';
 import { decodeTransactionBatch, encodeTransaction, encodeTransactionBatch } from '../tx/transaction.ts';
 import { Chain } from '../state/chain.ts';
@@ -18,6 +19,7 @@ import { serveBlocks, serveHeaders, serveTransactions, syncFrom } from '../p2p/s
 import { Validator, type ValidatorOptions } from './validator.ts';
 import { openMessage } from '../consensus/messages.ts';
 import { decodeAnnouncement, encodeAnnouncement } from '../p2p/discovery.ts';
+import { MAX_INBOX_TAGS, inboxTag, offerError, sendOffer, serveOffers } from '../p2p/offers.ts';
 
 /** Rejections that can come from an honest peer that sees another state than ours: ignored, not punished. */
 const STATE_DEPENDENT = new Set([
@@ -104,8 +106,12 @@ export class Node {
   #redial: ReturnType<typeof setInterval> | undefined;
   #announcer: ReturnType<typeof setInterval> | undefined;
   #browserPeers = 0;
-  /** Browser peers heard of: id -> WebRTC address. */
-  readonly #announced = new Map<string, string>();
+  /** Browser peers heard of: id -> a WebRTC address and the inbox tags of the accounts it takes offers for. */
+  readonly #announced = new Map<string, { address: string; inbox: string[] }>();
+  /** Accounts this browser peer takes offers for (script hashes), and who is told of an offer. */
+  #inbox: Uint8Array[] = [];
+  readonly #offerListeners: ((text: string, from: string) => boolean)[] = [];
+  #announceSelf: () => void = () => {};
   #dialingBrowser = false;
   /** Connections to the bootstrap peers lost and dialled again (status). */
   reconnects = 0;
@@ -159,12 +165,13 @@ export class Node {
     });
     node.#browserPeers = wanted;
     if (wanted > 0) {
-      const announce = () => {
-        const data = encodeAnnouncement(peer.addresses());
+      node.#announceSelf = () => {
+        const data = encodeAnnouncement(peer.addresses(), node.#inbox.map((h) => inboxTag(h, peer.id)));
         if (data) void peer.publish(peer.topics.peers, data).catch(() => {});
       };
-      node.#announcer = setInterval(announce, ANNOUNCE_MS);
-      for (const ms of [1000, 3000, 7000]) setTimeout(announce, ms); // soon after the relay reservation
+      node.#announcer = setInterval(node.#announceSelf, ANNOUNCE_MS);
+      for (const ms of [1000, 3000, 7000]) setTimeout(node.#announceSelf, ms); // soon after the relay reservation
+      await serveOffers(peer, options.settings.magic, (text, from) => node.#offerListeners.some((listen) => listen(text, from)));
     }
     if (options.validator) {
       node.validator = new Validator(node, options.validator);
@@ -214,10 +221,10 @@ export class Node {
 
   /** Remembers an announced browser peer (the most recent 64), and dials one if we want more. */
   #heard(data: Uint8Array): void {
-    const { peer: id, addresses } = decodeAnnouncement(data);
+    const { peer: id, addresses, inbox } = decodeAnnouncement(data);
     if (id === this.peer.id) return;
     this.#announced.delete(id);
-    this.#announced.set(id, addresses[0]);
+    this.#announced.set(id, { address: addresses[0], inbox });
     if (this.#announced.size > 64) this.#announced.delete(this.#announced.keys().next().value as string);
     void this.#dialBrowser();
   }
@@ -230,7 +237,7 @@ export class Node {
     if (!next) return;
     this.#dialingBrowser = true;
     try {
-      await this.peer.dial(next[1]);
+      await this.peer.dial(next[1].address);
     } catch {
       // gone, or not reachable now: it goes to the back of the list
       this.#announced.delete(next[0]);
@@ -238,6 +245,38 @@ export class Node {
     } finally {
       this.#dialingBrowser = false;
     }
+  }
+
+  /**
+   * Takes contract offers for these accounts (script hashes; at most MAX_INBOX_TAGS), announced
+   * at once; none stops taking them. Browser peers only.
+   */
+  setInbox(scriptHashes: readonly Uint8Array[]): void {
+    this.#inbox = scriptHashes.slice(0, MAX_INBOX_TAGS);
+    this.#announceSelf();
+  }
+
+  /** Calls `listener` with each offer received; it says whether it took it (a text that is no offer: false). */
+  onOffer(listener: (text: string, from: string) => boolean): void {
+    this.#offerListeners.push(listener);
+  }
+
+  /**
+   * Sends an offer to the browser peer that takes offers for `scriptHash`, straight over a
+   * stream (offers.ts); OFFER_RECIPIENT_NOT_FOUND when no announced peer does.
+   */
+  async sendOffer(scriptHash: Uint8Array, text: string): Promise<void> {
+    // The most recently heard first: a reloaded page is a new peer, its old id gone quiet.
+    const found = [...this.#announced].reverse().filter(([id, a]) => a.inbox.includes(inboxTag(scriptHash, id)));
+    let failure: unknown = offerError('OFFER_RECIPIENT_NOT_FOUND', 'no browser peer online takes offers for this account', { peers: this.#announced.size });
+    for (const [id, { address }] of found) {
+      try {
+        return await sendOffer(this.peer, this.settings.magic, id, address, text);
+      } catch (e) {
+        failure = e instanceof ProtocolError && e.code === 'OFFER_REFUSED' ? e : offerError('OFFER_RECIPIENT_NOT_FOUND', `the peer that took offers for this account cannot be reached (${(e as Error).message})`, { peer: id });
+      }
+    }
+    throw failure;
   }
 
   #poolBytes(hash: Uint8Array): Uint8Array | undefined {
@@ -341,9 +380,12 @@ export class Node {
   async #apply(block: Block, messages: Uint8Array[], bytes: Uint8Array): Promise<void> {
     // Signatures the pool already verified (the same bytes) are not checked twice.
     const ledger = this.chain.ledger;
-    const witnesses = Promise.all(block.transactions.slice(1).map((tx, i) => (this.mempool.holdsVerified(tx, messages[i + 1]) ? undefined : ledger.verifyTransactionWitnesses(tx, messages[i + 1]))));
-    witnesses.catch(() => {}); // reported by addBlock
-    const delta = await this.chain.addBlock(block, { messages, bytes, witnesses });
+    const signatures = Promise.all([
+      verifyHeaderSignatures(block),
+      ...block.transactions.slice(1).map((tx, i) => (this.mempool.holdsVerified(tx, messages[i + 1]) ? undefined : ledger.verifyTransactionWitnesses(tx, messages[i + 1]))),
+    ]);
+    signatures.catch(() => {}); // reported by addBlock
+    const delta = await this.chain.addBlock(block, { messages, bytes, signatures });
     this.mempool.afterBlock(ledger.spentIn(delta));
     this.#tipChanged();
   }

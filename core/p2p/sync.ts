@@ -101,18 +101,31 @@ async function fetchRange(peer: Peer, protocol: string, remote: string, from: nu
  * disconnected and the error returned; the chain keeps every good block before it.
  */
 export async function syncFrom(peer: Peer, magic: number, remote: string, chain: Chain, onProgress?: (height: number) => void): Promise<{ height: number; error?: Error }> {
+  let next = fetchBlocks(peer, magic, remote, chain.height + 1, MAX_BLOCKS_PER_REQUEST);
   for (;;) {
-    const blocks = await fetchBlocks(peer, magic, remote, chain.height + 1, MAX_BLOCKS_PER_REQUEST);
-    if (blocks.length === 0) return { height: chain.height };
+    const blocks = await next;
+    if (blocks.length === 0) {
+      await chain.flush();
+      return { height: chain.height };
+    }
+    // The next range is asked for while this one is checked (unless this one is large: memory).
+    const bytes = blocks.reduce((n, b) => n + b.length, 0);
+    const ahead = chain.height + blocks.length + 1;
+    const prefetch = bytes <= PREFETCH_BYTES_MAX ? fetchBlocks(peer, magic, remote, ahead, MAX_BLOCKS_PER_REQUEST) : undefined;
+    prefetch?.catch(() => {}); // a failed prefetch is thrown below, when its turn comes
     try {
-      await chain.addBlocks(blocks, { onBlock: onProgress });
+      await chain.addBlocks(blocks, { onBlock: onProgress, flush: false });
     } catch (e) {
       if (!isInputError(e)) throw e;
       await peer.penalize(remote, -BAN_SCORE, `a bad block in sync: ${(e as Error).message}`); // a rule broken: disconnected and refused for a while
       return { height: chain.height, error: e };
     }
+    next = prefetch ?? fetchBlocks(peer, magic, remote, chain.height + 1, MAX_BLOCKS_PER_REQUEST);
   }
 }
+
+/** A range of blocks larger than this is checked before the next is asked for. */
+const PREFETCH_BYTES_MAX = 32 << 20;
 
 /** Most transactions one fetch asks for. */
 export const MAX_TXS_PER_REQUEST = 4096;

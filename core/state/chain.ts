@@ -14,7 +14,7 @@ import { defaultVerifier, type SignatureVerifier } from '../crypto/ecdsa.ts';
 import { decodeBlock, decodeBlockWithMessages, encodeBlock, type Block } from '../block/block.ts';
 import { blockHash } from '../block/header.ts';
 import type { BatchOp, KeyValueStore } from '../store/kv.ts';
-import { Ledger, verifyBlockWitnesses } from './ledger.ts';
+import { Ledger, verifyBlockSignatures } from './ledger.ts';
 import { genesisOf, type NetworkSettings } from './settings.ts';
 import { Delta } from './tables.ts';
 import { encodeDelta } from './codecs.ts';
@@ -58,8 +58,8 @@ export interface AddBlockOptions {
   bytes?: Uint8Array;
   /** false: resolve once applied in memory, the write queued (see `flush`). */
   wait?: boolean;
-  /** The block's transaction witness checks, started by the caller (see `addBlocks`). */
-  witnesses?: Promise<unknown>;
+  /** The block's signature checks, header and transactions, started by the caller (see `addBlocks`). */
+  signatures?: Promise<unknown>;
 }
 
 export interface OpenProgress {
@@ -147,7 +147,7 @@ export class Chain {
    */
   async addBlock(block: Block, options: AddBlockOptions = {}): Promise<Delta> {
     if (this.#failed) throw new StoreError(`an earlier write failed (${this.#failed.message}): reopen the chain`);
-    const delta = await this.ledger.applyBlock(block, options.verifier ?? defaultVerifier(), options.messages, options.witnesses);
+    const delta = await this.ledger.applyBlock(block, options.verifier ?? defaultVerifier(), options.messages, options.signatures);
     const ops = Chain.#blockOps(block, delta, options.bytes);
     // A snapshot is of this block's state: taken now, written in turn.
     const snapshot = block.height % this.settings.snapshotInterval === 0 ? this.#snapshotOps() : undefined;
@@ -180,7 +180,8 @@ export class Chain {
   async #writeQueued(): Promise<void> {
     const group = this.#queued.splice(0, WRITE_GROUP);
     if (group.length === 0) return;
-    await this.store.batch(group.flatMap((g) => g.ops));
+    // Each block's ops carry its tip marker: the group needs only the last one.
+    await this.store.batch(group.flatMap((g, i) => (i === group.length - 1 ? g.ops : g.ops.filter((op) => op.key !== TIP_KEY))));
     const snapshot = group.findLast((g) => g.snapshot)?.snapshot;
     if (snapshot) await this.#commitSnapshot(snapshot);
   }
@@ -195,11 +196,12 @@ export class Chain {
    * A run of consecutive blocks as received (a sync): each block's signatures start verifying
    * while the one before is applied, and each write is queued behind the last. Stops at the
    * first block that breaks a rule, throwing its error; the blocks before it stay. Resolves when
-   * all are on disk.
+   * all are on disk (with `flush: false`, once all are applied, their writes queued: a sync
+   * fetching the next range flushes at its end).
    */
-  async addBlocks(blocks: readonly Uint8Array[], options: { verifier?: SignatureVerifier; onBlock?: (height: number) => void } = {}): Promise<void> {
+  async addBlocks(blocks: readonly Uint8Array[], options: { verifier?: SignatureVerifier; onBlock?: (height: number) => void; flush?: boolean } = {}): Promise<void> {
     const verifier = options.verifier ?? defaultVerifier();
-    type Ahead = { block: Block; messages: Uint8Array[]; bytes: Uint8Array; txs: number; witnesses: Promise<unknown>; start: () => void };
+    type Ahead = { block: Block; messages: Uint8Array[]; bytes: Uint8Array; txs: number; signatures: Promise<unknown>; start: () => void };
     // Blocks verify in order, as many at once as keep about VERIFY_WINDOW transactions in flight:
     // a block of a thousand transfers alone (the block the ledger needs next finishes first; all
     // at once would finish together, after the last), small blocks many at a time (each one
@@ -217,14 +219,14 @@ export class Chain {
       const { block, messages } = decodeBlockWithMessages(bytes);
       const txs = block.transactions.length;
       let start!: () => void;
-      const witnesses = new Promise<unknown>((resolve, reject) => {
-        start = () => verifyBlockWitnesses(block, messages, verifier).then(resolve, reject).finally(() => {
+      const signatures = new Promise<unknown>((resolve, reject) => {
+        start = () => verifyBlockSignatures(block, messages, verifier).then(resolve, reject).finally(() => {
           verifying -= txs;
           startVerifications();
         });
       });
-      witnesses.catch(() => {}); // reported by addBlock when its turn comes
-      const ahead = { block, messages, bytes, txs, witnesses, start };
+      signatures.catch(() => {}); // reported by addBlock when its turn comes
+      const ahead = { block, messages, bytes, txs, signatures, start };
       waiting.push(ahead);
       startVerifications();
       return ahead;
@@ -249,14 +251,14 @@ export class Chain {
         // Applying runs ahead of the disk by at most UNWRITTEN_MAX blocks: memory stays bounded,
         // and a page closed in the middle of a sync reopens close to where it was.
         if (this.#queued.length >= UNWRITTEN_MAX) await this.#writing;
-        await this.addBlock(current.block, { verifier, messages: current.messages, bytes: current.bytes, witnesses: current.witnesses, wait: false });
+        await this.addBlock(current.block, { verifier, messages: current.messages, bytes: current.bytes, signatures: current.signatures, wait: false });
         options.onBlock?.(current.block.height);
       }
     } catch (e) {
       await this.#writing; // the good blocks before the bad one are written before the error is reported
       throw e;
     }
-    await this.flush();
+    if (options.flush !== false) await this.flush();
   }
 
   /** Waits until every block added so far is on disk. */

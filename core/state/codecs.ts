@@ -9,7 +9,7 @@ import { DecodeError } from '../encoding/errors.ts';
 import { decodeStrict } from '../encoding/primitives.ts';
 import type * as P from 'micro-packed';
 import { bytesToHex } from '../encoding/bytes.ts';
-import type { Delta, HistoryRecord, TxRecord, Utxo } from './tables.ts';
+import { SnapshotChunk, type Delta, type HistoryRecord, type TxRecord, type Utxo } from './tables.ts';
 
 /** Encodes and decodes one table's values. */
 export interface ValueCodec<V> {
@@ -153,6 +153,46 @@ function writeDelta(d: Delta, keys: Uint8Array[] | null): Uint8Array | null {
     }
     at = writePart(b, v, at, c.before);
     at = writePart(b, v, at, c.after);
+  }
+  return b;
+}
+
+/** One table entry of a snapshot, as `SnapshotEntry` holds it. */
+export interface SnapshotItem {
+  readonly table: number;
+  readonly key: string;
+  readonly value: Uint8Array;
+}
+
+/**
+ * The bytes of the `SnapshotChunk` schema, written in one pass as `encodeDelta` writes a delta:
+ * a snapshot is the whole state, encoded while the page waits (measured: a quarter of a second
+ * per snapshot of a 2,000-block chain through the generic coder, most of it in UTF-8 encoding
+ * of the keys). Entries outside the schema's bounds go through the schema, for its error.
+ */
+export function encodeSnapshotChunk(items: readonly SnapshotItem[]): Uint8Array {
+  const general = () => SnapshotChunk.encode([...items]);
+  let size = varIntSize(items.length);
+  for (const e of items) {
+    if (e.key.length > 256 || e.value.length > 1 << 20) return general();
+    size += 1 + varIntSize(e.key.length) + e.key.length + varIntSize(e.value.length) + e.value.length;
+  }
+  if (items.length > 1 << 24) return general();
+  const b = new Uint8Array(size);
+  const v = view(b);
+  let at = writeVarInt(b, v, 0, items.length);
+  for (const e of items) {
+    b[at++] = e.table;
+    at = writeVarInt(b, v, at, e.key.length);
+    const key = e.key;
+    for (let j = 0; j < key.length; j++) {
+      const ch = key.charCodeAt(j);
+      if (ch > 0x7f) return general(); // not ASCII: UTF-8 lengths differ
+      b[at++] = ch;
+    }
+    at = writeVarInt(b, v, at, e.value.length);
+    b.set(e.value, at);
+    at += e.value.length;
   }
   return b;
 }

@@ -16,7 +16,7 @@ import { defaultVerifier, type SignatureVerifier } from '../crypto/ecdsa.ts';
 import { allInputs, checkTransaction as checkStateless, verifyWitnesses, signingMessage, witnessesSize, type Transaction } from '../tx/transaction.ts';
 import { checkBlock, type Block, type CheckedBlock } from '../block/block.ts';
 import { merkleRoot } from '../block/merkle.ts';
-import { blockHash, verifyHeaderWitness } from '../block/header.ts';
+import { blockHash, checkHeaderWitnessScript, verifyHeaderSignatures } from '../block/header.ts';
 import { ANTCOIN_ID, ANTSHARE_ID, nextMinerOf } from '../block/genesis.ts';
 import { assetHex, heightKey, outpointKey } from './keys.ts';
 import { stateError } from './errors.ts';
@@ -25,7 +25,7 @@ import {
   AssetRecord, CandidateRecord, HeaderRecord, Journal, MetaRecord, SnapshotChunk, Table, VoteRecord, type Delta, type HistoryRecord, type TxRecord, type Utxo,
 } from './tables.ts';
 import { drawHolder, newAntCoin } from './antcoin.ts';
-import { historyCodec, schemaCodec, txCodec, utxoCodec } from './codecs.ts';
+import { encodeSnapshotChunk, historyCodec, schemaCodec, txCodec, utxoCodec } from './codecs.ts';
 import { electValidators } from './election.ts';
 import type { BlockContext, TxContext } from './rules/context.ts';
 import { applyOutputs, applySpends, checkSignersPresent, checkValueAndFees, collectSigners, resolveInputs, sumFlows } from './rules/common.ts';
@@ -45,6 +45,15 @@ const TIP = 'tip';
  */
 export function verifyBlockWitnesses(block: Block, messages: readonly Uint8Array[], verifier: SignatureVerifier = defaultVerifier()): Promise<unknown> {
   return Promise.all(block.transactions.slice(1).map((tx, i) => verifyAllWitnesses(tx, messages[i + 1], verifier)));
+}
+
+/**
+ * Every signature of a block, header and transactions, with nothing from the ledger: a sync
+ * starts it for blocks ahead and hands it to `applyBlock`, which checks the rest (that the
+ * header's script is the expected nextMiner, that the witnesses are of the right accounts).
+ */
+export function verifyBlockSignatures(block: Block, messages: readonly Uint8Array[], verifier: SignatureVerifier = defaultVerifier()): Promise<unknown> {
+  return Promise.all([verifyHeaderSignatures(block, verifier), verifyBlockWitnesses(block, messages, verifier)]);
 }
 
 /** A transaction's witnesses, and for an AgencyTransaction its orders' (each signed by its client alone). */
@@ -236,8 +245,8 @@ export class Ledger {
     block: Block,
     verifier: SignatureVerifier = defaultVerifier(),
     messages?: readonly Uint8Array[],
-    /** The transactions' witness checks, when the caller started them already (see `verifyBlockWitnesses`). */
-    witnesses?: Promise<unknown>,
+    /** The block's signature checks, header and transactions, when the caller started them already (`verifyBlockSignatures`). */
+    signaturesStarted?: Promise<unknown>,
   ): Promise<Delta> {
     const tip = this.tip;
     const height = tip.height + 1;
@@ -257,8 +266,11 @@ export class Ledger {
     // on the verifier's threads while the rules below run here; the rules then check that the
     // witnesses are those of exactly the accounts that must sign.
     const signatures = Promise.all([
-      verifyHeaderWitness(block, nextMinerOf(tip.validators), verifier),
-      witnesses ?? verifyBlockWitnesses(block, msgs, verifier),
+      (async () => {
+        checkHeaderWitnessScript(block, nextMinerOf(tip.validators));
+        if (!signaturesStarted) await verifyHeaderSignatures(block, verifier);
+      })(),
+      signaturesStarted ?? verifyBlockWitnesses(block, msgs, verifier),
     ]);
     signatures.catch(() => {}); // awaited below, unless a rule fails first
 
@@ -493,12 +505,12 @@ export class Ledger {
       current.push(e);
       size += e.value.length + e.key.length + 8;
       if (size >= chunkBytes) {
-        chunks.push(SnapshotChunk.encode(current));
+        chunks.push(encodeSnapshotChunk(current));
         current = [];
         size = 0;
       }
     }
-    if (current.length) chunks.push(SnapshotChunk.encode(current));
+    if (current.length) chunks.push(encodeSnapshotChunk(current));
     return chunks;
   }
 

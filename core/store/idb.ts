@@ -4,7 +4,7 @@
  * commits whole or not at all, and is on disk when it resolves, so a closed tab loses nothing it
  * was told was written.
  */
-import { openDB, type IDBPDatabase } from 'idb';
+import { openDB, unwrap, type IDBPDatabase } from 'idb';
 import { compareKeys, type BatchOp, type KeyValueStore } from './kv.ts';
 
 const STORE = 'kv';
@@ -37,9 +37,12 @@ export class IdbStore implements KeyValueStore {
 
   async batch(ops: readonly BatchOp[]): Promise<void> {
     const tx = this.#db.transaction(STORE, 'readwrite', { durability: 'strict' });
+    // The plain object store: idb would wrap each request in a promise nobody awaits, and a
+    // group commit of a sync is thousands of requests; the transaction's outcome is `tx.done`.
+    const store = unwrap(tx.store);
     for (const op of ops) {
-      if (op.type === 'put') void tx.store.put(toBuffer(op.value), toBuffer(op.key));
-      else void tx.store.delete(toBuffer(op.key));
+      if (op.type === 'put') store.put(toBuffer(op.value), toBuffer(op.key));
+      else store.delete(toBuffer(op.key));
     }
     await tx.done;
   }

@@ -28,8 +28,21 @@ export interface AccountRecord {
 }
 
 /** The 2-of-2 verification script of an account record. */
+/**
+ * Scripts of the accounts seen so far, by their two keys: building one decompresses both keys
+ * (a square root each), and the screens ask for it on every block they draw. Public data only.
+ */
+const scripts = new Map<string, Uint8Array>();
+
 export function accountScript(record: Pick<AccountRecord, 'payPublicKey' | 'queryPublicKey'>): Uint8Array {
-  return dualKeyAccount(hexToBytes(record.payPublicKey), hexToBytes(record.queryPublicKey)).script;
+  const id = `${record.payPublicKey}/${record.queryPublicKey}`;
+  let script = scripts.get(id);
+  if (!script) {
+    script = dualKeyAccount(hexToBytes(record.payPublicKey), hexToBytes(record.queryPublicKey)).script;
+    if (scripts.size >= 1024) scripts.clear();
+    scripts.set(id, script);
+  }
+  return script.slice();
 }
 
 export function accountScriptHash(record: Pick<AccountRecord, 'payPublicKey' | 'queryPublicKey'>): Uint8Array {

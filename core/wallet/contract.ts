@@ -20,9 +20,15 @@ import type { NetworkSettings } from '../state/settings.ts';
 import { buildPayment } from './payment.ts';
 import { walletError } from './errors.ts';
 
-/** The counterparty's witness is assumed a dual-key one for the fee: this script has that size. */
-const key = (n: number) => getPublicKey(Uint8Array.from({ length: 32 }, (_, i) => (i === 31 ? n : 0)));
-const DUAL_KEY_PLACEHOLDER = dualKeyAccount(key(1), key(2)).script;
+/**
+ * The counterparty's witness is assumed a dual-key one for the fee: this script has that size.
+ * Made on first use: two point multiplications (and the curve's tables) are not for page load.
+ */
+let placeholder: Uint8Array | undefined;
+function dualKeyPlaceholder(): Uint8Array {
+  const key = (n: number) => getPublicKey(Uint8Array.from({ length: 32 }, (_, i) => (i === 31 ? n : 0)));
+  return (placeholder ??= dualKeyAccount(key(1), key(2)).script);
+}
 
 export interface SwapParams {
   readonly ledger: Ledger;
@@ -55,7 +61,7 @@ export function buildSwap(p: SwapParams): { tx: Transaction; fee: bigint } {
   // Built as the proposer's payment of `give` to the counterparty, with the counterparty's
   // inputs and outputs as extra parts: the fee covers everything, and both witnesses.
   const { tx, fee } = buildPayment({
-    ledger: p.ledger, settings: p.settings, script: p.script, skip: p.skip, otherSigners: [DUAL_KEY_PLACEHOLDER],
+    ledger: p.ledger, settings: p.settings, script: p.script, skip: p.skip, otherSigners: [dualKeyPlaceholder()],
     outputs: [{ assetId: p.give.assetId, value: p.give.value, scriptHash: p.counterparty }],
     created: [...(p.get.value > 0n ? [{ assetId: p.get.assetId, value: p.get.value, scriptHash: me }] : []), ...theirChange],
     extraInputs: theirs,

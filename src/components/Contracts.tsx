@@ -12,6 +12,7 @@ import {
 import { currentNode, usePeer } from '../peer/browserNode.ts';
 import { assetName, errorText, useLang, useT } from '../i18n.ts';
 import { pendingSpends, signChecked, SubmitStatus, useSubmit } from './submit.tsx';
+import { dismissOffer, setReceiving, useInbox } from '../wallet/inbox.ts';
 
 /** An offer opened from a link (`…/#ans-offer:…`), waiting for the wallet to be unlocked. */
 export function offerFromLink(): string {
@@ -36,9 +37,39 @@ function useAssets() {
 export function Contracts({ account, queryKey }: { account: AccountRecord; queryKey: Uint8Array }) {
   return (
     <>
+      <Inbox />
       <Review account={account} queryKey={queryKey} />
       <Propose account={account} queryKey={queryKey} />
     </>
+  );
+}
+
+/** Offers sent straight to this browser, and whether it takes them. */
+function Inbox() {
+  const t = useT();
+  const { enabled, offers } = useInbox();
+  return (
+    <section className="card" aria-labelledby="inbox-title">
+      <h2 id="inbox-title">{t.offersReceived}</h2>
+      <label className="choice">
+        <input type="checkbox" checked={enabled} onChange={(e) => setReceiving(e.target.checked)} />
+        {t.receiveOffers}
+      </label>
+      <p className="hint">{t.receiveOffersHint}</p>
+      {offers.length > 0 && (
+        <ul className="inbox" data-testid="inbox">
+          {offers.map((o) => (
+            <li key={o.text}>
+              <span>{new Date(o.at).toLocaleString()} · {t.offerFromPeer} <code>{o.from.slice(-8)}</code></span>
+              <div className="actions">
+                <button type="button" onClick={() => useOfferLink.setState({ text: o.text })}>{t.openOffer}</button>
+                <button type="button" className="secondary" onClick={() => dismissOffer(o.text)}>{t.dismiss}</button>
+              </div>
+            </li>
+          ))}
+        </ul>
+      )}
+    </section>
   );
 }
 
@@ -82,6 +113,7 @@ function Propose({ account, queryKey }: { account: AccountRecord; queryKey: Uint
   const [payPassword, setPayPassword] = useState('');
   const [offer, setOffer] = useState('');
   const [error, setError] = useState('');
+  const [delivery, setDelivery] = useState<{ busy?: boolean; done?: boolean; error?: string }>({});
   const ga = assets.find((a) => a.hex === giveAsset) ?? assets[0];
   const gb = assets.find((a) => a.hex === getAsset) ?? assets[0];
   const plan = useMemo(() => {
@@ -112,6 +144,7 @@ function Propose({ account, queryKey }: { account: AccountRecord; queryKey: Uint
         try {
           const signed: Transaction = await signChecked(plan.tx, account, queryKey, payPassword);
           setOffer(encodeOffer(signed));
+          setDelivery({});
           setPayPassword('');
         } catch (err) {
           setError(errorText(t, err));
@@ -135,7 +168,19 @@ function Propose({ account, queryKey }: { account: AccountRecord; queryKey: Uint
           <textarea readOnly rows={3} value={link} data-testid="offer-link" aria-label={t.offerLink} />
           <div className="actions">
             <button type="button" onClick={() => navigator.clipboard.writeText(link)}>{t.copy}</button>
+            <button type="button" className="secondary" disabled={!node || delivery.busy || delivery.done} onClick={async () => {
+              if (!node) return;
+              setDelivery({ busy: true });
+              try {
+                await node.sendOffer(addressToScriptHash(who.trim(), node.settings.addressVersion), offer);
+                setDelivery({ done: true });
+              } catch (err) {
+                setDelivery({ error: errorText(t, err) });
+              }
+            }}>{t.sendToWallet}</button>
           </div>
+          {delivery.done && <p role="status" data-testid="offer-delivered">{t.offerDelivered}</p>}
+          {delivery.error && <p className="error" role="alert">{delivery.error}</p>}
           <img className="qr" src={qr} alt={t.offerLink} width={260} height={260} />
         </div>
       )}
@@ -187,7 +232,10 @@ function Review({ account, queryKey }: { account: AccountRecord; queryKey: Uint8
       {reviewed && 'tx' in reviewed && (
         <form onSubmit={async (e) => {
           e.preventDefault();
-          if (await submit(reviewed.tx, payPassword)) setPayPassword('');
+          if (await submit(reviewed.tx, payPassword)) {
+            setPayPassword('');
+            dismissOffer(text);
+          }
         }}>
           <dl className="summary" data-testid="offer-summary">
             <dt>{t.youGive}</dt>

@@ -10,6 +10,8 @@ import { devnetFromFile, genesisOf } from '../../core/state/settings.ts';
 import { blockHash } from '../../core/block/header.ts';
 import { bytesToHex } from '../../core/encoding/bytes.ts';
 import { loadNetworkConfig, type NetworkConfig } from './network.ts';
+import { receiveOffer, useInbox } from '../wallet/inbox.ts';
+import { useWallet } from '../wallet/walletStore.ts';
 
 export type PeerPhase = 'loading' | 'no-network' | 'connecting' | 'syncing' | 'synced' | 'error';
 
@@ -56,9 +58,9 @@ async function start(): Promise<void> {
     usePeer.setState({ phase: 'no-network' });
     return;
   }
-  const [{ Node }, { IdbStore }, { webRTC }, { circuitRelayTransport }, { WorkerVerifier }, { setDefaultVerifier }] = await Promise.all([
+  const [{ Node }, { IdbStore }, { webRTC }, { circuitRelayTransport }, { WorkerVerifier }, { setDefaultVerifier }, { accountScriptHash, decodeOffer }] = await Promise.all([
     import('../../core/node/node.ts'), import('../../core/store/idb.ts'), import('@libp2p/webrtc'), import('@libp2p/circuit-relay-v2'),
-    import('../../core/crypto/pool.ts'), import('../../core/crypto/ecdsa.ts'),
+    import('../../core/crypto/pool.ts'), import('../../core/crypto/ecdsa.ts'), import('../../core/wallet/index.ts'),
   ]);
   // Signature checks in a Web Worker: the page's thread keeps the interface and the ledger.
   setDefaultVerifier(new WorkerVerifier());
@@ -75,6 +77,20 @@ async function start(): Promise<void> {
     browserPeers: 4,
   });
   const n = node;
+  // Offers sent straight to this browser, for the accounts it holds (when the user allows it).
+  n.onOffer((text, from) => {
+    try {
+      decodeOffer(text);
+    } catch {
+      return false;
+    }
+    receiveOffer(text, from);
+    return true;
+  });
+  const inbox = () => n.setInbox(useInbox.getState().enabled ? useWallet.getState().accounts.filter((a) => a.pay).map(accountScriptHash) : []);
+  useInbox.subscribe((s, before) => s.enabled !== before.enabled && inbox());
+  useWallet.subscribe((s, before) => s.accounts !== before.accounts && inbox());
+  inbox();
   const startHeight = n.height;
   let samples: { at: number; height: number }[] = [];
   const refresh = () => {
