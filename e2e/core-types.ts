@@ -7,6 +7,7 @@ export type Core = {
   block: typeof import('../core/block/index.ts');
   state: typeof import('../core/state/index.ts');
   idb: typeof import('../core/store/idb.ts');
+  remote: typeof import('../core/state/remote-chain.ts');
 };
 
 declare global {

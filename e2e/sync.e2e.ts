@@ -1,6 +1,7 @@
 /**
  * A wallet page syncing a chain of 1,500 blocks from one peer is reloaded halfway: the new page
- * opens the chain it stored in IndexedDB and continues from there, not from genesis.
+ * opens the chain it stored in IndexedDB and continues from there, not from genesis; its copy of
+ * the state (the chain itself is checked and stored in a worker) ends equal to the peer's.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
@@ -60,6 +61,10 @@ describe('a reload in the middle of a sync', () => {
     expect(resumed).toBeGreaterThan(before - 200);
     expect(resumed).toBeLessThan(COUNT);
     await page.waitForSelector(`[data-testid="status"][data-phase="synced"][data-height="${COUNT}"]`, { timeout: 120_000 });
+    // The page's copy of the ledger (the worker's snapshot at the reopen, then the deltas it sent)
+    // is the state of the serving peer, which applied the same blocks in Node.
+    const pageState = await page.evaluate(() => (globalThis as unknown as { __antsharesPeer: { stateHash(): string } }).__antsharesPeer.stateHash());
+    expect(pageState).toBe(Buffer.from(peer.chain.ledger.stateHash()).toString('hex'));
     expect(errors).toEqual([]);
   });
 });

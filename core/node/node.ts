@@ -10,7 +10,7 @@ import { decodeBlockWithMessages, type Block } from '../block/block.ts';
 import { verifyHeaderSignatures } from '../block/header.ts';
 import type { Transaction } from '../tx/transaction.ts';
 import { decodeTransactionBatch, encodeTransaction, encodeTransactionBatch } from '../tx/transaction.ts';
-import { Chain } from '../state/chain.ts';
+import { Chain, type ChainLike } from '../state/chain.ts';
 import type { NetworkSettings } from '../state/settings.ts';
 import type { KeyValueStore } from '../store/kv.ts';
 import { Mempool, poolError } from '../mempool/mempool.ts';
@@ -45,7 +45,8 @@ function verdictOf(e: unknown): Verdict {
 
 export interface NodeOptions {
   readonly settings: NetworkSettings;
-  readonly store: KeyValueStore;
+  /** The store of the chain, opened in this thread; or the chain itself, already open (a browser's, in a worker). */
+  readonly store: KeyValueStore | ChainLike;
   readonly listen?: readonly string[];
   /** Peers to dial at start, and to sync from. */
   readonly bootstrap?: readonly string[];
@@ -88,7 +89,7 @@ export interface SyncProgress {
 }
 
 export class Node {
-  readonly chain: Chain;
+  readonly chain: ChainLike;
   readonly mempool: Mempool;
   readonly peer: Peer;
   readonly settings: NetworkSettings;
@@ -119,7 +120,7 @@ export class Node {
   #syncing = 0;
   readonly #progressListeners: ((p: SyncProgress) => void)[] = [];
 
-  private constructor(chain: Chain, peer: Peer, settings: NetworkSettings) {
+  private constructor(chain: ChainLike, peer: Peer, settings: NetworkSettings) {
     this.chain = chain;
     this.peer = peer;
     this.settings = settings;
@@ -127,7 +128,7 @@ export class Node {
   }
 
   static async start(options: NodeOptions): Promise<Node> {
-    const chain = await Chain.open(options.store, options.settings);
+    const chain = 'ledger' in options.store ? options.store : await Chain.open(options.store, options.settings);
     const peer = await Peer.start({
       magic: options.settings.magic, listen: options.listen, relay: options.relay, privateKey: options.peerKey, transports: options.transports, allowLocalDials: options.allowLocalDials,
     });
@@ -380,11 +381,13 @@ export class Node {
   async #apply(block: Block, messages: Uint8Array[], bytes: Uint8Array): Promise<void> {
     // Signatures the pool already verified (the same bytes) are not checked twice.
     const ledger = this.chain.ledger;
-    const signatures = Promise.all([
+    // A chain in this thread takes the signature checks, less those the pool already did; one
+    // in a worker verifies all there.
+    const signatures = this.chain.inWorker ? undefined : Promise.all([
       verifyHeaderSignatures(block),
       ...block.transactions.slice(1).map((tx, i) => (this.mempool.holdsVerified(tx, messages[i + 1]) ? undefined : ledger.verifyTransactionWitnesses(tx, messages[i + 1]))),
     ]);
-    signatures.catch(() => {}); // reported by addBlock
+    signatures?.catch(() => {}); // reported by addBlock
     const delta = await this.chain.addBlock(block, { messages, bytes, signatures });
     this.mempool.afterBlock(ledger.spentIn(delta));
     this.#tipChanged();

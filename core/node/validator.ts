@@ -20,6 +20,8 @@ import { decodeMessage, encodeMessage, openMessage, resendEnvelope, sealMessage,
 import type { Verdict } from '../p2p/peer.ts';
 import { fetchTransactions } from '../p2p/sync.ts';
 import type { Node } from './node.ts';
+import { Chain } from '../state/chain.ts';
+import type { KeyValueStore } from '../store/kv.ts';
 
 export interface ValidatorOptions {
   readonly privateKey: Uint8Array;
@@ -57,6 +59,8 @@ type Unsigned = Omit<Block, 'witness'>;
 
 export class Validator {
   readonly #node: Node;
+  /** The node's chain, in this thread: the consensus log is kept in its store. */
+  readonly #store: KeyValueStore;
   readonly #key: Uint8Array;
   readonly #publicKey: Uint8Array;
   readonly #engine: Consensus;
@@ -85,6 +89,8 @@ export class Validator {
 
   constructor(node: Node, options: ValidatorOptions) {
     this.#node = node;
+    if (!(node.chain instanceof Chain)) throw new TypeError('a validator needs its chain in its own thread');
+    this.#store = node.chain.store;
     this.#key = options.privateKey;
     this.#publicKey = getPublicKey(options.privateKey);
     const blockTime = node.settings.blockTimeMs;
@@ -226,14 +232,14 @@ export class Validator {
 
   #appendLog(m: Message): Promise<void> {
     const key = logKey(m.height, this.#seq++);
-    const write = this.#writes.then(() => this.#node.chain.store.batch([{ type: 'put', key, value: encodeMessage(m) }]));
+    const write = this.#writes.then(() => this.#store.batch([{ type: 'put', key, value: encodeMessage(m) }]));
     this.#writes = write.catch(() => {});
     return write;
   }
 
   async #readLog(height: number): Promise<Message[]> {
     await this.#writes;
-    const entries = await this.#node.chain.store.range(logKey(height, 0), logKey(height + 1, 0));
+    const entries = await this.#store.range(logKey(height, 0), logKey(height + 1, 0));
     const out: Message[] = [];
     for (const [k, v] of entries) {
       this.#seq = Math.max(this.#seq, new DataView(k.buffer, k.byteOffset).getUint32(5, false) + 1);
@@ -248,10 +254,10 @@ export class Validator {
 
   async #pruneLog(height: number): Promise<void> {
     if (height <= LOG_KEEP) return;
-    const old = await this.#node.chain.store.range(logKey(0, 0), logKey(height - LOG_KEEP, 0));
+    const old = await this.#store.range(logKey(0, 0), logKey(height - LOG_KEEP, 0));
     if (old.length > 0) {
       const ops = old.map(([key]) => ({ type: 'del' as const, key }));
-      this.#writes = this.#writes.then(() => this.#node.chain.store.batch(ops)).catch(() => {});
+      this.#writes = this.#writes.then(() => this.#store.batch(ops)).catch(() => {});
     }
   }
 

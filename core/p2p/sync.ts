@@ -7,7 +7,7 @@
 import { lpStream } from '@libp2p/utils';
 import { peerIdFromString } from '@libp2p/peer-id';
 import { DecodeError, isInputError } from '../encoding/errors.ts';
-import type { Chain } from '../state/chain.ts';
+import type { ChainLike } from '../state/chain.ts';
 import { decodeBlock } from '../block/block.ts';
 import { Header, decodeHeader } from '../block/header.ts';
 import { BAN_SCORE, type Peer } from './peer.ts';
@@ -100,7 +100,7 @@ async function fetchRange(peer: Peer, protocol: string, remote: string, from: nu
  * Brings `chain` up to `remote`'s tip. A block that breaks a rule ends the sync: the remote is
  * disconnected and the error returned; the chain keeps every good block before it.
  */
-export async function syncFrom(peer: Peer, magic: number, remote: string, chain: Chain, onProgress?: (height: number) => void): Promise<{ height: number; error?: Error }> {
+export async function syncFrom(peer: Peer, magic: number, remote: string, chain: ChainLike, onProgress?: (height: number) => void): Promise<{ height: number; error?: Error }> {
   let next = fetchBlocks(peer, magic, remote, chain.height + 1, MAX_BLOCKS_PER_REQUEST);
   for (;;) {
     const blocks = await next;

@@ -68,7 +68,38 @@ export interface OpenProgress {
   total: number;
 }
 
-export class Chain {
+/**
+ * What a node needs of its chain: the ledger it reads (pool checks, wallet queries), and blocks
+ * added and served. `Chain` is one in this thread; `RemoteChain` (remote-chain.ts) checks and
+ * stores blocks in a worker and keeps a copy of the ledger here.
+ */
+export interface ChainLike {
+  readonly ledger: Ledger;
+  readonly settings: NetworkSettings;
+  readonly height: number;
+  /**
+   * Checks and stores blocks in a worker, which verifies every signature there: a caller starts
+   * no signature checks of its own (`AddBlockOptions.signatures` is for a chain in this thread).
+   */
+  readonly inWorker: boolean;
+  addBlock(block: Block, options?: AddBlockOptions): Promise<Delta>;
+  addBlocks(blocks: readonly Uint8Array[], options?: AddBlocksOptions): Promise<void>;
+  flush(): Promise<void>;
+  blockBytes(height: number): Promise<Uint8Array | undefined>;
+  block(height: number): Promise<Block | undefined>;
+  close(): Promise<void>;
+}
+
+export interface AddBlocksOptions {
+  verifier?: SignatureVerifier;
+  /** After each block is applied (in memory), with its delta. */
+  onBlock?: (height: number, delta: Delta) => void;
+  /** false: resolve once all are applied, their writes queued (see `flush`). */
+  flush?: boolean;
+}
+
+export class Chain implements ChainLike {
+  readonly inWorker = false;
   readonly ledger: Ledger;
   readonly store: KeyValueStore;
   readonly settings: NetworkSettings;
@@ -199,7 +230,7 @@ export class Chain {
    * all are on disk (with `flush: false`, once all are applied, their writes queued: a sync
    * fetching the next range flushes at its end).
    */
-  async addBlocks(blocks: readonly Uint8Array[], options: { verifier?: SignatureVerifier; onBlock?: (height: number) => void; flush?: boolean } = {}): Promise<void> {
+  async addBlocks(blocks: readonly Uint8Array[], options: AddBlocksOptions = {}): Promise<void> {
     const verifier = options.verifier ?? defaultVerifier();
     type Ahead = { block: Block; messages: Uint8Array[]; bytes: Uint8Array; txs: number; signatures: Promise<unknown>; start: () => void };
     // Blocks verify in order, as many at once as keep about VERIFY_WINDOW transactions in flight:
@@ -251,8 +282,8 @@ export class Chain {
         // Applying runs ahead of the disk by at most UNWRITTEN_MAX blocks: memory stays bounded,
         // and a page closed in the middle of a sync reopens close to where it was.
         if (this.#queued.length >= UNWRITTEN_MAX) await this.#writing;
-        await this.addBlock(current.block, { verifier, messages: current.messages, bytes: current.bytes, signatures: current.signatures, wait: false });
-        options.onBlock?.(current.block.height);
+        const delta = await this.addBlock(current.block, { verifier, messages: current.messages, bytes: current.bytes, signatures: current.signatures, wait: false });
+        options.onBlock?.(current.block.height, delta);
       }
     } catch (e) {
       await this.#writing; // the good blocks before the bad one are written before the error is reported

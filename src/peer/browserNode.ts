@@ -1,6 +1,6 @@
 /**
- * The peer inside the page: a full node of core/ (every block validated, chain and state in
- * IndexedDB) that dials the network's bootstrap peers over WebSockets and other browsers over
+ * The peer inside the page: a full node of core/ (every block validated in a worker, chain and
+ * state in IndexedDB) that dials the network's bootstrap peers over WebSockets and other browsers over
  * WebRTC. Loaded after the first screen is drawn (libp2p is most of the app's code). Its state
  * for the interface lives in a zustand store, updated on every block and sync step.
  */
@@ -12,6 +12,7 @@ import { bytesToHex } from '../../core/encoding/bytes.ts';
 import { loadNetworkConfig, type NetworkConfig } from './network.ts';
 import { receiveOffer, useInbox } from '../wallet/inbox.ts';
 import { useWallet } from '../wallet/walletStore.ts';
+import { accountScriptHash, decodeOffer } from '../../core/wallet/index.ts';
 
 export type PeerPhase = 'loading' | 'no-network' | 'connecting' | 'syncing' | 'synced' | 'error';
 
@@ -58,15 +59,18 @@ async function start(): Promise<void> {
     usePeer.setState({ phase: 'no-network' });
     return;
   }
-  const [{ Node }, { IdbStore }, { webRTC }, { circuitRelayTransport }, { WorkerVerifier }, { setDefaultVerifier }, { accountScriptHash, decodeOffer }] = await Promise.all([
-    import('../../core/node/node.ts'), import('../../core/store/idb.ts'), import('@libp2p/webrtc'), import('@libp2p/circuit-relay-v2'),
-    import('../../core/crypto/pool.ts'), import('../../core/crypto/ecdsa.ts'), import('../../core/wallet/index.ts'),
+  const [{ Node }, { RemoteChain }, { webRTC }, { circuitRelayTransport }, { WorkerVerifier }, { setDefaultVerifier }] = await Promise.all([
+    import('../../core/node/node.ts'), import('../../core/state/remote-chain.ts'), import('@libp2p/webrtc'), import('@libp2p/circuit-relay-v2'),
+    import('../../core/crypto/pool.ts'), import('../../core/crypto/ecdsa.ts'),
   ]);
-  // Signature checks in a Web Worker: the page's thread keeps the interface and the ledger.
+  // What the page itself verifies (transactions for the pool, offers) goes to a Web Worker too.
   setDefaultVerifier(new WorkerVerifier());
   const settings = devnetFromFile(config);
+  // The chain is checked and stored in a worker (every rule, every signature, IndexedDB); the
+  // page keeps the network (WebRTC exists only here) and a copy of the ledger for the screens.
   // One database per chain: a devnet made again (another genesis) starts a new one.
-  const store = await IdbStore.open(`antshares-${settings.name}-${bytesToHex(blockHash(genesisOf(settings))).slice(0, 16)}`);
+  const worker = new Worker(new URL('../../core/state/chain-worker.ts', import.meta.url), { type: 'module' });
+  const store = await RemoteChain.open(worker, `antshares-${settings.name}-${bytesToHex(blockHash(genesisOf(settings))).slice(0, 16)}`, settings);
   const local = config.bootstrap.some((a) => a.includes('/127.0.0.1/') || a.includes('/localhost/'));
   node = await Node.start({
     settings, store, bootstrap: config.bootstrap, syncOnStart: false,
@@ -77,6 +81,8 @@ async function start(): Promise<void> {
     browserPeers: 4,
   });
   const n = node;
+  // For diagnostics (and the e2e tests): the hash of the page's copy of the state. Public data.
+  Object.defineProperty(globalThis, '__antsharesPeer', { value: Object.freeze({ stateHash: () => bytesToHex(n.chain.ledger.stateHash()) }) });
   // Offers sent straight to this browser, for the accounts it holds (when the user allows it).
   n.onOffer((text, from) => {
     try {

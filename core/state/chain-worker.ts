@@ -1,0 +1,104 @@
+/**
+ * A dedicated worker that holds the browser peer's chain: every block is checked against every
+ * rule, its signatures verified (by a nested verification worker when one can start), and written
+ * to IndexedDB here, so the page's thread keeps the interface and the network. The page keeps a
+ * copy of the ledger, built from a snapshot at start and from each block's delta after
+ * (remote-chain.ts, which also describes the messages).
+ */
+import { Chain } from './chain.ts';
+import { encodeDelta } from './codecs.ts';
+import type { NetworkSettings } from './settings.ts';
+import { IdbStore } from '../store/idb.ts';
+import { WorkerVerifier } from '../crypto/pool.ts';
+import { setDefaultVerifier } from '../crypto/ecdsa.ts';
+import type { ChainReply, ChainRequest, WireError } from './remote-chain.ts';
+
+let chain: Chain | undefined;
+
+function post(reply: ChainReply, transfer: Transferable[] = []): void {
+  postMessage(reply, { transfer });
+}
+
+/** Arrays whose buffers can move to the page: each its own whole buffer (copied when not). */
+function movable(arrays: Uint8Array[]): { arrays: Uint8Array[]; buffers: ArrayBuffer[] } {
+  const own = arrays.map((a) => (a.byteOffset === 0 && a.byteLength === a.buffer.byteLength ? a : a.slice()));
+  return { arrays: own, buffers: own.map((a) => a.buffer as ArrayBuffer) };
+}
+
+function wireError(e: unknown): WireError {
+  const err = e instanceof Error ? e : new Error(String(e));
+  const { code, data, detail, what } = err as Error & { code?: string; data?: Record<string, unknown>; detail?: string; what?: string };
+  return { name: err.name, message: err.message, code, data, detail, what };
+}
+
+async function handle(request: ChainRequest): Promise<void> {
+  const { id } = request;
+  switch (request.op) {
+    case 'open': {
+      const settings: NetworkSettings = request.settings;
+      // Signatures on the other cores; this thread keeps the rules and the writes.
+      setDefaultVerifier(new WorkerVerifier({ workers: Math.max(1, (navigator.hardwareConcurrency ?? 2) - 1) }));
+      chain = await Chain.open(await IdbStore.open(request.database), settings);
+      const { arrays: chunks, buffers } = movable(chain.ledger.snapshot());
+      post({ id, op: 'opened', height: chain.height, chunks }, buffers);
+      return;
+    }
+    case 'add': {
+      const c = opened();
+      // Deltas go to the page in batches, one message per turn of this worker's event loop.
+      let batch: Uint8Array[] = [];
+      let scheduled = false;
+      const send = () => {
+        scheduled = false;
+        const { arrays: deltas, buffers } = movable(batch);
+        batch = [];
+        if (deltas.length) post({ id, op: 'deltas', deltas }, buffers);
+      };
+      try {
+        await c.addBlocks(request.blocks, {
+          flush: request.flush,
+          onBlock: (_, delta) => {
+            batch.push(encodeDelta(delta));
+            if (!scheduled) {
+              scheduled = true;
+              setTimeout(send, 0);
+            }
+          },
+        });
+        send();
+        post({ id, op: 'done' });
+      } catch (e) {
+        send(); // the good blocks before the bad one
+        post({ id, op: 'failed', error: wireError(e) });
+      }
+      return;
+    }
+    case 'flush':
+      await opened().flush();
+      post({ id, op: 'done' });
+      return;
+    case 'close':
+      await chain?.close();
+      chain = undefined;
+      post({ id, op: 'done' });
+      return;
+  }
+}
+
+function opened(): Chain {
+  if (!chain) throw new Error('the chain worker was not opened');
+  return chain;
+}
+
+// Changes one at a time, in order: blocks are applied in the order the page sent them. Reads
+// of stored blocks (a transaction's detail on screen) do not wait behind a sync.
+let queue = Promise.resolve();
+addEventListener('message', (event: MessageEvent<ChainRequest>) => {
+  const request = event.data;
+  const failed = (e: unknown) => post({ id: request.id, op: 'failed', error: wireError(e) });
+  if (request.op === 'block') {
+    Promise.resolve().then(() => opened().blockBytes(request.height)).then((bytes) => post({ id: request.id, op: 'block', bytes }), failed);
+    return;
+  }
+  queue = queue.then(() => handle(request)).catch(failed);
+});
