@@ -3,7 +3,7 @@
  * in Debian's Chromium. Two browser contexts are two users, each with its own IndexedDB.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import type { PreviewServer } from 'vite';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -87,6 +87,21 @@ async function issue(page: Page, asset: string, lines: string, pay: string): Pro
   await page.locator('#issue-pay-password').fill(pay);
   await page.getByRole('button', { name: 'Issue', exact: true }).click();
   await page.getByTestId('issue-status').getByText('Final in block').waitFor({ timeout: 60_000 });
+}
+
+/**
+ * Sends an offer straight to one signer's wallet (`signer`: its row in the list of those still
+ * to sign), again every 2 s until it is delivered, as a user would: the other browser's
+ * announcement that it takes offers may not have arrived yet.
+ */
+async function deliver(page: Page, signer: Locator): Promise<void> {
+  const send = signer.getByRole('button', { name: 'Send to their wallet' });
+  const delivered = signer.getByTestId('offer-delivered');
+  for (let attempt = 0; !(await delivered.isVisible()); attempt++) {
+    if (attempt === 20) throw new Error('the offer never reached the wallet');
+    if (await send.isEnabled()) await send.click();
+    await page.waitForTimeout(2000);
+  }
 }
 
 /** Opens an offer link in a new visit (unlock first), signs it and sends it; returns the summary text. */
@@ -293,13 +308,8 @@ describe('the wallet against a local network', () => {
     await notFound.waitFor({ timeout: 30_000 });
     await bob.getByRole('button', { name: 'Contracts' }).click();
     await bob.getByLabel('Receive offers directly in this browser').check();
-    // Bob's browser announces it takes offers; Alice's hears it within seconds (she may retry, as a user would).
-    const delivered = alice.getByTestId('offer-delivered');
-    for (let attempt = 0; !(await delivered.isVisible()); attempt++) {
-      if (attempt === 20) throw new Error("Bob's wallet never took the offer");
-      if (await send.isEnabled()) await send.click();
-      await alice.waitForTimeout(2000);
-    }
+    // Bob's browser announces it takes offers; Alice's hears it within seconds.
+    await deliver(alice, alice.getByTestId('still-to-sign').locator(`li[data-address="${bobAddress}"]`));
     // Bob, the receiver, opens it from his inbox and consents by signing; being the last signer, he sends it.
     await bob.getByTestId('inbox').getByRole('button', { name: 'Open' }).click();
     await bob.getByRole('button', { name: 'Review', exact: true }).click();
@@ -310,6 +320,60 @@ describe('the wallet against a local network', () => {
     expect(await bob.getByTestId('inbox').count()).toBe(0);
     await bob.getByRole('button', { name: 'Balances' }).click();
     expect(await balance(bob, 'Alice Corp')).toBe('100');
+  });
+
+  it("a holder's Share transfer waits in the admin's approval queue: refused by the policy, then approved, consented to by the receiver, final", async () => {
+    const { page: carol } = await user();
+    const carolAddress = await createWallet(carol, 'carol query pw', 'carol pay pw');
+    await waitSynced(carol);
+    for (const page of [carol, alice]) {
+      await page.getByRole('button', { name: 'Contracts' }).click();
+      await page.getByLabel('Receive offers directly in this browser').check();
+    }
+    // Bob offers Carol 10 of his Alice Corp shares; he pays the fee (three signatures counted).
+    await bob.getByRole('button', { name: 'Contracts' }).click();
+    await bob.getByLabel("Counterparty's address").fill(carolAddress);
+    await bob.getByRole('textbox', { name: 'You give' }).fill('10');
+    await bob.getByRole('combobox', { name: 'You give: Asset' }).selectOption({ label: 'Alice Corp' });
+    await bob.getByRole('textbox', { name: 'You get' }).fill('');
+    await bob.getByTestId('swap-fee').waitFor();
+    await bob.locator('#swap-pay-password').fill('bob pay pw!!');
+    await bob.getByRole('button', { name: 'Sign and create the offer' }).click();
+    const bobToSign = bob.getByTestId('still-to-sign');
+    await bobToSign.waitFor();
+    expect(await bobToSign.locator('li').count()).toBe(2); // Carol, the Share's receiver; Alice, its admin
+    await deliver(bob, bobToSign.locator(`li[data-address="${aliceAddress}"]`));
+    // In Alice's approval queue. Her policy (only Alice and Bob may hold) refuses Carol: nothing to sign.
+    await alice.getByTestId('inbox').getByRole('button', { name: 'Open' }).click();
+    await alice.getByRole('button', { name: 'Review', exact: true }).click();
+    await alice.getByTestId('offer-error').waitFor();
+    expect(await alice.getByTestId('offer-error').textContent()).toBe(`Refused by your compliance policy, so not signed: ${carolAddress} is not on the list of allowed holders.`);
+    expect(await alice.locator('#review-pay-password').count()).toBe(0);
+    // Alice allows Carol; reviewed again, the transfer is approved: she signs as admin and passes it on.
+    await alice.getByRole('button', { name: 'Assets' }).click();
+    await alice.locator('#issue-asset').selectOption({ label: 'Alice Corp (Share)' });
+    await alice.getByLabel(/Allowed holders/).fill(`${aliceAddress}\n${bobAddress}\n${carolAddress}`);
+    await alice.getByRole('button', { name: 'Save the policy' }).click();
+    await alice.getByRole('button', { name: 'Contracts' }).click();
+    await alice.getByTestId('inbox').getByRole('button', { name: 'Open' }).click();
+    await alice.getByRole('button', { name: 'Review', exact: true }).click();
+    expect(await alice.getByTestId('offer-roles').textContent()).toMatch(/^admin of Share /);
+    await alice.locator('#review-pay-password').fill('alice pay pw');
+    await alice.getByRole('button', { name: 'Sign and send' }).click();
+    const aliceToSign = alice.getByTestId('still-to-sign');
+    await aliceToSign.waitFor();
+    expect(await aliceToSign.locator('li').count()).toBe(1);
+    await deliver(alice, aliceToSign.locator(`li[data-address="${carolAddress}"]`));
+    // Carol consents and, the last to sign, sends it.
+    await carol.getByTestId('inbox').getByRole('button', { name: 'Open' }).click();
+    await carol.getByRole('button', { name: 'Review', exact: true }).click();
+    expect(await carol.getByTestId('offer-summary').textContent()).toContain('You get10 Alice Corp');
+    await carol.locator('#review-pay-password').fill('carol pay pw');
+    await carol.getByRole('button', { name: 'Sign and send' }).click();
+    await carol.getByTestId('contract-status').getByText('Final in block').waitFor({ timeout: 60_000 });
+    await carol.getByRole('button', { name: 'Balances' }).click();
+    expect(await balance(carol, 'Alice Corp')).toBe('10');
+    await carol.context().close();
   });
 
   it('a reload resumes from IndexedDB: the chain is not downloaded again', async () => {

@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { bytesToHex, hexToBytes } from '../core/encoding/index.ts';
+import { bytesToHex, equalBytes, hexToBytes } from '../core/encoding/index.ts';
 import { getPublicKey, comparePublicKeys } from '../core/crypto/index.ts';
 import { addressToScriptHash } from '../core/script/accounts.ts';
 import { encodeTransaction, signingMessage, transactionHash } from '../core/tx/index.ts';
 import {
   accountScript, accountScriptHash, backupCheckPositions, buildPayment, createAccount, createWatchAccount, dualKeysFromMnemonic, dualKeysFromSeed, isValidMnemonic, newMnemonic,
-  openMnemonic, openQueryKey, openPayKey, openSecret, sealSecret, signWithAccount, type ScryptParams,
+  openMnemonic, openQueryKey, openPayKey, openSecret, sealSecret, signWithAccount, type AccountRecord, type ScryptParams,
 } from '../core/wallet/index.ts';
 import { ANTCOIN_ID, ANTSHARE_ID, FIXED8_ONE, step, testNet, transfer } from './devnet.ts';
 import { keyOf } from './history.ts';
@@ -206,6 +206,52 @@ describe('a swap contract between two dual-key accounts', () => {
     await expect(w.checkPresentWitnesses(bad)).rejects.toMatchObject({ code: 'CONTRACT_SIGNATURE_INVALID' });
     expect(() => w.decodeOffer('ans-offer:@@@')).toThrow(expect.objectContaining({ code: 'DECODE_ERROR' }));
     expect(() => w.decodeOffer('hello')).toThrow(/an offer starts with/);
+  });
+});
+
+describe('a Share transfer between holders, approved by the admin', () => {
+  it('goes from signer to signer until none is missing; the fee covers every witness', async () => {
+    const w = await import('../core/wallet/index.ts');
+    const net = testNet(4, keyOf(6));
+    await step(net);
+    const open = (r: AccountRecord, pw: string) => openQueryKey(r, pw);
+    const admin = await createAccount({ mnemonic: MNEMONIC, queryPassword: 'query password', payPassword: 'pay password', label: 'admin', scrypt: FAST });
+    const bob = await createAccount({ mnemonic: newMnemonic(), queryPassword: 'bob query pw', payPassword: 'bob pay pw', label: 'b', scrypt: FAST });
+    const carol = await createAccount({ mnemonic: newMnemonic(), queryPassword: 'carol query pw', payPassword: 'carol pay pw', label: 'c', scrypt: FAST });
+    const [a, b, c] = [admin, bob, carol].map(accountScriptHash);
+    const perByte = net.settings.fees.perByte;
+    await step(net, [transfer(net, net.holder, a, ANTCOIN_ID, 5n * FIXED8_ONE, 400n * perByte)]);
+    await step(net, [transfer(net, net.holder, b, ANTCOIN_ID, 5n * FIXED8_ONE, 400n * perByte)]);
+    const adminKey = await open(admin, 'query password');
+    const reg = w.buildPayment({
+      ledger: net.ledger, settings: net.settings, script: accountScript(admin), outputs: [], otherSigners: [w.issuerScript(admin)],
+      template: { type: 'RegisterTransaction', version: 0, attributes: [], assetType: 'Share', name: '[{"lang":"en","name":"Corp"}]', amount: 1000n * FIXED8_ONE, precision: 0, issuer: hexToBytes(admin.payPublicKey), admin: a },
+    });
+    const signedReg = await signWithAccount(reg.tx, admin, adminKey, 'pay password', { asIssuer: true });
+    await step(net, [signedReg]);
+    const corp = transactionHash(signedReg);
+    const issue = w.buildPayment({
+      ledger: net.ledger, settings: net.settings, script: accountScript(admin), outputs: [],
+      template: { type: 'IssueTransaction', version: 0, attributes: [] }, created: [{ assetId: corp, value: 100n * FIXED8_ONE, scriptHash: b }],
+    });
+    const bobKey = await open(bob, 'bob query pw');
+    // A Share's receiver consents to what it is given, even at issue.
+    await step(net, [await signWithAccount(await signWithAccount(issue.tx, admin, adminKey, 'pay password'), bob, bobKey, 'bob pay pw')]);
+    // Bob offers Carol 10 shares: Bob, Carol (receiver of a Share) and the admin must sign.
+    const { tx, fee } = w.buildSwap({ ledger: net.ledger, settings: net.settings, script: accountScript(bob), counterparty: c, give: { assetId: corp, value: 10n * FIXED8_ONE }, get: { assetId: ANTCOIN_ID, value: 0n } });
+    const who = (t: typeof tx) => w.missingSigners(net.ledger, t).map((m) => bytesToHex(m.scriptHash)).sort();
+    expect(who(tx)).toEqual([a, b, c].map(bytesToHex).sort());
+    const byBob = await signWithAccount(tx, bob, bobKey, 'bob pay pw');
+    expect(who(byBob)).toEqual([a, c].map(bytesToHex).sort());
+    expect(w.missingSigners(net.ledger, byBob).find((m) => equalBytes(m.scriptHash, a))?.roles[0]).toMatch(/^admin of Share/);
+    const byAdmin = await signWithAccount(byBob, admin, adminKey, 'pay password');
+    expect(who(byAdmin)).toEqual([bytesToHex(c)]);
+    const full = await signWithAccount(byAdmin, carol, await open(carol, 'carol query pw'), 'carol pay pw');
+    expect(w.missingSigners(net.ledger, full)).toEqual([]);
+    expect(fee).toBeGreaterThanOrEqual(BigInt(encodeTransaction(full).length) * perByte);
+    await step(net, [full]);
+    expect(net.ledger.balance(c, corp)).toBe(10n * FIXED8_ONE);
+    expect(net.ledger.balance(b, corp)).toBe(90n * FIXED8_ONE);
   });
 });
 

@@ -4,14 +4,15 @@
  * The proposer builds it from both parties' unspent outputs (public on the ledger), pays the
  * fees, signs, and hands the partly signed bytes to the counterparty as an offer (a link, a QR
  * code, a message). The counterparty's wallet shows exactly what it gives and gets, checks the
- * signatures already there, signs, and, being the last, broadcasts.
+ * signatures already there, signs, and, being the last, broadcasts. A transfer of a Share asset
+ * also needs its admin, who approves under its compliance policy: the offer goes from signer to
+ * signer (`missingSigners` says who is left) until the last one sends it.
  */
 import { base64urlnopad } from '@scure/base';
 import { bytesToHex, equalBytes } from '../encoding/bytes.ts';
 import { DecodeError } from '../encoding/errors.ts';
 import { formatFixed8 } from '../encoding/primitives.ts';
-import { getPublicKey } from '../crypto/keys.ts';
-import { dualKeyAccount, scriptHash } from '../script/accounts.ts';
+import { scriptHash } from '../script/accounts.ts';
 import { runWitness } from '../script/vm.ts';
 import { decodeTransaction, encodeTransaction, outpointKey, signingMessage, verificationScriptHash, type Transaction } from '../tx/transaction.ts';
 import { ANTCOIN_ID } from '../block/genesis.ts';
@@ -19,16 +20,6 @@ import type { Ledger } from '../state/ledger.ts';
 import type { NetworkSettings } from '../state/settings.ts';
 import { buildPayment } from './payment.ts';
 import { walletError } from './errors.ts';
-
-/**
- * The counterparty's witness is assumed a dual-key one for the fee: this script has that size.
- * Made on first use: two point multiplications (and the curve's tables) are not for page load.
- */
-let placeholder: Uint8Array | undefined;
-function dualKeyPlaceholder(): Uint8Array {
-  const key = (n: number) => getPublicKey(Uint8Array.from({ length: 32 }, (_, i) => (i === 31 ? n : 0)));
-  return (placeholder ??= dualKeyAccount(key(1), key(2)).script);
-}
 
 export interface SwapParams {
   readonly ledger: Ledger;
@@ -59,14 +50,14 @@ export function buildSwap(p: SwapParams): { tx: Transaction; fee: bigint } {
   }
   const theirChange = got > p.get.value ? [{ assetId: p.get.assetId, value: got - p.get.value, scriptHash: p.counterparty }] : [];
   // Built as the proposer's payment of `give` to the counterparty, with the counterparty's
-  // inputs and outputs as extra parts: the fee covers everything, and both witnesses.
-  const { tx, fee } = buildPayment({
-    ledger: p.ledger, settings: p.settings, script: p.script, skip: p.skip, otherSigners: [dualKeyPlaceholder()],
+  // inputs and outputs as extra parts: the fee covers everything, and the witness of every
+  // account that must sign (the counterparty's; a Share's admin's too).
+  return buildPayment({
+    ledger: p.ledger, settings: p.settings, script: p.script, skip: p.skip,
     outputs: [{ assetId: p.give.assetId, value: p.give.value, scriptHash: p.counterparty }],
     created: [...(p.get.value > 0n ? [{ assetId: p.get.assetId, value: p.get.value, scriptHash: me }] : []), ...theirChange],
     extraInputs: theirs,
   });
-  return { tx, fee };
 }
 
 /** What one account gives and gets in a transaction, per asset (hex): negative gives, positive gets. */

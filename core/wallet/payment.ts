@@ -3,11 +3,15 @@
  * first), change back to it, and the fees, paid in AntCoin: the service fee of the type (asset
  * registration, enrolment) and the byte fee its signed size requires. Built unsigned with the
  * exact fee (a signature is always 64 bytes, so every witness's size is known before signing): a
- * wallet shows the fee, then asks for the password that signs.
+ * wallet shows the fee, then asks for the password that signs. Every account the ledger will
+ * want a signature from counts: the payer, the accounts named in `otherSigners`, and any other
+ * (a Share's receiver or admin), counted as a dual-key account.
  */
 import { bytesToHex } from '../encoding/bytes.ts';
-import { formatFixed8, uintToString } from '../encoding/primitives.ts';
-import { parseMultiSigScript, scriptHash } from '../script/accounts.ts';
+import { ProtocolError } from '../encoding/errors.ts';
+import { formatFixed8, uintFromString, uintToString } from '../encoding/primitives.ts';
+import { getPublicKey } from '../crypto/keys.ts';
+import { dualKeyAccount, parseMultiSigScript, scriptHash } from '../script/accounts.ts';
 import { invocationScript } from '../tx/sign.ts';
 import { encodeTransaction, outpointKey, sortWitnesses, type Transaction, type UnsignedTransaction } from '../tx/transaction.ts';
 import { ANTCOIN_ID } from '../block/genesis.ts';
@@ -49,11 +53,54 @@ function signaturesOf(script: Uint8Array): number {
   return parseMultiSigScript(script)?.m ?? 1;
 }
 
-/** The unsigned transaction; PAYMENT_FUNDS_LOW (with the asset, what is held and what is needed) when the account holds too little. */
+/**
+ * A dual-key account's script, for the size of the witness of a signer whose script is not
+ * known yet (only its script hash is). Made on first use: two point multiplications are not for
+ * page load.
+ */
+let placeholder: Uint8Array | undefined;
+function dualKeyPlaceholder(): Uint8Array {
+  const key = (n: number) => getPublicKey(Uint8Array.from({ length: 32 }, (_, i) => (i === 31 ? n : 0)));
+  return (placeholder ??= dualKeyAccount(key(1), key(2)).script);
+}
+
+/** An account whose signature a transaction still lacks, and why it must sign (the ledger's words). */
+export interface MissingSigner {
+  readonly scriptHash: Uint8Array;
+  readonly roles: readonly string[];
+}
+
+/**
+ * Who must still sign `tx` for the ledger to take it (none: it can be sent). Any other rule it
+ * breaks is thrown, as the ledger would.
+ */
+export function missingSigners(ledger: Ledger, tx: Transaction): MissingSigner[] {
+  try {
+    ledger.checkTransactionRules(tx);
+    return [];
+  } catch (e) {
+    if (!(e instanceof ProtocolError) || e.code !== 'TX_NOT_SIGNED') throw e;
+    return (e.data.missing as { account: string; roles: string[] }[]).map((m) => ({ scriptHash: uintFromString(m.account, 20), roles: m.roles }));
+  }
+}
+
+/**
+ * The unsigned transaction; PAYMENT_FUNDS_LOW (with the asset, what is held and what is needed)
+ * when the account holds too little, or the ledger's error for a transaction it would refuse.
+ */
 export function buildPayment(params: PaymentParams): UnsignedPayment {
+  const others = params.otherSigners ?? [];
+  const first = settle(params, others);
+  const known = new Set([params.script, ...others].map((s) => bytesToHex(scriptHash(s))));
+  const unknown = missingSigners(params.ledger, first.tx).filter((m) => !known.has(bytesToHex(m.scriptHash))).length;
+  return unknown > 0 ? settle(params, [...others, ...Array.from({ length: unknown }, dualKeyPlaceholder)]) : first;
+}
+
+/** The transaction with its exact fee, for witnesses of the payer and of `others`. */
+function settle(params: PaymentParams, others: readonly Uint8Array[]): UnsignedPayment {
   const from = scriptHash(params.script);
   const template = params.template ?? { type: 'ContractTransaction' as const, version: 0, attributes: [] };
-  const placeholder = sortWitnesses([params.script, ...(params.otherSigners ?? [])].map((script) => ({
+  const placeholder = sortWitnesses([params.script, ...others].map((script) => ({
     invocation: invocationScript(Array.from({ length: signaturesOf(script) }, () => new Uint8Array(64))), verification: script,
   })));
   const service = serviceFee(params.settings, template.type);

@@ -1,14 +1,16 @@
 import { useEffect, useMemo, useState } from 'react';
 import { create } from 'zustand';
-import { encodeQR } from '@paulmillr/qr';
 import { bytesToHex, hexToBytes } from '../../core/encoding/bytes.ts';
 import { formatFixed8, parseFixed8 } from '../../core/encoding/primitives.ts';
 import { addressFromScriptHash, addressToScriptHash, isValidAddress } from '../../core/script/accounts.ts';
 import { transactionHash, type Transaction } from '../../core/tx/transaction.ts';
 import { precisionUnit } from '../../core/tx/register.ts';
 import {
-  accountScript, accountScriptHash, buildSwap, checkPresentWitnesses, decodeOffer, encodeOffer, feeOf, netFlows, type AccountRecord,
+  accountScript, accountScriptHash, buildSwap, checkPresentWitnesses, decodeOffer, feeOf, missingSigners, netFlows, type AccountRecord,
 } from '../../core/wallet/index.ts';
+import { equalBytes } from '../../core/encoding/bytes.ts';
+import { adminReview } from '../wallet/policy.ts';
+import { PassOn } from './PassOn.tsx';
 import { currentNode, usePeer } from '../peer/browserNode.ts';
 import { assetName, errorText, useLang, useT } from '../i18n.ts';
 import { pendingSpends, signChecked, SubmitStatus, useSubmit } from './submit.tsx';
@@ -111,9 +113,8 @@ function Propose({ account, queryKey }: { account: AccountRecord; queryKey: Uint
   const [getAsset, setGetAsset] = useState('');
   const [get, setGet] = useState('');
   const [payPassword, setPayPassword] = useState('');
-  const [offer, setOffer] = useState('');
+  const [signed, setSigned] = useState<Transaction | null>(null);
   const [error, setError] = useState('');
-  const [delivery, setDelivery] = useState<{ busy?: boolean; done?: boolean; error?: string }>({});
   const ga = assets.find((a) => a.hex === giveAsset) ?? assets[0];
   const gb = assets.find((a) => a.hex === getAsset) ?? assets[0];
   const plan = useMemo(() => {
@@ -132,8 +133,6 @@ function Propose({ account, queryKey }: { account: AccountRecord; queryKey: Uint
       return { error: errorText(t, e) };
     }
   }, [node, ga, gb, who, give, get, account, t, version]);
-  const link = offer ? `${location.origin}${location.pathname}#${offer}` : '';
-  const qr = useMemo(() => (link ? `data:image/svg+xml;utf8,${encodeURIComponent(encodeQR(link, 'svg', { ecc: 'low' }))}` : ''), [link]);
   return (
     <section className="card" aria-labelledby="propose-title">
       <h2 id="propose-title">{t.proposeSwap}</h2>
@@ -142,9 +141,7 @@ function Propose({ account, queryKey }: { account: AccountRecord; queryKey: Uint
         if (!plan || 'error' in plan) return;
         setError('');
         try {
-          const signed: Transaction = await signChecked(plan.tx, account, queryKey, payPassword);
-          setOffer(encodeOffer(signed));
-          setDelivery({});
+          setSigned(await signChecked(plan.tx, account, queryKey, payPassword));
           setPayPassword('');
         } catch (err) {
           setError(errorText(t, err));
@@ -162,33 +159,12 @@ function Propose({ account, queryKey }: { account: AccountRecord; queryKey: Uint
         <button type="submit" disabled={!plan || 'error' in plan || payPassword === ''}>{t.signOffer}</button>
         {error && <p className="error" role="alert">{error}</p>}
       </form>
-      {offer && (
-        <div className="offer">
-          <p>{t.offerReady}</p>
-          <textarea readOnly rows={3} value={link} data-testid="offer-link" aria-label={t.offerLink} />
-          <div className="actions">
-            <button type="button" onClick={() => navigator.clipboard.writeText(link)}>{t.copy}</button>
-            <button type="button" className="secondary" disabled={!node || delivery.busy || delivery.done} onClick={async () => {
-              if (!node) return;
-              setDelivery({ busy: true });
-              try {
-                await node.sendOffer(addressToScriptHash(who.trim(), node.settings.addressVersion), offer);
-                setDelivery({ done: true });
-              } catch (err) {
-                setDelivery({ error: errorText(t, err) });
-              }
-            }}>{t.sendToWallet}</button>
-          </div>
-          {delivery.done && <p role="status" data-testid="offer-delivered">{t.offerDelivered}</p>}
-          {delivery.error && <p className="error" role="alert">{delivery.error}</p>}
-          <img className="qr" src={qr} alt={t.offerLink} width={260} height={260} />
-        </div>
-      )}
+      {signed && <PassOn tx={signed} />}
     </section>
   );
 }
 
-type Reviewed = { tx: Transaction; gives: [string, bigint][]; gets: [string, bigint][]; fee: bigint; from: string[] } | { error: string };
+type Reviewed = { tx: Transaction; gives: [string, bigint][]; gets: [string, bigint][]; fee: bigint; from: string[]; roles: readonly string[] } | { error: string };
 
 function Review({ account, queryKey }: { account: AccountRecord; queryKey: Uint8Array }) {
   const t = useT();
@@ -210,10 +186,14 @@ function Review({ account, queryKey }: { account: AccountRecord; queryKey: Uint8
     try {
       const tx = decodeOffer(text);
       const signers = await checkPresentWitnesses(tx);
-      const flows = netFlows(node.chain.ledger, tx, accountScriptHash(account));
-      if (flows.size === 0) throw Object.assign(new Error(t.errors.CONTRACT_NOT_FOR_US), { code: 'CONTRACT_NOT_FOR_US' });
+      const me = accountScriptHash(account);
+      const flows = netFlows(node.chain.ledger, tx, me);
+      // Our signature is asked for what we give or get, or as a Share's admin approving a transfer.
+      const roles = missingSigners(node.chain.ledger, tx).find((m) => equalBytes(m.scriptHash, me))?.roles ?? [];
+      if (flows.size === 0 && roles.length === 0) throw Object.assign(new Error(t.errors.CONTRACT_NOT_FOR_US), { code: 'CONTRACT_NOT_FOR_US' });
+      adminReview(node.chain.ledger, tx, me, node.settings.addressVersion); // the compliance policy, before anything is shown to sign
       setReviewed({
-        tx, fee: feeOf(node.chain.ledger, tx),
+        tx, fee: feeOf(node.chain.ledger, tx), roles,
         gives: [...flows].filter(([, v]) => v < 0n).map(([k, v]) => [k, -v]),
         gets: [...flows].filter(([, v]) => v > 0n),
         from: signers.map((h) => addressFromScriptHash(h, node.settings.addressVersion)),
@@ -244,6 +224,7 @@ function Review({ account, queryKey }: { account: AccountRecord; queryKey: Uint8
             <dd>{reviewed.gets.map(([k, v]) => `${formatFixed8(v)} ${nameOf(k)}`).join(', ')}</dd>
             <dt>{t.fee}</dt>
             <dd>{formatFixed8(reviewed.fee)} AntCoin ({t.paidByProposer})</dd>
+            {reviewed.roles.length > 0 && <><dt>{t.yourRoles}</dt><dd data-testid="offer-roles">{reviewed.roles.join(', ')}</dd></>}
             <dt>{t.signedBy}</dt>
             <dd>{reviewed.from.map((a) => <code key={a}>{a}</code>)}</dd>
             <dt>{t.transaction}</dt>

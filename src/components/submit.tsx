@@ -2,7 +2,8 @@ import { useState } from 'react';
 import { bytesToHex } from '../../core/encoding/bytes.ts';
 import { uintToString } from '../../core/encoding/primitives.ts';
 import { allInputs, outpointKey, type Transaction } from '../../core/tx/transaction.ts';
-import { accountScriptHash, signWithAccount, type AccountRecord } from '../../core/wallet/index.ts';
+import { accountScriptHash, missingSigners, signWithAccount, type AccountRecord } from '../../core/wallet/index.ts';
+import { PassOn } from './PassOn.tsx';
 import { adminReview } from '../wallet/policy.ts';
 import { currentNode, usePeer } from '../peer/browserNode.ts';
 import { errorText, useT } from '../i18n.ts';
@@ -13,6 +14,8 @@ export const pendingSpends = new Set<string>();
 export type SubmitState =
   | { phase: 'idle' }
   | { phase: 'signing' }
+  /** Signed by us; others must still sign: passed on, not sent. */
+  | { phase: 'signed'; tx: Transaction }
   | { phase: 'submitted'; hash: Uint8Array }
   | { phase: 'final'; hash: Uint8Array; height: number }
   | { phase: 'error'; message: string };
@@ -33,7 +36,8 @@ export async function signChecked(tx: Transaction, account: AccountRecord, query
 
 /**
  * Signing with the pay password, submitting to the in-page peer, and following the transaction
- * until the block that makes it final (read from the ledger this page validates).
+ * until the block that makes it final (read from the ledger this page validates). A transaction
+ * that others must still sign is not sent: it is passed on to them (PassOn).
  */
 export function useSubmit(account: AccountRecord, queryKey: Uint8Array) {
   const t = useT();
@@ -49,6 +53,10 @@ export function useSubmit(account: AccountRecord, queryKey: Uint8Array) {
     setState({ phase: 'signing' });
     try {
       const signed = await signChecked(tx, account, queryKey, payPassword, options);
+      if (missingSigners(node.chain.ledger, signed).length > 0) {
+        setState({ phase: 'signed', tx: signed });
+        return true;
+      }
       const hash = await node.submit(signed);
       for (const i of allInputs(signed)) pendingSpends.add(outpointKey(i.prevHash, i.prevIndex));
       setState({ phase: 'submitted', hash });
@@ -58,11 +66,12 @@ export function useSubmit(account: AccountRecord, queryKey: Uint8Array) {
       return false;
     }
   };
-  return { state, submit, busy: state.phase === 'signing' };
+  return { state, submit, busy: state.phase === 'signing' || state.phase === 'signed' };
 }
 
 export function SubmitStatus({ state, testId = 'send' }: { state: SubmitState; testId?: string }) {
   const t = useT();
+  if (state.phase === 'signed') return <PassOn tx={state.tx} />;
   if (state.phase === 'submitted') return <p className="ok" role="status" data-testid={`${testId}-status`}>{t.submitted}</p>;
   if (state.phase === 'final') return <p className="ok" role="status" data-testid={`${testId}-status`}>{t.final} {state.height} · <code>{uintToString(state.hash).slice(0, 16)}…</code></p>;
   if (state.phase === 'error') return <p className="error" role="alert" data-testid={`${testId}-error`}>{state.message}</p>;
