@@ -10,10 +10,9 @@ import {
 } from '../../core/wallet/index.ts';
 import { equalBytes } from '../../core/encoding/bytes.ts';
 import { adminReview } from '../wallet/policy.ts';
-import { PassOn } from './PassOn.tsx';
 import { currentNode, usePeer } from '../peer/browserNode.ts';
 import { assetName, errorText, useLang, useT } from '../i18n.ts';
-import { pendingSpends, signChecked, SubmitStatus, useSubmit } from './submit.tsx';
+import { pendingSpends, SubmitStatus, useSubmit } from './submit.tsx';
 import { dismissOffer, setReceiving, useInbox } from '../wallet/inbox.ts';
 
 /** An offer opened from a link (`…/#ans-offer:…`), waiting for the wallet to be unlocked. */
@@ -113,8 +112,7 @@ function Propose({ account, queryKey }: { account: AccountRecord; queryKey: Uint
   const [getAsset, setGetAsset] = useState('');
   const [get, setGet] = useState('');
   const [payPassword, setPayPassword] = useState('');
-  const [signed, setSigned] = useState<Transaction | null>(null);
-  const [error, setError] = useState('');
+  const { state, submit, busy } = useSubmit(account, queryKey);
   const ga = assets.find((a) => a.hex === giveAsset) ?? assets[0];
   const gb = assets.find((a) => a.hex === getAsset) ?? assets[0];
   const plan = useMemo(() => {
@@ -138,14 +136,8 @@ function Propose({ account, queryKey }: { account: AccountRecord; queryKey: Uint
       <h2 id="propose-title">{t.proposeSwap}</h2>
       <form onSubmit={async (e) => {
         e.preventDefault();
-        if (!plan || 'error' in plan) return;
-        setError('');
-        try {
-          setSigned(await signChecked(plan.tx, account, queryKey, payPassword));
-          setPayPassword('');
-        } catch (err) {
-          setError(errorText(t, err));
-        }
+        // Signed, then passed on to whoever must still sign; sent at once when nobody must.
+        if (plan && 'tx' in plan && await submit(plan.tx, payPassword)) setPayPassword('');
       }}>
         <label htmlFor="swap-who">{t.counterparty}</label>
         <input id="swap-who" value={who} onChange={(e) => setWho(e.target.value)} spellCheck={false} autoComplete="off" />
@@ -156,10 +148,9 @@ function Propose({ account, queryKey }: { account: AccountRecord; queryKey: Uint
         {plan && 'error' in plan && <p className="error" role="alert">{plan.error}</p>}
         <label htmlFor="swap-pay-password">{t.payPassword}</label>
         <input id="swap-pay-password" type="password" autoComplete="off" value={payPassword} onChange={(e) => setPayPassword(e.target.value)} />
-        <button type="submit" disabled={!plan || 'error' in plan || payPassword === ''}>{t.signOffer}</button>
-        {error && <p className="error" role="alert">{error}</p>}
+        <button type="submit" disabled={!plan || 'error' in plan || payPassword === '' || busy}>{t.signOffer}</button>
+        <SubmitStatus state={state} testId="propose" />
       </form>
-      {signed && <PassOn tx={signed} />}
     </section>
   );
 }
@@ -232,7 +223,7 @@ function Review({ account, queryKey }: { account: AccountRecord; queryKey: Uint8
           </dl>
           <label htmlFor="review-pay-password">{t.payPassword}</label>
           <input id="review-pay-password" type="password" autoComplete="off" value={payPassword} onChange={(e) => setPayPassword(e.target.value)} />
-          <button type="submit" disabled={payPassword === '' || busy || state.phase === 'submitted' || state.phase === 'final'}>{t.signAndSend}</button>
+          <button type="submit" disabled={payPassword === '' || busy || state.phase === 'signed' || state.phase === 'submitted' || state.phase === 'final'}>{t.signAndSend}</button>
         </form>
       )}
       <SubmitStatus state={state} testId="contract" />

@@ -10,6 +10,23 @@ import { errorText, useT } from '../i18n.ts';
 
 /** Outputs our own transactions spend while they wait for a block: not offered again. */
 export const pendingSpends = new Set<string>();
+/** For each, the transaction spending it and when it was sent. */
+const pendingSince = new Map<string, { tx: Uint8Array; at: number }>();
+/** A transaction neither final nor in the pool this long was dropped: its outputs are offered again. */
+const DROPPED_AFTER_MS = 2 * 60_000;
+
+/** After each block: forget the outputs spent for good, and those of transactions that were dropped. */
+usePeer.subscribe((s, before) => {
+  const node = currentNode();
+  if (!node || s.version === before.version) return;
+  const now = Date.now();
+  for (const [k, p] of pendingSince) {
+    if (!node.chain.ledger.utxos.has(k) || (now - p.at > DROPPED_AFTER_MS && !node.mempool.get(p.tx))) {
+      pendingSince.delete(k);
+      pendingSpends.delete(k);
+    }
+  }
+});
 
 export type SubmitState =
   | { phase: 'idle' }
@@ -58,7 +75,11 @@ export function useSubmit(account: AccountRecord, queryKey: Uint8Array) {
         return true;
       }
       const hash = await node.submit(signed);
-      for (const i of allInputs(signed)) pendingSpends.add(outpointKey(i.prevHash, i.prevIndex));
+      for (const i of allInputs(signed)) {
+        const k = outpointKey(i.prevHash, i.prevIndex);
+        pendingSpends.add(k);
+        pendingSince.set(k, { tx: hash, at: Date.now() });
+      }
       setState({ phase: 'submitted', hash });
       return true;
     } catch (e) {
@@ -66,7 +87,7 @@ export function useSubmit(account: AccountRecord, queryKey: Uint8Array) {
       return false;
     }
   };
-  return { state, submit, busy: state.phase === 'signing' || state.phase === 'signed' };
+  return { state, submit, busy: state.phase === 'signing' };
 }
 
 export function SubmitStatus({ state, testId = 'send' }: { state: SubmitState; testId?: string }) {
