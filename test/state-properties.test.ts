@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { bytesToHex } from '../core/encoding/index.ts';
+import { bytesToHex, hexToBytes } from '../core/encoding/index.ts';
 import { comparePublicKeys, compressPublicKey } from '../core/crypto/index.ts';
 import { ANTCOIN_TOTAL, Ledger, newAntCoin, validatorCount } from '../core/state/index.ts';
 import { ANTCOIN_ID, ANTSHARE_ID, FIXED8_ONE } from './devnet.ts';
@@ -54,6 +54,24 @@ function checkInvariants(ledger: Ledger) {
   }
   expect(sums.get(bytesToHex(ANTSHARE_ID))).toBe(100_000_000n * FIXED8_ONE);
   expect(ledger.nextValidators().map(bytesToHex)).toEqual(referenceValidators(ledger));
+  checkHistory(ledger);
+}
+
+/** Each account's history, page by page, is what a scan of the whole history table finds. */
+function checkHistory(ledger: Ledger) {
+  const accounts = new Set([...ledger.history.entries()].map(([k]) => k.slice(0, k.indexOf(':'))));
+  for (const account of accounts) {
+    const all = [...ledger.history.entries()].filter(([k]) => k.startsWith(`${account}:`)).map(([k, v]) => ({ key: k, hash: bytesToHex(v.txHash) }));
+    all.sort((a, b) => (a.key < b.key ? 1 : -1)); // newest first
+    const paged: string[] = [];
+    let before: string | undefined;
+    do {
+      const page = ledger.historyOf(hexToBytes(account), { limit: 3, before });
+      paged.push(...page.items.map((i) => bytesToHex(i.txHash)));
+      before = page.next;
+    } while (before);
+    expect(paged, `history of ${account}`).toEqual(all.map((a) => a.hash));
+  }
 }
 
 describe('random histories', () => {
@@ -76,6 +94,7 @@ describe('random histories', () => {
       const copy = Ledger.fromSnapshot(h.net.settings, h.net.ledger.snapshot(64 * 1024));
       expect(bytesToHex(copy.stateHash())).toBe(bytesToHex(h.net.ledger.stateHash()));
       expect(copy.accounts).toEqual(h.net.ledger.accounts);
+      checkHistory(copy); // the derived indexes are rebuilt from a snapshot too
     }), { numRuns: 6 });
   });
 

@@ -102,6 +102,8 @@ export class Ledger {
   readonly accounts = new Map<string, AccountIndex>();
   /** Holders of each asset (hex): account hex -> its holding (the object of `accounts`). */
   readonly holders = new Map<string, Map<string, Holding>>();
+  /** The history table's keys of each account (hex), so that a wallet's page of history reads only its own. */
+  readonly #historyKeys = new Map<string, Set<string>>();
 
   constructor(settings: NetworkSettings) {
     this.settings = settings;
@@ -118,6 +120,17 @@ export class Ledger {
     this.utxos.onChange = (key, before, after) => {
       if (before) this.#index(key, before, false);
       if (after) this.#index(key, after, true);
+    };
+    this.history.onChange = (key, before, after) => {
+      const account = key.slice(0, key.indexOf(':'));
+      let keys = this.#historyKeys.get(account);
+      if (after && !before) {
+        if (!keys) this.#historyKeys.set(account, (keys = new Set()));
+        keys.add(key);
+      } else if (before && !after && keys) {
+        keys.delete(key);
+        if (keys.size === 0) this.#historyKeys.delete(account);
+      }
     };
   }
 
@@ -548,8 +561,7 @@ export class Ledger {
 
   /** Transactions that touched an account, newest first, `limit` at a time after the cursor. */
   historyOf(scriptHash: Uint8Array, page: { limit?: number; before?: string } = {}): { items: { txHash: Uint8Array; height: number }[]; next?: string } {
-    const prefix = bytesToHex(scriptHash) + ':';
-    const keys = [...this.history.entries()].map(([k]) => k).filter((k) => k.startsWith(prefix) && (!page.before || k < page.before)).sort().reverse();
+    const keys = [...(this.#historyKeys.get(bytesToHex(scriptHash)) ?? [])].filter((k) => !page.before || k < page.before).sort().reverse();
     const limit = page.limit ?? 20;
     const items = keys.slice(0, limit).map((k) => ({ txHash: this.history.get(k)!.txHash, height: parseInt(k.split(':')[1], 16) }));
     return { items, next: keys.length > limit ? keys[limit - 1] : undefined };
