@@ -1,7 +1,8 @@
 /**
  * A wallet page syncing a chain of 1,500 blocks from one peer is reloaded halfway: the new page
  * opens the chain it stored in IndexedDB and continues from there, not from genesis; its copy of
- * the state (the chain itself is checked and stored in a worker) ends equal to the peer's.
+ * the state (the chain itself is checked and stored in a worker) ends equal to the peer's. A
+ * second tab of the same wallet waits for the first to close, then continues from IndexedDB.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
@@ -42,8 +43,8 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-describe('a reload in the middle of a sync', () => {
-  it('resumes from IndexedDB and finishes the sync', async () => {
+describe('a reload in the middle of a sync, and a second tab', () => {
+  it('resumes from IndexedDB and finishes the sync; a second tab waits for the first, then takes over', async () => {
     const page = await (await browser.newContext()).newPage();
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(e.message));
@@ -65,6 +66,16 @@ describe('a reload in the middle of a sync', () => {
     // is the state of the serving peer, which applied the same blocks in Node.
     const pageState = await page.evaluate(() => (globalThis as unknown as { __antsharesPeer: { stateHash(): string } }).__antsharesPeer.stateHash());
     expect(pageState).toBe(Buffer.from(peer.chain.ledger.stateHash()).toString('hex'));
+    // A second tab of the same wallet does not write the same chain: it waits, says so, and
+    // takes over from IndexedDB once the first tab closes.
+    const second = await page.context().newPage();
+    second.on('pageerror', (e) => errors.push(e.message));
+    await second.goto(url);
+    await second.waitForSelector('[data-testid="status"][data-phase="other-tab"]', { timeout: 60_000 });
+    expect(await second.getByTestId('status').textContent()).toContain('open in another tab');
+    await page.close();
+    await second.waitForSelector(`[data-testid="status"][data-phase="synced"][data-height="${COUNT}"]`, { timeout: 60_000 });
+    expect(Number(await second.getByTestId('status').getAttribute('data-start-height'))).toBe(COUNT);
     expect(errors).toEqual([]);
   });
 });

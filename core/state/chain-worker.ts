@@ -36,6 +36,12 @@ async function handle(request: ChainRequest): Promise<void> {
   switch (request.op) {
     case 'open': {
       const settings: NetworkSettings = request.settings;
+      // One tab at a time holds a chain: another tab's worker waits for the lock (and says so).
+      const lock = `antshares-chain/${request.database}`;
+      if (!(await acquire(lock, true))) {
+        post({ id, op: 'waiting' });
+        await acquire(lock, false);
+      }
       // Signatures on the other cores; this thread keeps the rules and the writes.
       setDefaultVerifier(new WorkerVerifier({ workers: Math.max(1, (navigator.hardwareConcurrency ?? 2) - 1) }));
       chain = await Chain.open(await IdbStore.open(request.database), settings);
@@ -80,9 +86,31 @@ async function handle(request: ChainRequest): Promise<void> {
     case 'close':
       await chain?.close();
       chain = undefined;
+      release();
       post({ id, op: 'done' });
       return;
   }
+}
+
+let release: () => void = () => {};
+
+/**
+ * Takes the exclusive lock `name` (Web Locks, shared by the origin's tabs) and holds it until
+ * `release` or the worker's end; with `ifAvailable`, false at once when another holds it. Two
+ * tabs writing one chain's database would interleave their tip markers and snapshots.
+ */
+function acquire(name: string, ifAvailable: boolean): Promise<boolean> {
+  const locks = (globalThis.navigator as Navigator | undefined)?.locks;
+  if (!locks) return Promise.resolve(true); // no Web Locks here: one tab is trusted to be open
+  return new Promise((granted) => {
+    void locks.request(name, { ifAvailable }, (lock) => {
+      if (!lock) return granted(false);
+      granted(true);
+      return new Promise<void>((done) => {
+        release = done;
+      });
+    });
+  });
 }
 
 function opened(): Chain {

@@ -8,7 +8,8 @@
  *
  * Messages, page to worker: `open` (database name, settings), `add` (block bytes, moved; whether
  * to wait for the disk), `flush`, `block` (a height), `close`. Worker to page, by request id:
- * `opened` (height, snapshot chunks), `deltas` (encoded, moved; any number before the end of an
+ * `waiting` (another tab holds the chain; the open goes on once it closes), `opened` (height,
+ * snapshot chunks), `deltas` (encoded, moved; any number before the end of an
  * `add`), `block` (bytes), `done`, `failed` (the error, rebuilt here with its class and code, so a
  * bad block still marks its sender as misbehaving).
  */
@@ -39,6 +40,8 @@ export interface WireError {
 
 export type ChainReply =
   | { id: number; op: 'opened'; height: number; chunks: Uint8Array[] }
+  /** Another tab holds this chain: the worker waits for it to close. */
+  | { id: number; op: 'waiting' }
   | { id: number; op: 'deltas'; deltas: Uint8Array[] }
   | { id: number; op: 'block'; bytes: Uint8Array | undefined }
   | { id: number; op: 'done' }
@@ -57,6 +60,7 @@ interface Waiting {
   resolve: (reply: ChainReply) => void;
   reject: (e: Error) => void;
   onDeltas?: (deltas: Uint8Array[]) => void;
+  onWaiting?: () => void;
 }
 
 export class RemoteChain implements ChainLike {
@@ -75,14 +79,19 @@ export class RemoteChain implements ChainLike {
     this.#next = next;
   }
 
-  /** Opens the chain of `settings` in the IndexedDB database `database`, in `worker` (a chain-worker.ts). */
-  static async open(worker: Worker, database: string, settings: NetworkSettings): Promise<RemoteChain> {
+  /**
+   * Opens the chain of `settings` in the IndexedDB database `database`, in `worker` (a
+   * chain-worker.ts). While another tab holds that chain, `onWaiting` is called and the open
+   * waits for it.
+   */
+  static async open(worker: Worker, database: string, settings: NetworkSettings, options: { onWaiting?: () => void } = {}): Promise<RemoteChain> {
     const waiting = new Map<number, Waiting>();
     worker.addEventListener('message', (event: MessageEvent<ChainReply>) => {
       const reply = event.data;
       const w = waiting.get(reply.id);
       if (!w) return;
       if (reply.op === 'deltas') return w.onDeltas?.(reply.deltas);
+      if (reply.op === 'waiting') return w.onWaiting?.();
       waiting.delete(reply.id);
       if (reply.op === 'failed') w.reject(rebuild(reply.error));
       else w.resolve(reply);
@@ -92,7 +101,7 @@ export class RemoteChain implements ChainLike {
       waiting.clear();
     });
     const reply = await new Promise<ChainReply>((resolve, reject) => {
-      waiting.set(0, { resolve, reject });
+      waiting.set(0, { resolve, reject, onWaiting: options.onWaiting });
       worker.postMessage({ id: 0, op: 'open', database, settings } satisfies ChainRequest);
     });
     if (reply.op !== 'opened') throw new StoreError(`the chain worker answered ${reply.op} to open`);

@@ -11,7 +11,7 @@ export function StatusBar() {
     const id = setInterval(() => setNow(Date.now()), 1000);
     return () => clearInterval(id);
   }, []);
-  const state = { loading: t.connecting, connecting: t.connecting, syncing: t.syncing, synced: t.synced, 'no-network': t.noNetwork, error: t.offline }[p.phase];
+  const state = { loading: t.connecting, connecting: t.connecting, syncing: t.syncing, synced: t.synced, 'no-network': t.noNetwork, 'other-tab': t.otherTab, error: t.offline }[p.phase];
   const age = p.lastBlockAt ? Math.max(0, Math.round((now - p.lastBlockAt) / 1000)) : null;
   const behind = Math.max(0, p.best - p.height);
   const left = p.rate > 0 && behind > 0 ? Math.ceil(behind / p.rate) : null;

@@ -14,7 +14,7 @@ import { receiveOffer, useInbox } from '../wallet/inbox.ts';
 import { useWallet } from '../wallet/walletStore.ts';
 import { accountScriptHash, decodeOffer } from '../../core/wallet/index.ts';
 
-export type PeerPhase = 'loading' | 'no-network' | 'connecting' | 'syncing' | 'synced' | 'error';
+export type PeerPhase = 'loading' | 'no-network' | 'other-tab' | 'connecting' | 'syncing' | 'synced' | 'error';
 
 export interface PeerState {
   readonly phase: PeerPhase;
@@ -70,7 +70,9 @@ async function start(): Promise<void> {
   // page keeps the network (WebRTC exists only here) and a copy of the ledger for the screens.
   // One database per chain: a devnet made again (another genesis) starts a new one.
   const worker = new Worker(new URL('../../core/state/chain-worker.ts', import.meta.url), { type: 'module' });
-  const store = await RemoteChain.open(worker, `antshares-${settings.name}-${bytesToHex(blockHash(genesisOf(settings))).slice(0, 16)}`, settings);
+  const store = await RemoteChain.open(worker, `antshares-${settings.name}-${bytesToHex(blockHash(genesisOf(settings))).slice(0, 16)}`, settings, {
+    onWaiting: () => usePeer.setState({ phase: 'other-tab' }),
+  });
   const local = config.bootstrap.some((a) => a.includes('/127.0.0.1/') || a.includes('/localhost/'));
   node = await Node.start({
     settings, store, bootstrap: config.bootstrap, syncOnStart: false,
