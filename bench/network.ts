@@ -6,8 +6,10 @@
  *
  *   node bench/network.ts            1,000 transfers/s offered for 60 s (the issue's goal)
  *   BENCH_TPS=300 BENCH_SECONDS=20 node bench/network.ts
+ *   ANS_CPU_PROFILE_DIR=/tmp/p node bench/network.ts   also a CPU profile of each validator process
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadOrCreate, startLocalNetwork } from '../devnet/network.ts';
@@ -24,6 +26,16 @@ import { fmt, header, line, median } from './util.ts';
 /** Raw P-256 verification on this machine's two cores, as issue 4 measured it: 4 validators checking every transaction once cap near a quarter. */
 const CAP = 5_800;
 const OUTPUTS_PER_FANOUT = 1_500;
+
+/** CPU seconds a process has used (Linux /proc; undefined elsewhere). */
+function cpuSeconds(pid: number): number | undefined {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100; // utime + stime, in clock ticks of 1/100 s
+  } catch {
+    return undefined;
+  }
+}
 
 function percentile(xs: number[], p: number): number {
   const s = [...xs].sort((a, b) => a - b);
@@ -107,6 +119,9 @@ export async function benchNetwork(tps = Number(process.env.BENCH_TPS ?? 1000), 
       if (last && !phases.some((p) => (p as { height: number }).height === last.height)) phases.push(last);
     }, () => {}), 500);
     start = performance.now();
+    // Where the machine's CPU goes while the transfers are offered and settled.
+    const pids = [process.pid, ...network.validators.map((v) => v.pid ?? -1)];
+    const cpuAtStart = pids.map(cpuSeconds);
     let next = 0;
     while (next < total) {
       const due = Math.min(total, Math.floor(((performance.now() - start) / 1000) * tps));
@@ -124,6 +139,10 @@ export async function benchNetwork(tps = Number(process.env.BENCH_TPS ?? 1000), 
     const drainLimit = performance.now() + 120_000;
     while (landed.size + [...refused.values()].reduce((a, b) => a + b, 0) < total && performance.now() < drainLimit) await new Promise((r) => setTimeout(r, 200));
     const lastLanded = blockTimes.at(-1) ?? performance.now();
+    const cpuUsed = pids.map((pid, i) => {
+      const [a, b] = [cpuAtStart[i], cpuSeconds(pid)];
+      return a === undefined || b === undefined ? undefined : b - a;
+    });
     const sustained = landed.size / ((lastLanded - start) / 1000);
     const during = blockTimes.filter((t) => t >= start);
     const intervals = during.slice(1).map((t, i) => t - during[i]);
@@ -136,6 +155,12 @@ export async function benchNetwork(tps = Number(process.env.BENCH_TPS ?? 1000), 
     line('block interval', `median ${fmt(median(intervals))} ms, p99 ${fmt(percentile(intervals, 99))} ms, ${during.length} blocks`, 'goal <= 2,000 ms');
     line('submit to final', `median ${fmt(median(latencies))} ms, p99 ${fmt(percentile(latencies, 99))} ms`, `goal: median <= 2 block intervals (${fmt(2 * median(intervals))} ms)`);
     line('lost', `${lost} of ${fmt(total)}${refused.size ? `; refused: ${JSON.stringify(Object.fromEntries(refused))}` : ''}`, 'goal 0');
+    if (cpuUsed.every((c) => c !== undefined)) {
+      const wall = (performance.now() - start) / 1000;
+      const busy = (cpuUsed as number[]).reduce((a, b) => a + b, 0);
+      line('CPU while offering and settling', `${(busy / wall).toFixed(2)} of ${availableParallelism()} cores busy`,
+        `relay + bench process ${cpuUsed[0]!.toFixed(1)} s, validators ${cpuUsed.slice(1).map((c) => c!.toFixed(1)).join(', ')} s, in ${wall.toFixed(1)} s`);
+    }
     if (process.env.BENCH_VERBOSE) for (const p of phases) console.log(`validator 0, ms after the previous block: ${JSON.stringify(p)}`);
     if (process.env.BENCH_VERBOSE) for (const b of perBlock) console.log(`relay block: ${JSON.stringify(b)}`);
     if (lost > 0 || process.env.BENCH_VERBOSE) {

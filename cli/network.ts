@@ -1,6 +1,6 @@
 /** `ans devnet`, `ans node` and `ans status`: run the local network or one peer, and ask a peer how it is. */
-import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { parseArgs, UsageError } from './args.ts';
 import { out, outJson, cleanHex } from './output.ts';
 import { startLocalNetwork, settingsOf, type NetworkFile } from '../devnet/network.ts';
@@ -77,6 +77,7 @@ export async function nodeCommand(argv: readonly string[]): Promise<number> {
   const settings = settingsOf(network);
   const bootstrap = args.options.has('bootstrap') ? args.options.get('bootstrap')!.split(',').filter(Boolean) : network.bootstrap ?? [];
   const key = args.options.get('key');
+  const profile = await startCpuProfile();
   const node = await Node.start({
     settings, store: await LevelStore.open(resolve(data)), bootstrap,
     listen: [args.options.get('listen') ?? '/ip4/127.0.0.1/tcp/0/ws'],
@@ -99,7 +100,28 @@ export async function nodeCommand(argv: readonly string[]): Promise<number> {
   }
   await status?.close();
   await node.stop();
+  await profile?.();
   return 0;
+}
+
+/**
+ * With ANS_CPU_PROFILE_DIR set (a diagnostic for operators and benchmarks): a CPU profile of the
+ * whole run, written there as node-PID.cpuprofile when the node stops (open it in Chromium's
+ * DevTools). The local network's validators inherit the variable.
+ */
+async function startCpuProfile(): Promise<(() => Promise<void>) | undefined> {
+  const dir = process.env.ANS_CPU_PROFILE_DIR;
+  if (!dir) return undefined;
+  const { Session } = await import('node:inspector/promises');
+  const session = new Session();
+  session.connect();
+  await session.post('Profiler.enable');
+  await session.post('Profiler.start');
+  return async () => {
+    const { profile } = await session.post('Profiler.stop');
+    writeFileSync(join(dir, `node-${process.pid}.cpuprofile`), JSON.stringify(profile));
+    session.disconnect();
+  };
 }
 
 export async function statusCommand(argv: readonly string[]): Promise<number> {

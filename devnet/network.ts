@@ -81,6 +81,8 @@ export interface LocalValidator {
   readonly index: number;
   /** The node, when it runs in this process. */
   readonly node?: Node;
+  /** Its process, when it runs in its own. */
+  readonly pid?: number;
   /** Where it listens. */
   readonly addresses: string[];
   status(): Promise<NodeStatus>;
@@ -182,6 +184,7 @@ async function spawnValidator(index: number, args: string[], log: (line: string)
   log(`validator ${index} (process ${child.pid}) at height ${ready.height}: ${ready.addresses[0]}`);
   return {
     index,
+    pid: child.pid,
     addresses: ready.addresses,
     async status() {
       const res = await fetch(`${ready.statusUrl}/status`);
