@@ -330,9 +330,15 @@ describe('the wallet against a local network', () => {
       await page.getByRole('button', { name: 'Contracts' }).click();
       await page.getByLabel('Receive offers directly in this browser').check();
     }
-    // Bob offers Carol 10 of his Alice Corp shares; he pays the fee (three signatures counted).
+    // Bob names Carol in his address book, then offers her, picked by name, 10 of his Alice Corp
+    // shares; he pays the fee (three signatures counted).
+    await bob.getByRole('button', { name: 'Send' }).click();
+    await bob.getByLabel('Recipient address').fill(carolAddress);
+    await bob.getByLabel('Name for the address book').fill('Carol');
+    await bob.getByRole('button', { name: 'Save', exact: true }).click();
     await bob.getByRole('button', { name: 'Contracts' }).click();
-    await bob.getByLabel("Counterparty's address").fill(carolAddress);
+    await bob.getByLabel("Counterparty's address").fill('Carol');
+    expect(await bob.getByLabel("Counterparty's address").inputValue()).toBe(carolAddress);
     await bob.getByRole('textbox', { name: 'You give' }).fill('10');
     await bob.getByRole('combobox', { name: 'You give: Asset' }).selectOption({ label: 'Alice Corp' });
     await bob.getByRole('textbox', { name: 'You get' }).fill('');
@@ -342,6 +348,7 @@ describe('the wallet against a local network', () => {
     const bobToSign = bob.getByTestId('still-to-sign');
     await bobToSign.waitFor();
     expect(await bobToSign.locator('li').count()).toBe(2); // Carol, the Share's receiver; Alice, its admin
+    expect(await bobToSign.locator(`li[data-address="${carolAddress}"]`).textContent()).toMatch(/^Still to sign: Carol A/);
     await deliver(bob, bobToSign.locator(`li[data-address="${aliceAddress}"]`));
     // In Alice's approval queue. Her policy (only Alice and Bob may hold) refuses Carol: nothing to sign.
     await alice.getByTestId('inbox').getByRole('button', { name: 'Open' }).click();

@@ -14,6 +14,7 @@ import { currentNode, usePeer } from '../peer/browserNode.ts';
 import { assetName, errorText, useLang, useT } from '../i18n.ts';
 import { pendingSpends, SubmitStatus, useSubmit } from './submit.tsx';
 import { dismissOffer, setReceiving, useInbox } from '../wallet/inbox.ts';
+import { useContacts } from '../wallet/contacts.ts';
 
 /** An offer opened from a link (`…/#ans-offer:…`), waiting for the wallet to be unlocked. */
 export function offerFromLink(): string {
@@ -113,6 +114,7 @@ function Propose({ account, queryKey }: { account: AccountRecord; queryKey: Uint
   const [get, setGet] = useState('');
   const [payPassword, setPayPassword] = useState('');
   const { state, submit, busy } = useSubmit(account, queryKey);
+  const { contacts } = useContacts();
   const ga = assets.find((a) => a.hex === giveAsset) ?? assets[0];
   const gb = assets.find((a) => a.hex === getAsset) ?? assets[0];
   const plan = useMemo(() => {
@@ -140,8 +142,10 @@ function Propose({ account, queryKey }: { account: AccountRecord; queryKey: Uint
         if (plan && 'tx' in plan && await submit(plan.tx, payPassword)) setPayPassword('');
       }}>
         <label htmlFor="swap-who">{t.counterparty}</label>
-        <input id="swap-who" value={who} onChange={(e) => setWho(e.target.value)} spellCheck={false} autoComplete="off" />
+        <input id="swap-who" list="swap-contacts" value={who} onChange={(e) => setWho(contacts.find((c) => c.name === e.target.value)?.address ?? e.target.value)} spellCheck={false} autoComplete="off" />
+        <datalist id="swap-contacts">{contacts.map((c) => <option key={c.address} value={c.address}>{c.name}</option>)}</datalist>
         {who.trim() !== '' && node && !isValidAddress(who.trim(), node.settings.addressVersion) && <p className="error">{t.addressInvalid}</p>}
+        {contacts.some((c) => c.address === who.trim()) && <p className="hint">{contacts.find((c) => c.address === who.trim())!.name}</p>}
         <AmountOf id="swap-give" label={t.youGive} assetLabel={`${t.youGive}: ${t.asset}`} assets={assets} amount={give} setAmount={setGive} asset={ga?.hex ?? ''} setAsset={setGiveAsset} />
         <AmountOf id="swap-get" label={t.youGet} assetLabel={`${t.youGet}: ${t.asset}`} assets={assets} amount={get} setAmount={setGet} asset={gb?.hex ?? ''} setAsset={setGetAsset} />
         {plan && 'fee' in plan && <p data-testid="swap-fee">{t.fee} ({t.youPay}): {formatFixed8(plan.fee)} AntCoin</p>}
@@ -172,6 +176,8 @@ function Review({ account, queryKey }: { account: AccountRecord; queryKey: Uint8
   const [payPassword, setPayPassword] = useState('');
   const { state, submit, busy } = useSubmit(account, queryKey);
   const nameOf = (hex: string) => assets.find((a) => a.hex === hex)?.name ?? hex.slice(0, 8);
+  const { contacts } = useContacts();
+  const contactOf = (address: string) => contacts.find((c) => c.address === address)?.name;
   const review = async () => {
     if (!node) return;
     try {
@@ -217,7 +223,7 @@ function Review({ account, queryKey }: { account: AccountRecord; queryKey: Uint8
             <dd>{formatFixed8(reviewed.fee)} AntCoin ({t.paidByProposer})</dd>
             {reviewed.roles.length > 0 && <><dt>{t.yourRoles}</dt><dd data-testid="offer-roles">{reviewed.roles.join(', ')}</dd></>}
             <dt>{t.signedBy}</dt>
-            <dd>{reviewed.from.map((a) => <code key={a}>{a}</code>)}</dd>
+            <dd>{reviewed.from.map((a) => <span key={a}><code>{a}</code>{contactOf(a) && ` (${contactOf(a)})`} </span>)}</dd>
             <dt>{t.transaction}</dt>
             <dd><code>{bytesToHex(transactionHash(reviewed.tx)).slice(0, 16)}…</code></dd>
           </dl>

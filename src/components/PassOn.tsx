@@ -5,6 +5,7 @@ import { addressFromScriptHash } from '../../core/script/accounts.ts';
 import type { Transaction } from '../../core/tx/transaction.ts';
 import { encodeOffer, missingSigners, type MissingSigner } from '../../core/wallet/index.ts';
 import { currentNode } from '../peer/browserNode.ts';
+import { useContacts } from '../wallet/contacts.ts';
 import { errorText, useT } from '../i18n.ts';
 
 /**
@@ -39,10 +40,11 @@ export function PassOn({ tx }: { tx: Transaction }) {
 /** One signer still missing, and sending the offer straight to its wallet. */
 function Signer({ signer, offer, address }: { signer: MissingSigner; offer: string; address: string }) {
   const t = useT();
+  const name = useContacts((s) => s.contacts.find((c) => c.address === address)?.name);
   const [delivery, setDelivery] = useState<{ busy?: boolean; done?: boolean; error?: string }>({});
   return (
     <li data-address={address}>
-      <span>{t.stillToSign} <code>{address}</code> ({signer.roles.join(', ')})</span>
+      <span>{t.stillToSign} {name && <strong>{name} </strong>}<code>{address}</code> ({signer.roles.join(', ')})</span>
       <div className="actions">
         <button type="button" className="secondary" disabled={delivery.busy || delivery.done} onClick={async () => {
           const node = currentNode();
