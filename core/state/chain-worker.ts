@@ -15,6 +15,9 @@ import type { ChainReply, ChainRequest, WireError } from './remote-chain.ts';
 
 let chain: Chain | undefined;
 
+const DELTAS_PER_MESSAGE = 32;
+const DELTA_BYTES_PER_MESSAGE = 256 << 10;
+
 function post(reply: ChainReply, transfer: Transferable[] = []): void {
   postMessage(reply, { transfer });
 }
@@ -51,21 +54,28 @@ async function handle(request: ChainRequest): Promise<void> {
     }
     case 'add': {
       const c = opened();
-      // Deltas go to the page in batches, one message per turn of this worker's event loop.
+      // Deltas go to the page in batches: one message per turn of this worker's event loop, or
+      // sooner once a batch holds DELTAS_PER_MESSAGE or DELTA_BYTES_PER_MESSAGE (the page replays
+      // a message in one task: a small one keeps its interface moving).
       let batch: Uint8Array[] = [];
+      let bytes = 0;
       let scheduled = false;
       const send = () => {
         scheduled = false;
         const { arrays: deltas, buffers } = movable(batch);
         batch = [];
+        bytes = 0;
         if (deltas.length) post({ id, op: 'deltas', deltas }, buffers);
       };
       try {
         await c.addBlocks(request.blocks, {
           flush: request.flush,
           onBlock: (_, delta) => {
-            batch.push(encodeDelta(delta));
-            if (!scheduled) {
+            const encoded = encodeDelta(delta);
+            batch.push(encoded);
+            bytes += encoded.length;
+            if (batch.length >= DELTAS_PER_MESSAGE || bytes >= DELTA_BYTES_PER_MESSAGE) send();
+            else if (!scheduled) {
               scheduled = true;
               setTimeout(send, 0);
             }
