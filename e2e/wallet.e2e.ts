@@ -383,11 +383,14 @@ describe('the wallet against a local network', () => {
     await carol.context().close();
   });
 
-  it('a reload resumes from IndexedDB: the chain is not downloaded again', async () => {
+  it('a reload resumes from IndexedDB: the chain is not downloaded again, and the peer keeps its identity', async () => {
     const before = Number(await bob.getByTestId('status').getAttribute('data-height'));
     expect(before).toBeGreaterThan(5);
+    const peerId = () => bob.evaluate(() => (globalThis as unknown as { __antsharesPeer: { id(): string } }).__antsharesPeer.id());
+    const id = await peerId();
     await bob.reload();
     await bob.waitForSelector('[data-testid="status"][data-start-height]:not([data-start-height="-1"])', { timeout: 30_000 });
+    expect(await peerId()).toBe(id); // the same peer to the others: its announcements and inbox tags stay valid
     // The peer opened the chain it had stored: its first height is where the last visit left it.
     expect(Number(await bob.getByTestId('status').getAttribute('data-start-height'))).toBeGreaterThanOrEqual(before);
     await waitSynced(bob);

@@ -53,6 +53,27 @@ export function startPeer(): Promise<void> {
   }));
 }
 
+const PEER_KEY = 'peer-key';
+
+/**
+ * This browser's network identity (an Ed25519 libp2p key, not a wallet key: it holds no funds and
+ * signs no transaction), kept in localStorage so that a reload is the same peer to the others:
+ * its announcements, its inbox tags and its standing with them stay valid.
+ */
+async function peerIdentity() {
+  const { generateKeyPair, privateKeyFromProtobuf, privateKeyToProtobuf } = await import('@libp2p/crypto/keys');
+  const { base64 } = await import('@scure/base');
+  try {
+    const saved = localStorage.getItem(PEER_KEY);
+    if (saved) return privateKeyFromProtobuf(base64.decode(saved));
+  } catch {
+    // unreadable: a new identity below
+  }
+  const key = await generateKeyPair('Ed25519');
+  localStorage.setItem(PEER_KEY, base64.encode(privateKeyToProtobuf(key)));
+  return key;
+}
+
 async function start(): Promise<void> {
   const config = await loadNetworkConfig();
   if (!config) {
@@ -75,7 +96,7 @@ async function start(): Promise<void> {
   });
   const local = config.bootstrap.some((a) => a.includes('/127.0.0.1/') || a.includes('/localhost/'));
   node = await Node.start({
-    settings, store, bootstrap: config.bootstrap, syncOnStart: false,
+    settings, store, bootstrap: config.bootstrap, syncOnStart: false, peerKey: await peerIdentity(),
     listen: ['/p2p-circuit', '/webrtc'],
     // No ICE servers: public STUN hosts are unreachable from a local network (browser-p2p.md).
     transports: [webRTC({ rtcConfiguration: { iceServers: [] } }), circuitRelayTransport()],
@@ -83,8 +104,9 @@ async function start(): Promise<void> {
     browserPeers: 4,
   });
   const n = node;
-  // For diagnostics (and the e2e tests): the hash of the page's copy of the state. Public data.
-  Object.defineProperty(globalThis, '__antsharesPeer', { value: Object.freeze({ stateHash: () => bytesToHex(n.chain.ledger.stateHash()) }) });
+  // For diagnostics (and the e2e tests): the hash of the page's copy of the state, and this
+  // peer's id. Public data.
+  Object.defineProperty(globalThis, '__antsharesPeer', { value: Object.freeze({ stateHash: () => bytesToHex(n.chain.ledger.stateHash()), id: () => n.peer.id }) });
   // Offers sent straight to this browser, for the accounts it holds (when the user allows it).
   n.onOffer((text, from) => {
     try {
