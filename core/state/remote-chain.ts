@@ -63,29 +63,44 @@ interface Waiting {
   onWaiting?: () => void;
 }
 
+/** The page's end of the worker: requests waiting for their answers, and the failure that ended it. */
+interface Link {
+  readonly waiting: Map<number, Waiting>;
+  failed?: Error;
+  readonly onFailure?: (e: Error) => void;
+}
+
+/** The chain can no longer be written (a write failed, the worker died): every later request fails with `e`. */
+function fail(link: Link, e: Error): void {
+  if (link.failed) return;
+  link.failed = e;
+  link.onFailure?.(e);
+}
+
 export class RemoteChain implements ChainLike {
   readonly inWorker = true;
   readonly ledger: Ledger;
   readonly settings: NetworkSettings;
   readonly #worker: Worker;
-  readonly #waiting: Map<number, Waiting>;
-  #next: number;
+  readonly #link: Link;
+  #next = 1;
 
-  private constructor(worker: Worker, settings: NetworkSettings, ledger: Ledger, waiting: Map<number, Waiting>, next: number) {
+  private constructor(worker: Worker, settings: NetworkSettings, ledger: Ledger, link: Link) {
     this.#worker = worker;
     this.settings = settings;
     this.ledger = ledger;
-    this.#waiting = waiting;
-    this.#next = next;
+    this.#link = link;
   }
 
   /**
    * Opens the chain of `settings` in the IndexedDB database `database`, in `worker` (a
    * chain-worker.ts). While another tab holds that chain, `onWaiting` is called and the open
-   * waits for it.
+   * waits for it. `onFailure` hears once of a failure that stops the chain (a write refused, the
+   * worker gone): every request after it fails with the same StoreError.
    */
-  static async open(worker: Worker, database: string, settings: NetworkSettings, options: { onWaiting?: () => void } = {}): Promise<RemoteChain> {
-    const waiting = new Map<number, Waiting>();
+  static async open(worker: Worker, database: string, settings: NetworkSettings, options: { onWaiting?: () => void; onFailure?: (e: Error) => void } = {}): Promise<RemoteChain> {
+    const link: Link = { waiting: new Map(), onFailure: options.onFailure };
+    const { waiting } = link;
     worker.addEventListener('message', (event: MessageEvent<ChainReply>) => {
       const reply = event.data;
       const w = waiting.get(reply.id);
@@ -93,11 +108,14 @@ export class RemoteChain implements ChainLike {
       if (reply.op === 'deltas') return w.onDeltas?.(reply.deltas);
       if (reply.op === 'waiting') return w.onWaiting?.();
       waiting.delete(reply.id);
-      if (reply.op === 'failed') w.reject(rebuild(reply.error));
-      else w.resolve(reply);
+      if (reply.op !== 'failed') return w.resolve(reply);
+      const e = rebuild(reply.error);
+      if (e instanceof StoreError) fail(link, e);
+      w.reject(e);
     });
     worker.addEventListener('error', (event) => {
-      for (const w of waiting.values()) w.reject(new StoreError(`the chain worker failed: ${event.message}`));
+      fail(link, new StoreError(`the chain worker failed: ${event.message}`));
+      for (const w of waiting.values()) w.reject(link.failed!);
       waiting.clear();
     });
     const reply = await new Promise<ChainReply>((resolve, reject) => {
@@ -107,7 +125,7 @@ export class RemoteChain implements ChainLike {
     if (reply.op !== 'opened') throw new StoreError(`the chain worker answered ${reply.op} to open`);
     const ledger = Ledger.fromSnapshot(settings, reply.chunks);
     if (ledger.height !== reply.height) throw new StoreError(`the worker's snapshot is of height ${ledger.height}, not ${reply.height}`);
-    return new RemoteChain(worker, settings, ledger, waiting, 1);
+    return new RemoteChain(worker, settings, ledger, link);
   }
 
   get height(): number {
@@ -115,9 +133,10 @@ export class RemoteChain implements ChainLike {
   }
 
   #ask(request: DistributiveOmit<ChainRequest, 'id'>, transfer: Transferable[] = [], onDeltas?: (deltas: Uint8Array[]) => void): Promise<ChainReply> {
+    if (this.#link.failed) return Promise.reject(this.#link.failed);
     const id = this.#next++;
     return new Promise((resolve, reject) => {
-      this.#waiting.set(id, { resolve, reject, onDeltas });
+      this.#link.waiting.set(id, { resolve, reject, onDeltas });
       this.#worker.postMessage({ ...request, id } as ChainRequest, { transfer });
     });
   }

@@ -93,6 +93,8 @@ async function start(): Promise<void> {
   const worker = new Worker(new URL('../../core/state/chain-worker.ts', import.meta.url), { type: 'module' });
   const store = await RemoteChain.open(worker, `antshares-${settings.name}-${bytesToHex(blockHash(genesisOf(settings))).slice(0, 16)}`, settings, {
     onWaiting: () => usePeer.setState({ phase: 'other-tab' }),
+    // A refused write (storage full, say) or a dead worker stops the chain: say so, plainly.
+    onFailure: (e) => usePeer.setState({ phase: 'error', error: e.message }),
   });
   const local = config.bootstrap.some((a) => a.includes('/127.0.0.1/') || a.includes('/localhost/'));
   node = await Node.start({
@@ -132,7 +134,7 @@ async function start(): Promise<void> {
     const peers = n.peer.connections().length;
     const behind = p.best > p.height;
     usePeer.setState((s) => ({
-      phase: peers === 0 ? 'connecting' : p.syncing || behind ? 'syncing' : 'synced',
+      phase: s.phase === 'error' ? 'error' : peers === 0 ? 'connecting' : p.syncing || behind ? 'syncing' : 'synced', // a stopped chain stays shown
       height: p.height, best: p.best, peers, browsers: n.peer.webRtcConnections().length, lastBlockAt: n.lastBlockAt, rate, startHeight, config,
       version: s.height !== p.height ? s.version + 1 : s.version,
     }));
