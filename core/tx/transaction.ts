@@ -293,22 +293,43 @@ export async function verifyWitnesses(
 }
 
 // Script hashes of recently seen verification scripts: the same accounts sign again and again,
-// and a lookup costs less than RIPEMD-160(SHA-256(script)). Bounded; scripts above 128 bytes
-// (multisig) are hashed each time.
-const scriptHashCache = new Map<string, Uint8Array>();
+// and a lookup costs less than RIPEMD-160(SHA-256(script)). Found by a 32-bit fingerprint of the
+// script (then compared whole), so a lookup allocates nothing; a collision only costs a hash.
+// Bounded; scripts above 128 bytes (multisig) are hashed each time.
+interface CachedScript {
+  readonly script: Uint8Array;
+  readonly hash: Uint8Array;
+  readonly hex: string;
+}
+const scriptCache = new Map<number, CachedScript>();
 const SCRIPT_HASH_CACHE_SIZE = 16_384;
+
+/** FNV-1a over the bytes. */
+function fingerprint(b: Uint8Array): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < b.length; i++) h = Math.imul(h ^ b[i], 0x01000193);
+  return h >>> 0;
+}
+
+function cachedScript(script: Uint8Array): CachedScript {
+  const id = fingerprint(script);
+  const found = scriptCache.get(id);
+  if (found && equalBytes(found.script, script)) return found;
+  const hash = scriptHash(script);
+  const entry = { script: script.slice(), hash, hex: bytesToHex(hash) };
+  if (!found && scriptCache.size >= SCRIPT_HASH_CACHE_SIZE) scriptCache.delete(scriptCache.keys().next().value as number);
+  scriptCache.set(id, entry);
+  return entry;
+}
 
 /** hash160 of a verification script, from a small cache for short (single-key) scripts. */
 export function verificationScriptHash(script: Uint8Array): Uint8Array {
-  if (script.length > 128) return scriptHash(script);
-  const id = bytesToHex(script);
-  let h = scriptHashCache.get(id);
-  if (h === undefined) {
-    h = scriptHash(script);
-    if (scriptHashCache.size >= SCRIPT_HASH_CACHE_SIZE) scriptHashCache.delete(scriptHashCache.keys().next().value as string);
-    scriptHashCache.set(id, h);
-  }
-  return h;
+  return script.length > 128 ? scriptHash(script) : cachedScript(script).hash;
+}
+
+/** The same, as raw hex (the ledger's key of an account). */
+export function verificationScriptHex(script: Uint8Array): string {
+  return script.length > 128 ? bytesToHex(scriptHash(script)) : cachedScript(script).hex;
 }
 
 /** A received transaction, checked: its id, or the rule it breaks. */

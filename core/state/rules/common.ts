@@ -3,10 +3,10 @@
  * "Value rules"): inputs exist and are unspent, outputs are of registered assets in whole units of
  * their precision, value is kept per asset, fees are paid, and everyone who must sign is listed.
  */
-import { bytesToHex } from '../../encoding/bytes.ts';
+import { bytesToHex, hexToBytes } from '../../encoding/bytes.ts';
 import { formatFixed8, uintToString } from '../../encoding/primitives.ts';
 import { AttributeUsage } from '../../tx/attribute.ts';
-import { verificationScriptHash } from '../../tx/transaction.ts';
+import { verificationScriptHex } from '../../tx/transaction.ts';
 import type { Utxo } from '../tables.ts';
 import { precisionUnit } from '../../tx/register.ts';
 import { ANTCOIN_ID } from '../../block/genesis.ts';
@@ -32,18 +32,22 @@ export function requireSigner(ctx: TxContext, scriptHash: Uint8Array, role: stri
  * apart, while these rules run.
  */
 export function checkSignersPresent(ctx: TxContext): void {
-  const present = new Map(ctx.tx.witnesses.map((w) => {
-    const h = verificationScriptHash(w.verification);
-    return [bytesToHex(h), h] as const;
-  }));
-  const missing = [...ctx.signers.values()].filter((s) => !present.has(bytesToHex(s.scriptHash)));
-  if (missing.length > 0) {
+  // Without maps or arrays in the common case (one witness): this runs for every transaction.
+  const ws = ctx.tx.witnesses;
+  const only = ws.length === 1 ? verificationScriptHex(ws[0].verification) : undefined;
+  const present = ws.length > 1 ? new Set(ws.map((w) => verificationScriptHex(w.verification))) : undefined;
+  const has = (k: string) => (present ? present.has(k) : k === only);
+  let found = 0;
+  for (const k of ctx.signers.keys()) if (has(k)) found++;
+  if (found < ctx.signers.size) {
+    const missing = [...ctx.signers.entries()].filter(([k]) => !has(k)).map(([, s]) => s);
     throw stateError('TX_NOT_SIGNED', `not signed by ${missing.map((m) => `${uintToString(m.scriptHash)} (${m.roles.join(', ')})`).join('; ')}`, {
       missing: missing.map((m) => ({ account: uintToString(m.scriptHash), roles: m.roles })),
     });
   }
-  const extra = [...present.entries()].filter(([k]) => !ctx.signers.has(k)).map(([, h]) => uintToString(h));
-  if (extra.length > 0 || present.size !== ctx.tx.witnesses.length) {
+  const distinct = present ? present.size : ws.length;
+  if (distinct > ctx.signers.size || distinct !== ws.length) {
+    const extra = [...(present ?? [only!])].filter((k) => !ctx.signers.has(k)).map((k) => uintToString(hexToBytes(k)));
     throw stateError('TX_WITNESS_UNEXPECTED', 'a witness is of an account that has no reason to sign, or comes twice', { unexpected: extra });
   }
 }
