@@ -12,6 +12,7 @@ import { decodeBlock } from '../core/block/index.ts';
 import { signingMessage } from '../core/tx/index.ts';
 import { Chain, devnet } from '../core/state/index.ts';
 import { LevelStore } from '../core/store/level.node.ts';
+import type { Page } from 'playwright-core';
 import { devServer, launchChromium } from '../e2e/browser.ts';
 import '../e2e/core-types.ts';
 import { fmt, header, line } from './util.ts';
@@ -58,14 +59,25 @@ async function disk(w: Workload): Promise<void> {
   }
 }
 
-async function browser(w: Workload, inWorkers: boolean): Promise<void> {
+const hex = (bs: Uint8Array[]) => bs.map((b) => Buffer.from(b).toString('hex'));
+
+/** Runs `use` with a Chromium page that has core/ on `window.core` (e2e/pages/core.html). */
+async function withCorePage(use: (page: Page) => Promise<void>): Promise<void> {
   const { server, url } = await devServer();
   const chromium = await launchChromium();
   try {
     const page = await chromium.newPage();
     await page.goto(new URL('/e2e/pages/core.html', url).href);
     await page.waitForFunction(() => document.getElementById('status')?.textContent === 'ready');
-    const hex = (bs: Uint8Array[]) => bs.map((b) => Buffer.from(b).toString('hex'));
+    await use(page);
+  } finally {
+    await chromium.close();
+    await server.close();
+  }
+}
+
+function browser(w: Workload, inWorkers: boolean): Promise<void> {
+  return withCorePage(async (page) => {
     const r = await page.evaluate(async ({ validators, holder, setup, blocks, inWorkers }) => {
       const { state, idb, encoding, block, crypto, tx } = window.core;
       const pool = inWorkers ? new crypto.WorkerVerifier({ workers: navigator.hardwareConcurrency }) : undefined;
@@ -99,10 +111,7 @@ async function browser(w: Workload, inWorkers: boolean): Promise<void> {
     line(`Chromium IndexedDB, ${where}`, `${fmt(txs / r.seconds)} tx/s`,
       `${(w.blocks.length / r.seconds).toFixed(2)} blocks/s; ${(txs / r.seconds / r.raw).toFixed(2)} x raw WebCrypto verification the same way (${fmt(r.raw)}/s) (goal >= 0.5)`);
     if (!inWorkers) line('Chromium: storage used per unspent output (navigator.storage.estimate)', `${fmt(r.usage / r.utxos)} B`, `${fmt(r.utxos)} unspent outputs`);
-  } finally {
-    await chromium.close();
-    await server.close();
-  }
+  });
 }
 
 /**
@@ -110,14 +119,8 @@ async function browser(w: Workload, inWorkers: boolean): Promise<void> {
  * IndexedDB there), the page replaying deltas. Against raw verification in Web Workers, and the
  * page thread's longest task meanwhile (the interface must not stall).
  */
-async function browserWorkerChain(w: Workload): Promise<void> {
-  const { server, url } = await devServer();
-  const chromium = await launchChromium();
-  try {
-    const page = await chromium.newPage();
-    await page.goto(new URL('/e2e/pages/core.html', url).href);
-    await page.waitForFunction(() => document.getElementById('status')?.textContent === 'ready');
-    const hex = (bs: Uint8Array[]) => bs.map((b) => Buffer.from(b).toString('hex'));
+function browserWorkerChain(w: Workload): Promise<void> {
+  return withCorePage(async (page) => {
     const r = await page.evaluate(async ({ validators, holder, setup, blocks }) => {
       const { state, encoding, block, crypto, tx, remote } = window.core;
       const settings = state.devnet({ standbyValidators: validators.map(encoding.hexToBytes), antShareHolder: encoding.hexToBytes(holder) });
@@ -152,10 +155,7 @@ async function browserWorkerChain(w: Workload): Promise<void> {
     line('Chromium, chain in a worker (the wallet peer), page replays deltas', `${fmt(txs / r.seconds)} tx/s`,
       `${(w.blocks.length / r.seconds).toFixed(2)} blocks/s; ${(txs / r.seconds / r.raw).toFixed(2)} x raw WebCrypto in Web Workers (${fmt(r.raw)}/s) (goal >= 0.5)`);
     line('  page thread meanwhile: longest task', `${fmt(r.longest)} ms`, `${r.long} tasks over 50 ms while ${w.blocks.length} blocks of ${w.transfersPerBlock} were applied`);
-  } finally {
-    await chromium.close();
-    await server.close();
-  }
+  });
 }
 
 export async function benchState(): Promise<void> {

@@ -104,6 +104,20 @@ async function deliver(page: Page, signer: Locator): Promise<void> {
   }
 }
 
+/** Opens the offer waiting in the wallet's inbox and reviews it; returns the summary text. */
+async function reviewFromInbox(page: Page): Promise<string> {
+  await page.getByTestId('inbox').getByRole('button', { name: 'Open' }).click();
+  await page.getByRole('button', { name: 'Review', exact: true }).click();
+  return (await page.getByTestId('offer-summary').textContent()) ?? '';
+}
+
+/** Signs the offer under review with the pay password; when this is the last signature, waits until it is final. */
+async function signReviewed(page: Page, pay: string, last = true): Promise<void> {
+  await page.locator('#review-pay-password').fill(pay);
+  await page.getByRole('button', { name: 'Sign and send' }).click();
+  if (last) await page.getByTestId('contract-status').getByText('Final in block').waitFor({ timeout: 60_000 });
+}
+
 /** Opens an offer link in a new visit (unlock first), signs it and sends it; returns the summary text. */
 async function signOffer(page: Page, link: string, query: string, pay: string): Promise<string> {
   await page.goto(link);
@@ -113,9 +127,7 @@ async function signOffer(page: Page, link: string, query: string, pay: string): 
   await waitSynced(page);
   await page.getByRole('button', { name: 'Review' }).click();
   const summary = (await page.getByTestId('offer-summary').textContent()) ?? '';
-  await page.locator('#review-pay-password').fill(pay);
-  await page.getByRole('button', { name: 'Sign and send' }).click();
-  await page.getByTestId('contract-status').getByText('Final in block').waitFor({ timeout: 60_000 });
+  await signReviewed(page, pay);
   return summary;
 }
 
@@ -311,12 +323,8 @@ describe('the wallet against a local network', () => {
     // Bob's browser announces it takes offers; Alice's hears it within seconds.
     await deliver(alice, alice.getByTestId('still-to-sign').locator(`li[data-address="${bobAddress}"]`));
     // Bob, the receiver, opens it from his inbox and consents by signing; being the last signer, he sends it.
-    await bob.getByTestId('inbox').getByRole('button', { name: 'Open' }).click();
-    await bob.getByRole('button', { name: 'Review', exact: true }).click();
-    expect(await bob.getByTestId('offer-summary').textContent()).toContain('You get100 Alice Corp');
-    await bob.locator('#review-pay-password').fill('bob pay pw!!');
-    await bob.getByRole('button', { name: 'Sign and send' }).click();
-    await bob.getByTestId('contract-status').getByText('Final in block').waitFor({ timeout: 60_000 });
+    expect(await reviewFromInbox(bob)).toContain('You get100 Alice Corp');
+    await signReviewed(bob, 'bob pay pw!!');
     expect(await bob.getByTestId('inbox').count()).toBe(0);
     await bob.getByRole('button', { name: 'Balances' }).click();
     expect(await balance(bob, 'Alice Corp')).toBe('100');
@@ -362,22 +370,16 @@ describe('the wallet against a local network', () => {
     await alice.getByLabel(/Allowed holders/).fill(`${aliceAddress}\n${bobAddress}\n${carolAddress}`);
     await alice.getByRole('button', { name: 'Save the policy' }).click();
     await alice.getByRole('button', { name: 'Contracts' }).click();
-    await alice.getByTestId('inbox').getByRole('button', { name: 'Open' }).click();
-    await alice.getByRole('button', { name: 'Review', exact: true }).click();
+    await reviewFromInbox(alice);
     expect(await alice.getByTestId('offer-roles').textContent()).toMatch(/^admin of Share /);
-    await alice.locator('#review-pay-password').fill('alice pay pw');
-    await alice.getByRole('button', { name: 'Sign and send' }).click();
+    await signReviewed(alice, 'alice pay pw', false);
     const aliceToSign = alice.getByTestId('still-to-sign');
     await aliceToSign.waitFor();
     expect(await aliceToSign.locator('li').count()).toBe(1);
     await deliver(alice, aliceToSign.locator(`li[data-address="${carolAddress}"]`));
     // Carol consents and, the last to sign, sends it.
-    await carol.getByTestId('inbox').getByRole('button', { name: 'Open' }).click();
-    await carol.getByRole('button', { name: 'Review', exact: true }).click();
-    expect(await carol.getByTestId('offer-summary').textContent()).toContain('You get10 Alice Corp');
-    await carol.locator('#review-pay-password').fill('carol pay pw');
-    await carol.getByRole('button', { name: 'Sign and send' }).click();
-    await carol.getByTestId('contract-status').getByText('Final in block').waitFor({ timeout: 60_000 });
+    expect(await reviewFromInbox(carol)).toContain('You get10 Alice Corp');
+    await signReviewed(carol, 'carol pay pw');
     await carol.getByRole('button', { name: 'Balances' }).click();
     expect(await balance(carol, 'Alice Corp')).toBe('10');
     await carol.context().close();

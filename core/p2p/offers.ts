@@ -60,6 +60,7 @@ export async function serveOffers(peer: Peer, magic: number, accept: (text: stri
     const from = connection.remotePeer.toString();
     const now = Date.now();
     const times = (recent.get(from) ?? []).filter((t) => now - t < 60_000);
+    if (recent.size > 1024) for (const [peer, ts] of recent) if (ts.every((t) => now - t >= 60_000)) recent.delete(peer); // forget quiet peers
     recent.set(from, [...times, now]);
     const lp = lpStream(stream, { maxDataLength: MAX_OFFER_BYTES });
     try {

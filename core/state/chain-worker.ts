@@ -70,8 +70,9 @@ async function handle(request: ChainRequest): Promise<void> {
       try {
         await c.addBlocks(request.blocks, {
           flush: request.flush,
-          onBlock: (_, delta) => {
-            const encoded = encodeDelta(delta);
+          onBlock: (_, delta, written) => {
+            // A copy of the bytes being written (the copy moves to the page; the write keeps its own).
+            const encoded = written?.slice() ?? encodeDelta(delta);
             batch.push(encoded);
             bytes += encoded.length;
             if (batch.length >= DELTAS_PER_MESSAGE || bytes >= DELTA_BYTES_PER_MESSAGE) send();

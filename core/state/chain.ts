@@ -92,8 +92,11 @@ export interface ChainLike {
 
 export interface AddBlocksOptions {
   verifier?: SignatureVerifier;
-  /** After each block is applied (in memory), with its delta. */
-  onBlock?: (height: number, delta: Delta) => void;
+  /**
+   * After each block is applied (in memory), with its delta and, from a chain in this thread,
+   * the delta's bytes as they are being written (to read or copy, not to change or transfer).
+   */
+  onBlock?: (height: number, delta: Delta, encoded?: Uint8Array) => void;
   /** false: resolve once all are applied, their writes queued (see `flush`). */
   flush?: boolean;
 }
@@ -156,10 +159,10 @@ export class Chain implements ChainLike {
     return new Chain(ledger, store, snapshot);
   }
 
-  static #blockOps(block: Block, delta: Delta, bytes?: Uint8Array): BatchOp[] {
+  static #blockOps(block: Block, delta: Delta, bytes?: Uint8Array, encodedDelta = encodeDelta(delta)): BatchOp[] {
     return [
       { type: 'put', key: blockKey(block.height), value: bytes ?? encodeBlock(block) },
-      { type: 'put', key: deltaKey(block.height), value: encodeDelta(delta) },
+      { type: 'put', key: deltaKey(block.height), value: encodedDelta },
       { type: 'put', key: TIP_KEY, value: TipMarker.encode({ height: block.height, hash: delta.blockHash }) },
     ];
   }
@@ -177,9 +180,15 @@ export class Chain implements ChainLike {
    * overlaps writing this one during a sync.
    */
   async addBlock(block: Block, options: AddBlockOptions = {}): Promise<Delta> {
+    return (await this.#addBlock(block, options)).delta;
+  }
+
+  /** `addBlock`, also giving the delta's bytes as written (a sync hands them on). */
+  async #addBlock(block: Block, options: AddBlockOptions): Promise<{ delta: Delta; encoded: Uint8Array }> {
     if (this.#failed) throw new StoreError(`an earlier write failed (${this.#failed.message}): reopen the chain`);
     const delta = await this.ledger.applyBlock(block, options.verifier ?? defaultVerifier(), options.messages, options.signatures);
-    const ops = Chain.#blockOps(block, delta, options.bytes);
+    const encoded = encodeDelta(delta);
+    const ops = Chain.#blockOps(block, delta, options.bytes, encoded);
     // A snapshot is of this block's state: taken now, written in turn.
     const snapshot = block.height % this.settings.snapshotInterval === 0 ? this.#snapshotOps() : undefined;
     this.#queued.push({ ops, snapshot });
@@ -187,7 +196,7 @@ export class Chain implements ChainLike {
     this.#writing = write.catch((e: Error) => {
       this.#failed = e;
     });
-    if (options.wait === false) return delta;
+    if (options.wait === false) return { delta, encoded };
     try {
       await write;
     } catch (e) {
@@ -198,7 +207,7 @@ export class Chain implements ChainLike {
       }
       throw e;
     }
-    return delta;
+    return { delta, encoded };
   }
 
   /**
@@ -282,8 +291,8 @@ export class Chain implements ChainLike {
         // Applying runs ahead of the disk by at most UNWRITTEN_MAX blocks: memory stays bounded,
         // and a page closed in the middle of a sync reopens close to where it was.
         if (this.#queued.length >= UNWRITTEN_MAX) await this.#writing;
-        const delta = await this.addBlock(current.block, { verifier, messages: current.messages, bytes: current.bytes, signatures: current.signatures, wait: false });
-        options.onBlock?.(current.block.height, delta);
+        const { delta, encoded } = await this.#addBlock(current.block, { verifier, messages: current.messages, bytes: current.bytes, signatures: current.signatures, wait: false });
+        options.onBlock?.(current.block.height, delta, encoded);
       }
     } catch (e) {
       await this.#writing; // the good blocks before the bad one are written before the error is reported
