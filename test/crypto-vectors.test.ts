@@ -163,3 +163,21 @@ describe('verification items for the Web Workers', () => {
     expect(() => unpackItems(packed.subarray(0, packed.length - 1))).toThrow(RangeError);
   });
 });
+
+describe('hash256 with its reused hasher', () => {
+  it('equals SHA-256 twice over, for any input and pair, calls interleaved', async () => {
+    const fc = (await import('fast-check')).default;
+    const { sha256 } = await import('@noble/hashes/sha2.js');
+    const { hash256, hash256Pair } = await import('../core/crypto/hash.ts');
+    const ref = (x: Uint8Array) => bytesToHex(sha256(sha256(x)));
+    // Lengths around the 64-byte block and the 56-byte padding edge, and longer.
+    const bytes = fc.oneof(fc.uint8Array({ maxLength: 130 }), fc.uint8Array({ minLength: 50, maxLength: 70 }), fc.uint8Array({ maxLength: 3000 }));
+    fc.assert(fc.property(bytes, bytes, (a, b) => {
+      expect(bytesToHex(hash256(a))).toBe(ref(a));
+      expect(bytesToHex(hash256Pair(a, b))).toBe(ref(Uint8Array.from([...a, ...b])));
+      expect(bytesToHex(hash256(b))).toBe(ref(b));
+    }), { numRuns: 300 });
+    // The published value: hash256 of the empty string.
+    expect(bytesToHex(hash256(new Uint8Array(0)))).toBe('5df6e0e2761359d30a8275058e299fcc0381534545f55cf43e41983f5d4c9456');
+  });
+});

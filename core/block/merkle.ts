@@ -2,8 +2,7 @@
  * Merkle root (docs/protocol.md, "Blocks"): hash256(left || right) of the raw 32-byte hashes,
  * an odd last node paired with itself; one transaction's root is its hash.
  */
-import { concatBytes } from '../encoding/bytes.ts';
-import { hash256 } from '../crypto/hash.ts';
+import { hash256Pair } from '../crypto/hash.ts';
 
 /** The merkle root of transaction hashes (raw bytes); RangeError for an empty list. */
 export function merkleRoot(hashes: readonly Uint8Array[]): Uint8Array {
@@ -14,7 +13,7 @@ export function merkleRoot(hashes: readonly Uint8Array[]): Uint8Array {
     for (let i = 0; i < level.length; i += 2) {
       const left = level[i];
       const right = i + 1 < level.length ? level[i + 1] : left;
-      next.push(hash256(concatBytes(left, right)));
+      next.push(hash256Pair(left, right));
     }
     level = next;
   }

@@ -25,7 +25,7 @@
  * - Unpredictable and unbiasable random number while at most f are faulty: the set holds an
  *   honest dealing, hidden until reveals start, rebuilt without its dealer once the set is fixed.
  */
-import { hash256 } from '../crypto/hash.ts';
+import { hash256, hash256Pair } from '../crypto/hash.ts';
 import { bytesToHex, compareBytes, concatBytes, equalBytes, hexToBytes } from '../encoding/bytes.ts';
 import type { Dealing } from './vss.ts';
 import { reconstruct, scalarFromBytes, scalarToBytes } from './vss.ts';
@@ -145,7 +145,7 @@ export function orderTransactions(random: Uint8Array, txs: Iterable<Uint8Array>)
   const unique = new Map<string, Uint8Array>();
   for (const t of txs) unique.set(bytesToHex(t), t);
   return [...unique.values()]
-    .map((t) => ({ t, key: hash256(concatBytes(random, t)) }))
+    .map((t) => ({ t, key: hash256Pair(random, t) }))
     .sort((a, b) => compareBytes(a.key, b.key))
     .map((x) => x.t);
 }
