@@ -19,18 +19,24 @@ class AcceptsEverySignature extends SignatureVerifier {
 const w = await transferWorkload(1000, 4);
 const settings = devnet({ standbyValidators: w.validators.map(hexToBytes), antShareHolder: hexToBytes(w.holder) });
 const times: number[] = [];
-for (let round = 0; round < 10; round++) {
+const cpu: number[] = [];
+const ROUNDS = Number(process.env.ROUNDS ?? 10);
+for (let round = 0; round < ROUNDS; round++) {
   const { ledger } = Ledger.withGenesis(settings);
   const verifier = new AcceptsEverySignature();
   for (const b of w.setup) await ledger.applyBlock(decodeBlock(b), verifier);
   const t0 = performance.now();
+  const c0 = process.threadCpuUsage();
   for (const bytes of w.blocks) {
     const { block, messages } = decodeBlockWithMessages(bytes);
     await ledger.applyBlock(block, verifier, messages);
   }
   times.push(performance.now() - t0);
+  const c = process.threadCpuUsage(c0);
+  cpu.push((c.user + c.system) / 1000);
 }
 const transfers = w.blocks.length * w.transfersPerBlock;
-console.log(`ledger without signature work: ${transfers} transfers in ${times.map((t) => Math.round(t)).join(', ')} ms (10 rounds)`);
-const warm = times.slice(5);
+console.log(`ledger without signature work: ${transfers} transfers in ${times.map((t) => Math.round(t)).join(', ')} ms (${ROUNDS} rounds)`);
+const warm = times.slice(ROUNDS / 2);
 console.log(`median ${(median(times) * 1000 / transfers).toFixed(0)} µs, warm median (last 5) ${(median(warm) * 1000 / transfers).toFixed(0)} µs, best ${(Math.min(...times) * 1000 / transfers).toFixed(0)} µs per transfer`);
+console.log(`main-thread CPU: warm median ${(median(cpu.slice(ROUNDS / 2)) * 1000 / transfers).toFixed(1)} µs, best ${(Math.min(...cpu) * 1000 / transfers).toFixed(1)} µs per transfer`);

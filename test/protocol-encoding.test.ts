@@ -113,3 +113,16 @@ describe('Base58Check', () => {
     }));
   });
 });
+
+describe('hex', () => {
+  it("bytesToHex (the runtime's conversion) equals noble's for any bytes, views into larger buffers included", async () => {
+    const { bytesToHex: nobleHex } = await import('@noble/hashes/utils.js');
+    fc.assert(fc.property(fc.uint8Array({ maxLength: 200 }), fc.nat(20), fc.nat(20), (b, from, cut) => {
+      const view = b.subarray(Math.min(from, b.length), Math.max(Math.min(from, b.length), b.length - cut));
+      expect(bytesToHex(view)).toBe(nobleHex(view));
+      expect(hexToBytes(bytesToHex(view))).toEqual(view);
+    }), { numRuns: 300 });
+    expect(bytesToHex(new Uint8Array(0))).toBe('');
+    expect(() => bytesToHex([1, 2] as unknown as Uint8Array)).toThrow(TypeError);
+  });
+});

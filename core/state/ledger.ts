@@ -451,12 +451,7 @@ export class Ledger {
   }
 
   #takeDelta(height: number, hash: Uint8Array): Delta {
-    const changes = this.#journal.changes().map(({ table, key, before, after }) => ({
-      table: table.id,
-      key,
-      before: before === undefined ? undefined : table.codec.encode(before),
-      after: after === undefined ? undefined : table.codec.encode(after),
-    }));
+    const changes = this.#journal.encodedChanges();
     this.#journal.clear();
     return { height, blockHash: hash, changes };
   }

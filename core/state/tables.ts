@@ -91,14 +91,30 @@ export class Journal {
    */
   changes(): { table: Table<unknown>; key: string; before: unknown; after: unknown }[] {
     const out: { table: Table<unknown>; key: string; before: unknown; after: unknown }[] = [];
+    this.#each((table, key, before, after) => out.push({ table, key, before, after }));
+    return out;
+  }
+
+  /** The recorded changes as a delta's entries (`changes`, values encoded), in one pass. */
+  encodedChanges(): Delta['changes'] {
+    const out: Delta['changes'] = [];
+    this.#each((table, key, before, after) => out.push({
+      table: table.id,
+      key,
+      before: before === undefined ? undefined : table.codec.encode(before),
+      after: after === undefined ? undefined : table.codec.encode(after),
+    }));
+    return out;
+  }
+
+  #each(visit: (table: Table<unknown>, key: string, before: unknown, after: unknown) => void): void {
     const tables = [...this.#changes.keys()].sort((a, b) => a.id - b.id);
     for (const table of tables) {
       for (const [key, c] of this.#changes.get(table)!) {
         if (c.before === undefined && c.after === undefined) continue;
-        out.push({ table, key, before: c.before, after: c.after });
+        visit(table, key, c.before, c.after);
       }
     }
-    return out;
   }
 
   /** Puts every recorded key back to its value before, and forgets. */
