@@ -164,7 +164,8 @@ describe('the IndexedDB backend (fake-indexeddb in Node; real Chromium in e2e/)'
 describe('hand-written codecs of the store', () => {
   it('write the very bytes of the schemas, and read them back', async () => {
     const fc = (await import('fast-check')).default;
-    const { utxoCodec, txCodec, historyCodec, encodeDelta, encodeSnapshotChunk, UtxoRecord, TxRecord, HistoryRecord, Delta, SnapshotChunk } = await import('../core/state/index.ts');
+    const { utxoCodec, txCodec, historyCodec, encodeDelta, decodeDelta, encodeSnapshotChunk, UtxoRecord, TxRecord, HistoryRecord, Delta, SnapshotChunk } = await import('../core/state/index.ts');
+    const { decodeStrict, DecodeError } = await import('../core/encoding/index.ts');
     const bytes = (n: number) => fc.uint8Array({ minLength: n, maxLength: n });
     const u32 = fc.nat({ max: 0xffffffff });
     fc.assert(fc.property(bytes(32), fc.bigInt({ min: -(1n << 63n), max: (1n << 63n) - 1n }), bytes(20), u32, (assetId, value, scriptHash, height) => {
@@ -188,7 +189,47 @@ describe('hand-written codecs of the store', () => {
       const mine = encodeDelta(d);
       expect(mine).toEqual(Delta.encode(d));
       expect(Delta.decode(mine)).toEqual(d);
+      expect(decodeDelta(mine)).toEqual(d);
     }), { numRuns: 200 });
+    // Any bytes: the one-pass reader gives what the schema gives, or the same DecodeError.
+    const schemaOrError = (b: Uint8Array) => {
+      try {
+        return decodeStrict(Delta, b, 'Delta');
+      } catch (e) {
+        expect(e).toBeInstanceOf(DecodeError);
+        return 'error';
+      }
+    };
+    const mineOrError = (b: Uint8Array) => {
+      try {
+        return decodeDelta(b);
+      } catch (e) {
+        expect(e).toBeInstanceOf(DecodeError);
+        return 'error';
+      }
+    };
+    const asciiDelta = fc.record({
+      height: u32,
+      blockHash: bytes(32),
+      changes: fc.array(fc.record({
+        table: fc.integer({ min: 0, max: 255 }), key: fc.string({ maxLength: 70 }),
+        before: fc.option(fc.uint8Array({ maxLength: 70 }), { nil: undefined }), after: fc.option(fc.uint8Array({ maxLength: 300 }), { nil: undefined }),
+      }), { maxLength: 8 }),
+    });
+    const damaged = fc.tuple(asciiDelta, fc.nat(), fc.integer({ min: 0, max: 255 }), fc.nat(40)).map(([d, at, byte, cut]) => {
+      const b = encodeDelta(d);
+      const i = at % b.length;
+      const out = cut % 4 === 0 ? b.subarray(0, Math.max(0, b.length - 1 - cut)) : Uint8Array.from(b);
+      if (cut % 4 !== 0) out[i] = byte;
+      return out;
+    });
+    fc.assert(fc.property(fc.oneof(damaged, fc.uint8Array({ maxLength: 200 })), (b) => {
+      expect(mineOrError(b)).toEqual(schemaOrError(b));
+    }), { numRuns: 1000 });
+    // Not minimal: a count of 1 written in three bytes.
+    const one = encodeDelta({ height: 1, blockHash: new Uint8Array(32), changes: [{ table: 1, key: 'k', before: undefined, after: Uint8Array.of(7) }] });
+    const padded = Uint8Array.from([...one.subarray(0, 36), 0xfd, 1, 0, ...one.subarray(37)]);
+    expect(() => decodeDelta(padded)).toThrow(DecodeError);
     expect(() => utxoCodec.decode(new Uint8Array(63))).toThrow(/63 bytes, expected 64/);
     const entry = fc.record({
       table: fc.integer({ min: 0, max: 255 }),

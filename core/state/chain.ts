@@ -16,8 +16,8 @@ import { blockHash } from '../block/header.ts';
 import type { BatchOp, KeyValueStore } from '../store/kv.ts';
 import { Ledger, verifyBlockSignatures } from './ledger.ts';
 import { genesisOf, type NetworkSettings } from './settings.ts';
-import { Delta } from './tables.ts';
-import { encodeDelta } from './codecs.ts';
+import type { Delta } from './tables.ts';
+import { decodeDelta, encodeDelta } from './codecs.ts';
 
 const TipMarker = P.struct({ height: P.U32LE, hash: UInt256 });
 const SnapshotMarker = P.struct({ height: P.U32LE, chunks: P.U32LE });
@@ -144,7 +144,7 @@ export class Chain implements ChainLike {
     }
     const deltas = await store.range(deltaKey(from), deltaKey(tip.height + 1));
     deltas.forEach(([, bytes], i) => {
-      const delta = decodeStrict(Delta, bytes, 'Delta');
+      const delta = decodeDelta(bytes);
       if (delta.height !== from + i) throw new StoreError(`delta ${from + i} is missing`);
       ledger.replay(delta);
       onProgress?.({ replayed: i + 1, total: deltas.length });
@@ -330,7 +330,7 @@ export class Chain implements ChainLike {
     if (height <= 0) throw new RangeError('there is no block above genesis to roll back');
     const bytes = await this.store.get(deltaKey(height));
     if (!bytes) throw new StoreError(`delta ${height} is missing`);
-    const delta = decodeStrict(Delta, bytes, 'Delta');
+    const delta = decodeDelta(bytes);
     this.ledger.rollback(delta);
     const ops: BatchOp[] = [
       { type: 'del', key: blockKey(height) },

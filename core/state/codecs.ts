@@ -9,7 +9,7 @@ import { DecodeError } from '../encoding/errors.ts';
 import { decodeStrict } from '../encoding/primitives.ts';
 import type * as P from 'micro-packed';
 import { bytesToHex } from '../encoding/bytes.ts';
-import { SnapshotChunk, type Delta, type HistoryRecord, type TxRecord, type Utxo } from './tables.ts';
+import { Delta, SnapshotChunk, type HistoryRecord, type TxRecord, type Utxo } from './tables.ts';
 
 /** Encodes and decodes one table's values. */
 export interface ValueCodec<V> {
@@ -155,6 +155,78 @@ function writeDelta(d: Delta, keys: Uint8Array[] | null): Uint8Array | null {
     at = writePart(b, v, at, c.after);
   }
   return b;
+}
+
+/**
+ * A block's delta from its bytes: what `decodeStrict(Delta, ...)` gives (values are views into
+ * `bytes`, as the schema's), read in one pass. Replaying deltas is how every chain opens and how
+ * the wallet page follows its chain worker; the schema's general machinery took 15-28 ms per
+ * delta of a 1,000-transfer block (Node: 9-20 ms, against 2.2 ms for this pass, warm). Anything this pass does not
+ * expect (a key that is not ASCII, a var-int that is not minimal, a bound passed, a flag not 0 or
+ * 1, bytes left over or missing) goes to the schema, which decodes it or throws its DecodeError.
+ */
+export function decodeDelta(bytes: Uint8Array): Delta {
+  return readDelta(bytes) ?? decodeStrict(Delta, bytes, 'Delta');
+}
+
+/** A minimal var-int at `at` as [value, next position], or null (not minimal, above `max`, cut). */
+function readVarInt(b: Uint8Array, at: number, max: number): [number, number] | null {
+  if (at >= b.length) return null;
+  const first = b[at];
+  let n: number;
+  let next: number;
+  if (first < 0xfd) [n, next] = [first, at + 1];
+  else if (first === 0xfd) {
+    if (at + 3 > b.length) return null;
+    n = b[at + 1] | (b[at + 2] << 8);
+    if (n < 0xfd) return null;
+    next = at + 3;
+  } else if (first === 0xfe) {
+    if (at + 5 > b.length) return null;
+    n = (b[at + 1] | (b[at + 2] << 8) | (b[at + 3] << 16)) + b[at + 4] * 0x1000000;
+    if (n <= 0xffff) return null;
+    next = at + 5;
+  } else return null; // 0xff: beyond every bound here
+  return n > max ? null : [n, next];
+}
+
+/** An optional value (flag byte 0 or 1, then var-bytes of at most 1 MiB) as [value, next], or null. */
+function readPart(b: Uint8Array, at: number): [Uint8Array | undefined, number] | null {
+  if (at >= b.length) return null;
+  const flag = b[at];
+  if (flag === 0) return [undefined, at + 1];
+  if (flag !== 1) return null;
+  const len = readVarInt(b, at + 1, 1 << 20);
+  if (!len || len[1] + len[0] > b.length) return null;
+  return [b.subarray(len[1], len[1] + len[0]), len[1] + len[0]];
+}
+
+function readDelta(b: Uint8Array): Delta | null {
+  if (!(b instanceof Uint8Array) || b.length < 37) return null;
+  const height = (b[0] | (b[1] << 8) | (b[2] << 16)) + b[3] * 0x1000000;
+  const blockHash = b.subarray(4, 36);
+  const n = readVarInt(b, 36, 1 << 24);
+  if (!n) return null;
+  let at = n[1];
+  const changes: Delta['changes'] = [];
+  for (let i = 0; i < n[0]; i++) {
+    if (at >= b.length) return null;
+    const table = b[at++];
+    const keyLength = readVarInt(b, at, 256);
+    if (!keyLength || keyLength[1] + keyLength[0] > b.length) return null;
+    at = keyLength[1];
+    const end = at + keyLength[0];
+    for (let j = at; j < end; j++) if (b[j] > 0x7f) return null; // UTF-8 beyond ASCII: the schema decodes (and checks) it
+    const key = String.fromCharCode.apply(null, b.subarray(at, end) as unknown as number[]);
+    at = end;
+    const before = readPart(b, at);
+    if (!before) return null;
+    const after = readPart(b, before[1]);
+    if (!after) return null;
+    at = after[1];
+    changes.push({ table, key, before: before[0], after: after[0] });
+  }
+  return at === b.length ? { height, blockHash, changes } : null;
 }
 
 /** One table entry of a snapshot, as `SnapshotEntry` holds it. */

@@ -14,10 +14,10 @@
  * bad block still marks its sender as misbehaving).
  */
 import { DecodeError, ProtocolError } from '../encoding/errors.ts';
-import { decodeStrict } from '../encoding/primitives.ts';
 import { decodeBlock, encodeBlock, type Block } from '../block/block.ts';
 import { Ledger } from './ledger.ts';
-import { Delta } from './tables.ts';
+import type { Delta } from './tables.ts';
+import { decodeDelta } from './codecs.ts';
 import { StoreError, type AddBlockOptions, type AddBlocksOptions, type ChainLike } from './chain.ts';
 import type { NetworkSettings } from './settings.ts';
 
@@ -161,7 +161,7 @@ export class RemoteChain implements ChainLike {
     const copies = blocks.map((b) => b.slice());
     await this.#ask({ op: 'add', blocks: copies, flush }, copies.map((b) => b.buffer), (deltas) => {
       for (const bytes of deltas) {
-        const delta = decodeStrict(Delta, bytes, 'Delta');
+        const delta = decodeDelta(bytes);
         this.ledger.replay(delta);
         onBlock?.(delta.height, delta);
       }
