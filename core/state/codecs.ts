@@ -160,8 +160,8 @@ function writeDelta(d: Delta, keys: Uint8Array[] | null): Uint8Array | null {
 /**
  * A block's delta from its bytes: what `decodeStrict(Delta, ...)` gives (values are views into
  * `bytes`, as the schema's), read in one pass. Replaying deltas is how every chain opens and how
- * the wallet page follows its chain worker; the schema's general machinery took 15-28 ms per
- * delta of a 1,000-transfer block (Node: 9-20 ms, against 2.2 ms for this pass, warm). Anything this pass does not
+ * the wallet page follows its chain worker; the schema's general machinery took 9-20 ms per
+ * delta of a 1,000-transfer block, this pass 2.2 ms (Node, warm). Anything it does not
  * expect (a key that is not ASCII, a var-int that is not minimal, a bound passed, a flag not 0 or
  * 1, bytes left over or missing) goes to the schema, which decodes it or throws its DecodeError.
  */
