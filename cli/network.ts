@@ -7,6 +7,7 @@ import { startLocalNetwork, settingsOf, type NetworkFile } from '../devnet/netwo
 import { serveStatus } from '../devnet/http.ts';
 import { LevelStore } from '../core/store/level.node.ts';
 import { Node } from '../core/node/node.ts';
+import { prioritizeEventLoop } from '../core/node/priority.node.ts';
 import { nodeStatus } from '../core/node/status.ts';
 import { hexToBytes } from '../core/encoding/bytes.ts';
 import { privateKeyFromWif } from '../core/crypto/keys.ts';
@@ -78,6 +79,7 @@ export async function nodeCommand(argv: readonly string[]): Promise<number> {
   const bootstrap = args.options.has('bootstrap') ? args.options.get('bootstrap')!.split(',').filter(Boolean) : network.bootstrap ?? [];
   const key = args.options.get('key');
   const profile = await startCpuProfile();
+  await prioritizeEventLoop();
   const node = await Node.start({
     settings, store: await LevelStore.open(resolve(data)), bootstrap,
     listen: [args.options.get('listen') ?? '/ip4/127.0.0.1/tcp/0/ws'],

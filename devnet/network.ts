@@ -12,6 +12,7 @@
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { spawn, type ChildProcess } from 'node:child_process';
+import { prioritizeEventLoop } from '../core/node/priority.node.ts';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { generateKeyPairFromSeed } from '@libp2p/crypto/keys';
@@ -107,6 +108,7 @@ export async function startLocalNetwork(options: LocalNetworkOptions): Promise<L
   const settings = settingsOf(network);
   log(created ? `New devnet in ${options.dir}` : `Continuing the devnet in ${options.dir}`);
   const started: { stop(): Promise<void> }[] = [];
+  await prioritizeEventLoop(); // this process runs the relay
   try {
     const peerKey = await generateKeyPairFromSeed('Ed25519', hexToBytes(secrets.relaySeed));
     const relayPort = options.relayPort ?? 4001;

@@ -91,3 +91,30 @@ describe('nodes over real libp2p on loopback', () => {
     expect(tipOf(b)).toBe(tipOf(a));
   });
 });
+
+describe("a Node peer's threads", () => {
+  it('the thread pool (signature checks, store writes) runs below the event loop (Linux)', async () => {
+    const { readFileSync, readdirSync } = await import('node:fs');
+    const { prioritizeEventLoop } = await import('../core/node/priority.node.ts');
+    const { getPriority } = await import('node:os');
+    const mainBefore = getPriority(process.pid);
+    const lowered = await prioritizeEventLoop();
+    if (process.platform !== 'linux') {
+      expect(lowered).toBe(0);
+      return;
+    }
+    // /proc/<pid>/task/<tid>/stat: after "(name) ", the 17th field is the nice value.
+    const threads = readdirSync('/proc/self/task').map((tid) => {
+      const stat = readFileSync(`/proc/self/task/${tid}/stat`, 'utf8');
+      return { tid: Number(tid), name: readFileSync(`/proc/self/task/${tid}/comm`, 'utf8').trim(), nice: Number(stat.slice(stat.lastIndexOf(') ') + 2).split(' ')[16]) };
+    });
+    const pool = threads.filter((t) => t.name === 'libuv-worker');
+    expect(pool.length).toBe(lowered);
+    expect(lowered).toBeGreaterThan(0);
+    for (const t of pool) expect(t.nice).toBe(19);
+    expect(threads.find((t) => t.tid === process.pid)?.nice).toBe(mainBefore); // the main thread is left as it was
+    // Work on the pool still runs.
+    const digest = await crypto.subtle.digest('SHA-256', new Uint8Array(3));
+    expect(new Uint8Array(digest).length).toBe(32);
+  });
+});
