@@ -52,6 +52,21 @@ describe('shares sealed to a validator', () => {
     expect(() => openShare(tampered, v, context)).toThrow(DecodeError);
   });
 
+  it('seal to a recipient seen before (its point kept) and open with the public key given: the same shares', () => {
+    const d = deal(4, 2);
+    for (let round = 0; round < 3; round++) {
+      const box = sealShare(d.shares[round], V, context);
+      expect(openShare(box, v, context, V)).toBe(d.shares[round]);
+      expect(openShare(box, v, context)).toBe(d.shares[round]);
+      // Another public key given with this private key: the box does not open (the key is bound to the recipient).
+      expect(() => openShare(box, v, context, getPublicKey(generatePrivateKey()))).toThrow(DecodeError);
+    }
+    // A key that is not a point is still refused, whether kept or not.
+    const notAPoint = Uint8Array.from(V);
+    notAPoint[0] = 0x05;
+    expect(() => sealShare(1n, notAPoint, context)).toThrow(DecodeError);
+  });
+
   it('a recipient proves a bad share, and cannot accuse an honest dealer', () => {
     const d = deal(4, 2);
     const honest = sealShare(d.shares[2], V, context);

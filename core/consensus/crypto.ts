@@ -5,6 +5,7 @@
  * ECDSA P-256 (RFC 6979, low S), checked with noble.
  */
 import { sign, verifyNoble } from '../crypto/ecdsa.ts';
+import { getPublicKey } from '../crypto/keys.ts';
 import { concatBytes } from '../encoding/bytes.ts';
 import { deal, deriveScalar, openShare, sealShare, secretMatches, verifyShare } from './vss.ts';
 import type { ConsensusCrypto } from './engine.ts';
@@ -19,10 +20,11 @@ function label(kind: string, ...numbers: number[]): Uint8Array {
 }
 
 export function validatorCrypto(privateKey: Uint8Array): ConsensusCrypto {
+  const publicKey = getPublicKey(privateKey);
   return {
     deal: (height, n, k) => deal(n, k, deriveScalar(privateKey, label('secret', height)), (j) => deriveScalar(privateKey, label('coefficient', height, j))),
     seal: (share, recipient, context) => sealShare(share, recipient, context, deriveScalar(privateKey, concatBytes(text.encode('ephemeral'), recipient, context))),
-    open: (box, context) => openShare(box, privateKey, context),
+    open: (box, context) => openShare(box, privateKey, context, publicKey),
     verifyShare,
     secretMatches,
     signHeader: (message) => sign(message, privateKey),

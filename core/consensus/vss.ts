@@ -51,6 +51,23 @@ function pointOf(bytes: Uint8Array, what: string): Pt {
   }
 }
 
+// Validators' public keys: each round seals a share to every validator, a multiplication of its
+// key (constant time: the ephemeral scalar is secret). Decoded once and kept with a table of its
+// multiples (noble's `precompute`, still constant time), the same few keys come back every round.
+const RECIPIENTS_KEPT = 64;
+const recipients = new Map<string, Pt>();
+
+function recipientPoint(bytes: Uint8Array): Pt {
+  const id = bytesToHex(bytes);
+  let p = recipients.get(id);
+  if (!p) {
+    p = pointOf(bytes, 'Recipient').precompute();
+    if (recipients.size >= RECIPIENTS_KEPT) recipients.delete(recipients.keys().next().value!);
+    recipients.set(id, p);
+  }
+  return p;
+}
+
 /** A scalar as 32 big-endian bytes (how shares travel). */
 export function scalarToBytes(s: bigint): Uint8Array {
   return Fn.toBytes(s);
@@ -147,7 +164,7 @@ function shareKey(sharedPoint: Uint8Array, ephemeral: Uint8Array, recipient: Uin
  * is random by default; pass a derived one for a box that must come out the same each time.
  */
 export function sealShare(share: bigint, recipient: Uint8Array, context: Uint8Array, ephemeralScalar: bigint = randomScalar()): Uint8Array {
-  const v = pointOf(recipient, 'Recipient');
+  const v = recipientPoint(recipient);
   const e = ephemeralScalar;
   const ephemeral = G.multiply(e).toBytes(true);
   const shared = v.multiply(e).toBytes(true);
@@ -174,11 +191,14 @@ function openWith(box: Uint8Array, shared: Uint8Array, recipient: Uint8Array, co
   }
 }
 
-/** Opens a share sealed to the holder of `privateKey`; DecodeError when it does not open. */
-export function openShare(box: Uint8Array, privateKey: Uint8Array, context: Uint8Array): bigint {
+/**
+ * Opens a share sealed to the holder of `privateKey`; DecodeError when it does not open.
+ * `publicKey` (its compressed public key) saves a multiplication when the caller knows it.
+ */
+export function openShare(box: Uint8Array, privateKey: Uint8Array, context: Uint8Array, publicKey?: Uint8Array): bigint {
   const ephemeral = pointOf(box.subarray(0, 33), 'SealedShare');
   const v = Fn.fromBytes(privateKey);
-  return openWith(box, ephemeral.multiply(v).toBytes(true), G.multiply(v).toBytes(true), context);
+  return openWith(box, ephemeral.multiply(v).toBytes(true), publicKey ?? G.multiply(v).toBytes(true), context);
 }
 
 function challenge(points: readonly Uint8Array[]): bigint {
