@@ -6,7 +6,7 @@
 import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { hexToBytes } from '../core/encoding/index.ts';
+import { bytesToHex, hexToBytes } from '../core/encoding/index.ts';
 import { SignatureVerifier } from '../core/crypto/index.ts';
 import { decodeBlock } from '../core/block/index.ts';
 import { signingMessage } from '../core/tx/index.ts';
@@ -83,7 +83,7 @@ async function disk(w: Workload): Promise<void> {
   line('disk: store bytes per unspent output (blocks, deltas, state)', `${fmt(cold.bytes / cold.utxos)} B`, `${fmt(cold.utxos)} unspent outputs`);
 }
 
-const hex = (bs: Uint8Array[]) => bs.map((b) => Buffer.from(b).toString('hex'));
+const hex = (bs: Uint8Array[]) => bs.map(bytesToHex);
 
 /** Runs `use` with a Chromium page that has core/ on `window.core` (e2e/pages/core.html). */
 async function withCorePage(use: (page: Page) => Promise<void>): Promise<void> {

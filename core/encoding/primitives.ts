@@ -38,6 +38,11 @@ export const VarInt: P.CoderType<bigint> = P.wrap({
   },
 });
 
+/** Bytes `VarInt` takes for `n`: what a hand-written encoder sizes its buffer with. */
+export function varIntSize(n: number): number {
+  return n < 0xfd ? 1 : n <= 0xffff ? 3 : n <= 0xffffffff ? 5 : 9;
+}
+
 /**
  * A var-int count or length with an upper bound checked before anything is allocated, so a
  * forged length can never make a decoder allocate or loop beyond what the protocol allows.

@@ -6,7 +6,7 @@
  * 7,500 entries, and the schemas' general machinery cost more than all the ledger's rules.
  */
 import { DecodeError } from '../encoding/errors.ts';
-import { decodeStrict } from '../encoding/primitives.ts';
+import { decodeStrict, varIntSize } from '../encoding/primitives.ts';
 import type * as P from 'micro-packed';
 import { bytesToHex } from '../encoding/bytes.ts';
 import { Delta, SnapshotChunk, type HistoryRecord, type TxRecord, type Utxo } from './tables.ts';
@@ -86,10 +86,6 @@ export const historyCodec: ValueCodec<HistoryRecord> = {
     return { txHash: b.slice() };
   },
 };
-
-function varIntSize(n: number): number {
-  return n < 0xfd ? 1 : n <= 0xffff ? 3 : 5;
-}
 
 function writeVarInt(b: Uint8Array, v: DataView, at: number, n: number): number {
   if (n < 0xfd) b[at++] = n;

@@ -6,7 +6,7 @@
 import * as P from 'micro-packed';
 import { bytesToHex, compareBytes, concatBytes, equalBytes } from '../encoding/bytes.ts';
 import { DecodeError } from '../encoding/errors.ts';
-import { VarInt, count, decodeStrict, compareUint, formatFixed8, uintToString, varArray } from '../encoding/primitives.ts';
+import { VarInt, count, decodeStrict, compareUint, formatFixed8, uintToString, varArray, varIntSize } from '../encoding/primitives.ts';
 import { hash256 } from '../crypto/hash.ts';
 import { defaultVerifier, sign, type SignatureVerifier } from '../crypto/ecdsa.ts';
 import { scriptHash } from '../script/accounts.ts';
@@ -94,10 +94,6 @@ export const UnsignedTransaction: P.CoderType<Transaction> = bodyCoder(false);
 /** Decodes one whole transaction; DecodeError (with the field path) on any malformed byte. */
 export function decodeTransaction(bytes: Uint8Array): Transaction {
   return decodeStrict(Transaction, bytes, 'Transaction');
-}
-
-function varIntSize(n: number): number {
-  return n < 0xfd ? 1 : n <= 0xffff ? 3 : n <= 0xffffffff ? 5 : 9;
 }
 
 /**
