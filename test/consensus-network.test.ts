@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { until } from './helpers.ts';
+import { hearsSubscriber, until } from './helpers.ts';
 import { bytesToHex, parseFixed8 } from '../core/encoding/index.ts';
 import { blockHash, decodeBlock } from '../core/block/index.ts';
 import { LevelStore } from '../core/store/level.node.ts';
@@ -127,7 +127,7 @@ describe('four validators over real libp2p, on disk', () => {
     bad.subscribe(bad.topics.consensus, () => 'accept', () => {});
     await bad.dial(a.peer.addresses()[0]);
     const badId = bad.node.peerId.toString();
-    await until('the mesh', () => a.peer.node.services.pubsub.getSubscribers(a.peer.topics.consensus).some((p) => p.toString() === badId));
+    await until('the mesh', () => hearsSubscriber(a.peer, a.peer.topics.consensus, bad) && hearsSubscriber(bad, a.peer.topics.consensus, a.peer));
     const before = a.height;
     // Garbage, then a well-formed message signed by a key that is not the sender's.
     await bad.publish(bad.topics.consensus, Uint8Array.of(1, 2, 3));

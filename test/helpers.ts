@@ -4,6 +4,7 @@ import { expect } from 'vitest';
 import { DecodeError, bytesToHex } from '../core/encoding/index.ts';
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
+import type { Peer } from '../core/p2p/peer.ts';
 
 const here = dirname(fileURLToPath(import.meta.url));
 /** `../shared/vectors` of the checkout (the published vectors, unchanged). */
@@ -20,6 +21,15 @@ export interface WycheproofEcdsa {
     publicKey: { uncompressed: string; curve: string };
     tests: { tcId: number; comment: string; msg: string; sig: string; result: 'valid' | 'invalid' | 'acceptable'; flags: string[] }[];
   }[];
+}
+
+/**
+ * Whether `from` has heard that `to` subscribes to `topic`. Before a test publishes, the sender must
+ * know of a subscriber: a publish with none known goes nowhere (allowPublishToZeroTopicPeers), and
+ * the test would wait for a reaction that cannot come.
+ */
+export function hearsSubscriber(from: Peer, topic: string, to: Peer): boolean {
+  return from.node.services.pubsub.getSubscribers(topic).some((p) => p.equals(to.node.peerId));
 }
 
 /** Waits until `ok()` holds, polling; fails naming `what` after `ms`. */

@@ -1,4 +1,4 @@
-import { until } from './helpers.ts';
+import { hearsSubscriber, until } from './helpers.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bytesToHex } from '../core/encoding/index.ts';
 import { encodeBlock } from '../core/block/index.ts';
@@ -70,7 +70,8 @@ describe('nodes over real libp2p on loopback', () => {
     peers.push(mallory);
     mallory.subscribe(mallory.topics.blocks, () => 'accept', () => {});
     await mallory.dial(a.peer.addresses()[0]);
-    await until('mallory in the mesh', () => a.peer.node.services.pubsub.getSubscribers(a.peer.topics.blocks).some((p) => p.toString() === mallory.node.peerId.toString()));
+    const topic = a.peer.topics.blocks;
+    await until('mallory in the mesh', () => hearsSubscriber(a.peer, topic, mallory) && hearsSubscriber(mallory, topic, a.peer));
     const ledger = a.chain.ledger;
     const next = encodeBlock(signBlock(ledger.prepareBlock({ transactions: [], timestamp: ledger.tip.timestamp + 2, consensusData: 1n }), ledger.nextValidators(), net.keys));
     next[next.length - 10] ^= 1;

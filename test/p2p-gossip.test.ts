@@ -1,4 +1,4 @@
-import { until } from './helpers.ts';
+import { hearsSubscriber, until } from './helpers.ts';
 import { afterAll, describe, expect, it } from 'vitest';
 import { bytesToHex, isInputError } from '../core/encoding/index.ts';
 import { decodeTransaction, encodeTransaction } from '../core/tx/index.ts';
@@ -39,8 +39,8 @@ describe('peers over real libp2p on loopback (WebSockets)', () => {
     mallory.subscribe(mallory.topics.transactions, () => 'accept', () => {});
     await b.dial(a.addresses()[0]);
     await mallory.dial(a.addresses()[0]);
-    const pubsubOf = (p: Peer) => p.node.services.pubsub;
-    await until('the mesh', () => pubsubOf(b).getSubscribers(b.topics.transactions).length > 0 && pubsubOf(a).getSubscribers(a.topics.transactions).length >= 2);
+    const topic = a.topics.transactions;
+    await until('the mesh', () => hearsSubscriber(b, topic, a) && hearsSubscriber(mallory, topic, a) && hearsSubscriber(a, topic, b) && hearsSubscriber(a, topic, mallory));
 
     const tx = encodeTransaction(buildChain(1).block1.transactions[1]);
     await b.publish(b.topics.transactions, tx);
@@ -69,7 +69,7 @@ describe('peers over real libp2p on loopback (WebSockets)', () => {
     a.subscribe(a.topics.transactions, () => 'accept', (data) => delivered.push(bytesToHex(data)));
     flood.subscribe(flood.topics.transactions, () => 'accept', () => {});
     await flood.dial(a.addresses()[0]);
-    await until('the mesh', () => a.node.services.pubsub.getSubscribers(a.topics.transactions).length > 0 && flood.node.services.pubsub.getSubscribers(flood.topics.transactions).length > 0);
+    await until('the mesh', () => hearsSubscriber(a, a.topics.transactions, flood) && hearsSubscriber(flood, a.topics.transactions, a));
     const floodId = flood.node.peerId.toString();
     for (let i = 0; i < 40 && a.connections().includes(floodId); i++) {
       await flood.publish(flood.topics.transactions, Uint8Array.of(i, 1, 2, 3));
