@@ -102,4 +102,26 @@ describe('the mempool', () => {
     // c still passes every rule at the new tip: skipping its re-check kept a valid transaction.
     expect(() => net.ledger.checkTransactionRules(c)).not.toThrow();
   });
+
+  it('knows what it holds and what is in a block; announces again what was submitted to it before what came by gossip', async () => {
+    const pool = new Mempool(net.ledger);
+    const carol = account();
+    const inBlock = transfer(net, net.holder, carol.scriptHash, ANTCOIN_ID, 5n * FIXED8_ONE, FEE);
+    await step(net, [inBlock]);
+    const mine = transfer(net, carol, bob.scriptHash, ANTCOIN_ID, FIXED8_ONE, FEE);
+    const gossiped = transfer(net, net.holder, bob.scriptHash, ANTSHARE_ID, FIXED8_ONE, FEE);
+    expect([pool.knows(signingMessage(mine)), pool.knows(signingMessage(inBlock))]).toEqual([false, true]);
+    await pool.add(mine, { local: true });
+    await pool.add(gossiped);
+    expect(pool.knows(signingMessage(mine))).toBe(true);
+    // A copy of a pooled transaction is a duplicate even where its rules would now fail (a rule
+    // is never run for it): here its witness is gone.
+    expect(await codeOf(pool.add({ ...gossiped, witnesses: [] }))).toBe('MEMPOOL_DUPLICATE');
+    expect(pool.stale(60_000, 10)).toEqual([]);
+    await new Promise((r) => setTimeout(r, 30));
+    expect(pool.stale(20, 10, 1_000)).toEqual([encodeTransaction(mine)]);
+    expect(pool.stale(20, 10, 1_000)).toEqual([]); // just announced
+    await new Promise((r) => setTimeout(r, 30));
+    expect(pool.stale(20, 10, 50)).toEqual([encodeTransaction(mine), encodeTransaction(gossiped)]);
+  });
 });

@@ -29,6 +29,8 @@ interface Entry {
   readonly spends: string[];
   /** When it entered (ms). */
   readonly at: number;
+  /** Whether it was submitted to this node (not gossiped to it): see `stale`. */
+  readonly local: boolean;
   /** When this node last gossiped it again (see `stale`). */
   announced?: number;
 }
@@ -111,13 +113,17 @@ export class Mempool {
   /**
    * The bytes of transactions waiting longer than `olderThanMs` (at most `max`), oldest first,
    * and marks them announced now: what a node gossips again in case a peer missed them.
+   * Transactions that came by gossip wait `othersAfterMs` instead: the node they were submitted
+   * to announces them again, and every peer that holds them already receives each copy only to
+   * drop it (a busy network whose pool waits a few blocks would otherwise carry every waiting
+   * transaction again from each of its peers at each block).
    */
-  stale(olderThanMs: number, max: number): Uint8Array[] {
+  stale(olderThanMs: number, max: number, othersAfterMs = 5 * olderThanMs): Uint8Array[] {
     const out: Uint8Array[] = [];
     const now = Date.now();
     for (const e of this.#entries.values()) {
       if (out.length >= max) break;
-      if (now - (e.announced ?? e.at) < olderThanMs) continue;
+      if (now - (e.announced ?? e.at) < (e.local ? olderThanMs : othersAfterMs)) continue;
       e.announced = now;
       out.push(encodeTransaction(e.tx));
     }
@@ -130,17 +136,29 @@ export class Mempool {
   }
 
   /**
-   * Adds a transaction (bytes from a peer, a decoded one, or one decoded with its signed bytes);
-   * returns its hash. Throws a
-   * DecodeError or a ProtocolError with the rule's code, and then changes nothing.
+   * Whether the transaction whose signed bytes are `message` is in the pool or in a block: what
+   * a node drops from gossip at the cost of a hash, before any rule.
    */
-  async add(input: Uint8Array | Transaction | { tx: Transaction; message: Uint8Array }): Promise<Uint8Array> {
+  knows(message: Uint8Array): boolean {
+    const id = bytesToHex(hash256(message));
+    return this.#entries.has(id) || this.#ledger.txs.has(id);
+  }
+
+  /**
+   * Adds a transaction (bytes from a peer, a decoded one, or one decoded with its signed bytes);
+   * returns its hash. `local`: it was submitted to this node, which announces it again while it
+   * waits (`stale`). Throws a DecodeError or a ProtocolError with the rule's code, and then
+   * changes nothing.
+   */
+  async add(input: Uint8Array | Transaction | { tx: Transaction; message: Uint8Array }, options: { local?: boolean } = {}): Promise<Uint8Array> {
     const { tx, message } = input instanceof Uint8Array ? decodeTransactionWithMessage(input) : 'message' in input ? input : { tx: input, message: signingMessage(input) };
     const size = message.length + witnessesSize(tx.witnesses);
     const tip = this.#ledger.tip.blockHash;
+    // A copy of a pooled transaction is refused before any rule is run for it.
+    const copy = hash256(message);
+    if (this.#entries.has(bytesToHex(copy))) throw poolError('MEMPOOL_DUPLICATE', 'this transaction is in the pool already', { tx: uintToString(copy) });
     const hash = this.#ledger.checkTransactionRules(tx, message);
     const id = bytesToHex(hash);
-    if (this.#entries.has(id)) throw poolError('MEMPOOL_DUPLICATE', 'this transaction is in the pool already', { tx: uintToString(hash) });
     const spends = allInputs(tx).map((i) => outpointKey(i.prevHash, i.prevIndex));
     this.#checkConflicts(spends);
     if (this.#entries.size >= this.#maxTransactions || this.#bytes + size > this.#maxBytes) {
@@ -152,7 +170,7 @@ export class Mempool {
     if (this.#entries.has(id)) throw poolError('MEMPOOL_DUPLICATE', 'this transaction is in the pool already', { tx: uintToString(hash) });
     this.#checkConflicts(spends);
     if (!equalBytes(this.#ledger.tip.blockHash, tip)) this.#ledger.checkTransactionRules(tx, message);
-    this.#entries.set(id, { tx, hash, message, size, spends, at: Date.now() });
+    this.#entries.set(id, { tx, hash, message, size, spends, at: Date.now(), local: options.local === true });
     for (const s of spends) this.#spentBy.set(s, id);
     this.#bytes += size;
     return hash;

@@ -292,8 +292,9 @@ export class Node {
 
   #tipChanged(): void {
     this.lastBlockAt = Date.now();
-    // Gossip again what has waited two blocks: a peer may have missed it (a dropped connection,
-    // a batch it was too busy to take); peers that hold it drop the copy as a duplicate.
+    // Gossip again what was submitted here and has waited two blocks (what came by gossip, ten):
+    // a peer may have missed it (a dropped connection, a batch it was too busy to take); peers
+    // that hold it drop the copy for the cost of a hash (`Mempool.knows`).
     // Rotated by height, so that the batches differ from the last announcement's (gossip drops a
     // message it has seen recently, and a batch's id is its content's hash).
     const stale = this.mempool.stale(2 * this.settings.blockTimeMs, REANNOUNCE_MAX);
@@ -320,7 +321,9 @@ export class Node {
     } catch (e) {
       return verdictOf(e);
     }
-    const results = await Promise.allSettled(batch.map((item) => this.mempool.add(item)));
+    // Copies of what this node holds (a peer announcing again what it still waits for) are
+    // dropped for the cost of a hash: no rule, no error.
+    const results = await Promise.allSettled(batch.filter((item) => !this.mempool.knows(item.message)).map((item) => this.mempool.add(item)));
     let added = false;
     for (const r of results) {
       if (r.status === 'fulfilled') added = true;
@@ -435,7 +438,7 @@ export class Node {
       throw poolError('MEMPOOL_BUSY', `${this.mempool.size} transactions are waiting for a block; try again in a few seconds`, { waiting: this.mempool.size });
     }
     const bytes = tx instanceof Uint8Array ? tx : encodeTransaction(tx);
-    const hash = await this.mempool.add(bytes);
+    const hash = await this.mempool.add(bytes, { local: true });
     this.#announce(bytes);
     return hash;
   }
