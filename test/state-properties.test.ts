@@ -5,6 +5,7 @@ import { comparePublicKeys, compressPublicKey } from '../core/crypto/index.ts';
 import { ANTCOIN_TOTAL, Ledger, newAntCoin, validatorCount } from '../core/state/index.ts';
 import { ANTCOIN_ID, ANTSHARE_ID, FIXED8_ONE } from './devnet.ts';
 import { grow, newHistory } from './history.ts';
+import { decodeBlock, encodeBlock } from '../core/block/index.ts';
 
 /** The election written out plainly, apart from core/state/election.ts. */
 function referenceValidators(ledger: Ledger): string[] {
@@ -80,7 +81,13 @@ describe('random histories', () => {
       const h = newHistory(seed);
       let minted = 0n;
       let burned = 0n;
-      await grow(h, seed, 40, () => {
+      // The producer applies each block with the checks its prepareBlock ran; a second ledger
+      // applies a decoded copy (new objects: every rule runs again). Both must agree throughout.
+      const { ledger: other } = Ledger.withGenesis(h.net.settings);
+      const reusedBefore = h.net.ledger.reusedChecks;
+      await grow(h, seed, 40, async (block) => {
+        await other.applyBlock(decodeBlock(encodeBlock(block)));
+        expect(bytesToHex(other.stateHash())).toBe(bytesToHex(h.net.ledger.stateHash()));
         const tip = h.net.ledger.tip;
         // AntCoin follows the formula block by block (the holder of every draw exists).
         expect(tip.antCoinMinted).toBe(minted + newAntCoin(minted, burned));
@@ -90,6 +97,9 @@ describe('random histories', () => {
         checkInvariants(h.net.ledger);
       });
       expect(h.blocks.flatMap((b) => b.transactions).length).toBeGreaterThan(40);
+      // Blocks with votes are prepared by applying and undoing them, and then checked again.
+      expect(h.net.ledger.reusedChecks - reusedBefore).toBeGreaterThan(0);
+      expect(other.reusedChecks).toBe(0);
       // A snapshot loads back to the same state.
       const copy = Ledger.fromSnapshot(h.net.settings, h.net.ledger.snapshot(64 * 1024));
       expect(bytesToHex(copy.stateHash())).toBe(bytesToHex(h.net.ledger.stateHash()));

@@ -92,7 +92,7 @@ export class Mempool {
    * current tip (checked on entry, and again by `afterBlock` after each block), and no two
    * entries spend the same output: a block builder need not check them again.
    */
-  entry(hash: Uint8Array): { readonly tx: Transaction; readonly spends: readonly string[] } | undefined {
+  entry(hash: Uint8Array): { readonly tx: Transaction; readonly message: Uint8Array; readonly spends: readonly string[] } | undefined {
     return this.#entries.get(bytesToHex(hash));
   }
 

@@ -443,10 +443,13 @@ export class Node {
     return hash;
   }
 
-  /** Applies a block made here (a validator's) and gossips it. */
-  async publishBlock(bytes: Uint8Array): Promise<void> {
+  /**
+   * Applies a block made here (a validator's) and gossips it. `made`: the block `bytes` encode,
+   * with its transactions' signed bytes, when the caller has them (spares decoding them again).
+   */
+  async publishBlock(bytes: Uint8Array, made?: { block: Block; messages: Uint8Array[] }): Promise<void> {
     await this.#serial(async () => {
-      const { block, messages } = decodeBlockWithMessages(bytes);
+      const { block, messages } = made ?? decodeBlockWithMessages(bytes);
       await this.#apply(block, messages, bytes);
     });
     await this.peer.publish(this.peer.topics.blocks, bytes);

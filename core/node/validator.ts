@@ -11,7 +11,7 @@ import { getPublicKey } from '../crypto/keys.ts';
 import { hash256 } from '../crypto/hash.ts';
 import { multiSigScript } from '../script/accounts.ts';
 import { invocationScript } from '../tx/sign.ts';
-import { allInputs, decodeTransactionWithMessage, encodeTransaction, type Transaction } from '../tx/transaction.ts';
+import { allInputs, decodeTransactionWithMessage, encodeTransaction, signingMessage, type Transaction } from '../tx/transaction.ts';
 import { outpointKey } from '../state/keys.ts';
 import { blockHash, consensusThreshold, encodeBlock, headerMessage, type Block } from '../block/index.ts';
 import { Consensus, type Assembled, type AssembleInput, type ConsensusHost } from '../consensus/engine.ts';
@@ -77,7 +77,8 @@ export class Validator {
   /** Transactions fetched for a deal (checked: hash and witnesses), by hash hex. */
   readonly #fetched = new Map<string, { tx: Transaction; bytes: Uint8Array }>();
   readonly #fetching = new Set<string>();
-  #assembled: { hash: string; block: Unsigned } | null = null;
+  /** The block this validator assembled for the current height, with its transactions' signed bytes. */
+  #assembled: { hash: string; block: Unsigned; messages: Uint8Array[] } | null = null;
   #writes: Promise<void> = Promise.resolve();
   #seq = 0;
   #timer: ReturnType<typeof setInterval> | undefined;
@@ -311,7 +312,7 @@ export class Validator {
   #assemble(input: AssembleInput): Assembled {
     const ledger = this.#node.chain.ledger;
     const spent = new Set<string>();
-    let chosen: Transaction[] = [];
+    let chosen: { tx: Transaction; message: Uint8Array }[] = [];
     for (const hash of input.txs) {
       const pooled = this.#node.mempool.entry(hash); // valid at the tip already
       const tx = pooled?.tx ?? this.#fetched.get(bytesToHex(hash))?.tx;
@@ -327,14 +328,14 @@ export class Validator {
       const spends = pooled?.spends ?? allInputs(tx).map((i) => outpointKey(i.prevHash, i.prevIndex));
       if (spends.some((s) => spent.has(s))) continue;
       for (const s of spends) spent.add(s);
-      chosen.push(tx);
+      chosen.push({ tx, message: pooled?.message ?? signingMessage(tx) });
     }
     const consensusData = new DataView(input.random.buffer, input.random.byteOffset, 8).getBigUint64(0, true);
     for (;;) {
       try {
-        const block = ledger.prepareBlock({ transactions: chosen, timestamp: input.timestamp, consensusData });
+        const block = ledger.prepareBlock({ transactions: chosen.map((c) => c.tx), messages: chosen.map((c) => c.message), timestamp: input.timestamp, consensusData });
         const hash = blockHash(block);
-        this.#assembled = { hash: bytesToHex(hash), block };
+        this.#assembled = { hash: bytesToHex(hash), block, messages: [signingMessage(block.transactions[0]), ...chosen.map((c) => c.message)] };
         return { hash, message: headerMessage(block) };
       } catch (e) {
         if (!(e instanceof ProtocolError) || chosen.length === 0) throw e;
@@ -354,7 +355,7 @@ export class Validator {
     };
     this.#mark('final');
     try {
-      await this.#node.publishBlock(encodeBlock(block));
+      await this.#node.publishBlock(encodeBlock(block), { block, messages: mine.messages });
     } catch (e) {
       // Another copy of the block (from a peer) may have arrived first: that is the same block.
       if (this.#node.chain.height < height) throw e;

@@ -87,6 +87,13 @@ export interface AccountIndex {
 export class Ledger {
   readonly settings: NetworkSettings;
   readonly #journal = new Journal();
+  /**
+   * What the last `prepareBlock` checked: if the next block applied is that very block (the
+   * same transaction objects, at the same tip), its rules are not run a second time.
+   */
+  #prepared: { tip: Uint8Array; hash: Uint8Array; transactions: readonly Transaction[]; ctx: BlockContext; txCtxs: TxContext[] } | undefined;
+  /** Blocks applied with the rules their `prepareBlock` ran (a validator's own blocks). */
+  reusedChecks = 0;
   readonly utxos: Table<Utxo>;
   readonly txs: Table<TxRecord>;
   readonly assets: Table<AssetRecord>;
@@ -287,8 +294,15 @@ export class Ledger {
     ]);
     signatures.catch(() => {}); // awaited below, unless a rule fails first
 
-    // Phase A: every rule that needs no signature; nothing is written yet.
-    const { txCtxs, ctx } = this.#checkAll(height, block.transactions, msgs, checked);
+    // Phase A: every rule that needs no signature; nothing is written yet. A block this ledger
+    // prepared at this tip was checked then: the same header (its merkle root commits to every
+    // transaction's signed bytes) and the same transaction objects (so the same witnesses).
+    const prepared = this.#prepared;
+    this.#prepared = undefined;
+    const reuse = prepared !== undefined && equalBytes(prepared.tip, tip.blockHash) && equalBytes(prepared.hash, hash) &&
+      prepared.transactions.length === block.transactions.length && prepared.transactions.every((t, i) => t === block.transactions[i]);
+    const { txCtxs, ctx } = reuse ? prepared! : this.#checkAll(height, block.transactions, msgs, checked);
+    if (reuse) this.reusedChecks++;
     const { reward, holder } = this.#draw(block.consensusData);
     checkMiner(block.transactions[0], expectedMinerOutputs({ reward, holder, byteFees: ctx.byteFees, validators: tip.validators }));
 
@@ -353,13 +367,15 @@ export class Ledger {
    * The unsigned block that would follow the tip with `transactions` (already checked, in the
    * order given) after a MinerTransaction paying what the rules require: the proposer's half of
    * a block. Runs the rules once; learns the next validators (applying and undoing the block
-   * only when votes could change them).
+   * only when votes could change them). `messages`: the transactions' signed bytes, when the
+   * caller has them (a pool does).
    */
-  prepareBlock(params: { transactions: readonly Transaction[]; timestamp: number; consensusData: bigint; nonce?: number }): Omit<Block, 'witness'> {
+  prepareBlock(params: { transactions: readonly Transaction[]; messages?: readonly Uint8Array[]; timestamp: number; consensusData: bigint; nonce?: number }): Omit<Block, 'witness'> {
+    this.#prepared = undefined;
     const tip = this.tip;
     const height = tip.height + 1;
     const { reward, holder } = this.#draw(params.consensusData);
-    const bodies = params.transactions.map(signingMessage);
+    const bodies = params.messages ?? params.transactions.map(signingMessage);
     // The rules once, with a placeholder miner at position 0: they give the fees, which decide
     // the MinerTransaction. Nothing else depends on the miner (no transaction may spend its
     // outputs in its own block), so only its own context is made again.
@@ -375,8 +391,10 @@ export class Ledger {
     // The next validators: with no vote cast and none in this block, the election gives the
     // standby list whatever the block does; otherwise apply the block, read them, undo it.
     let validators: Uint8Array[];
+    let checkedOnly = false;
     if (this.votes.size === 0 && !params.transactions.some((t) => t.type === 'VotingTransaction')) {
       validators = electValidators(this.#electionInput());
+      checkedOnly = true;
     } else {
       this.#journal.clear();
       try {
@@ -385,10 +403,14 @@ export class Ledger {
         this.#journal.revert();
       }
     }
-    return {
+    const block = {
       version: 0, prevBlock: tip.blockHash, merkleRoot: merkleRoot(txCtxs.map((c) => c.hash)), timestamp: params.timestamp, height,
       consensusData: params.consensusData, nextMiner: nextMinerOf(validators), transactions,
     };
+    // Contexts that only the checks have touched (the block was not applied and undone) serve
+    // `applyBlock` of this very block.
+    if (checkedOnly) this.#prepared = { tip: tip.blockHash, hash: blockHash(block), transactions, ctx, txCtxs };
+    return block;
   }
 
   /** The rules of one (non-miner) transaction against the ledger: phase A. */
