@@ -32,6 +32,7 @@ describe('the mempool', () => {
     const pay = transfer(net, alice, bob.scriptHash, ANTCOIN_ID, FIXED8_ONE, FEE);
     const hash = await pool.add(encodeTransaction(pay));
     expect(uintToString(hash)).toBe(uintToString(transactionHash(pay)));
+    expect(bytesToHex(pool.bytesOf(hash)!)).toBe(bytesToHex(encodeTransaction(pay)));
     expect(await codeOf(pool.add(pay))).toBe('MEMPOOL_DUPLICATE');
     const doubleSpend = transfer(net, alice, net.holder.scriptHash, ANTCOIN_ID, 2n * FIXED8_ONE, FEE); // the same coins
     expect(await codeOf(pool.add(doubleSpend))).toBe('MEMPOOL_CONFLICT');

@@ -249,13 +249,14 @@ describe('signing and witnesses', () => {
 });
 
 describe('gossip batches of transactions', () => {
-  it('round-trip with each transaction\'s signed bytes; empty, oversized or damaged batches are DecodeErrors', () => {
+  it('round-trip with each transaction\'s signed bytes and bytes; empty, oversized or damaged batches are DecodeErrors', () => {
     fc.assert(fc.property(fc.array(arb.transaction, { minLength: 1, maxLength: 5 }), (txs) => {
       const encoded = txs.map((t) => encodeTransaction(t));
       const batch = encodeTransactionBatch(encoded);
       const back = decodeTransactionBatch(batch);
       expect(back.map((b) => bytesToHex(encodeTransaction(b.tx)))).toEqual(encoded.map(bytesToHex));
       for (const [i, b] of back.entries()) expect(bytesToHex(b.message)).toBe(bytesToHex(signingMessage(txs[i])));
+      expect(back.map((b) => bytesToHex(b.bytes))).toEqual(encoded.map(bytesToHex));
       expect(() => decodeTransactionBatch(batch.subarray(0, batch.length - 1))).toThrow(DecodeError);
       expect(() => decodeTransactionBatch(concatBytes(batch, Uint8Array.of(0)))).toThrow(DecodeError);
     }), { numRuns: 50 });

@@ -5,7 +5,8 @@ import { comparePublicKeys, compressPublicKey } from '../core/crypto/index.ts';
 import { ANTCOIN_TOTAL, Ledger, newAntCoin, validatorCount } from '../core/state/index.ts';
 import { ANTCOIN_ID, ANTSHARE_ID, FIXED8_ONE } from './devnet.ts';
 import { grow, newHistory } from './history.ts';
-import { decodeBlock, encodeBlock } from '../core/block/index.ts';
+import { decodeBlock, encodeBlock, encodeBlockFrom } from '../core/block/index.ts';
+import { encodeTransaction } from '../core/tx/index.ts';
 
 /** The election written out plainly, apart from core/state/election.ts. */
 function referenceValidators(ledger: Ledger): string[] {
@@ -86,6 +87,8 @@ describe('random histories', () => {
       const { ledger: other } = Ledger.withGenesis(h.net.settings);
       const reusedBefore = h.net.ledger.reusedChecks;
       await grow(h, seed, 40, async (block) => {
+        // A block made from its transactions' bytes is the block's encoding.
+        expect(bytesToHex(encodeBlockFrom(block, block.transactions.map(encodeTransaction)))).toBe(bytesToHex(encodeBlock(block)));
         await other.applyBlock(decodeBlock(encodeBlock(block)));
         expect(bytesToHex(other.stateHash())).toBe(bytesToHex(h.net.ledger.stateHash()));
         const tip = h.net.ledger.tip;

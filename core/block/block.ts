@@ -1,13 +1,13 @@
 /** Blocks (docs/protocol.md, "Blocks"): a header, then a var-int count and the transactions. */
 import * as P from 'micro-packed';
-import { bytesToHex, equalBytes } from '../encoding/bytes.ts';
+import { bytesToHex, concatBytes, equalBytes } from '../encoding/bytes.ts';
 import { ProtocolError, isInputError } from '../encoding/errors.ts';
-import { decodeStrict, uintToString, varArray } from '../encoding/primitives.ts';
+import { VarInt, decodeStrict, uintToString, varArray } from '../encoding/primitives.ts';
 import { AddressVersion, addressFromScriptHash } from '../script/accounts.ts';
 import { Transaction, allInputs, checkTransaction, encodeTransaction, messagesOf, transactionHash, transactionList, witnessesSize } from '../tx/transaction.ts';
 import { hash256 } from '../crypto/hash.ts';
 import { toJsonView, transactionToJson, type Json } from '../tx/json.ts';
-import { HeaderWitness, blockHash, headerFields, type Header } from './header.ts';
+import { Header, HeaderWitness, blockHash, headerFields } from './header.ts';
 import { merkleRoot } from './merkle.ts';
 
 /** Most transactions in one block. */
@@ -41,6 +41,17 @@ export function decodeBlockWithMessages(bytes: Uint8Array): { block: Block; mess
 /** The block's bytes. */
 export function encodeBlock(block: Block): Uint8Array {
   return Block.encode(block);
+}
+
+/**
+ * The block's bytes, made from its transactions' bytes (a validator's pool keeps them as they
+ * came): the same bytes as `encodeBlock`, since a transaction's encoding is canonical, without
+ * encoding every transaction again.
+ */
+export function encodeBlockFrom(block: Block, transactionBytes: readonly Uint8Array[]): Uint8Array {
+  const n = block.transactions.length;
+  if (transactionBytes.length !== n || n > MAX_BLOCK_TRANSACTIONS) throw new RangeError(`${transactionBytes.length} transactions' bytes for a block of ${n}`);
+  return concatBytes(Header.encode(block), VarInt.encode(BigInt(n)), ...transactionBytes);
 }
 
 export type BlockErrorCode =

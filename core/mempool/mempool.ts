@@ -25,6 +25,8 @@ interface Entry {
   readonly tx: Transaction;
   readonly hash: Uint8Array;
   readonly message: Uint8Array;
+  /** Its bytes as they came, when they came as bytes (see `bytesOf`). */
+  readonly bytes: Uint8Array | undefined;
   readonly size: number;
   readonly spends: string[];
   /** When it entered (ms). */
@@ -77,6 +79,12 @@ export class Mempool {
     return this.#entries.get(bytesToHex(hash))?.tx;
   }
 
+  /** A pool transaction's bytes: as they came (decoding is canonical), or encoded now. */
+  bytesOf(hash: Uint8Array): Uint8Array | undefined {
+    const e = this.#entries.get(bytesToHex(hash));
+    return e && (e.bytes ?? encodeTransaction(e.tx));
+  }
+
   /**
    * True when the pool holds this very transaction (same signed bytes, same witnesses): its
    * signatures were verified when it came in, so a block that carries it need not check them again.
@@ -92,7 +100,7 @@ export class Mempool {
    * current tip (checked on entry, and again by `afterBlock` after each block), and no two
    * entries spend the same output: a block builder need not check them again.
    */
-  entry(hash: Uint8Array): { readonly tx: Transaction; readonly message: Uint8Array; readonly spends: readonly string[] } | undefined {
+  entry(hash: Uint8Array): { readonly tx: Transaction; readonly message: Uint8Array; readonly bytes: Uint8Array | undefined; readonly spends: readonly string[] } | undefined {
     return this.#entries.get(bytesToHex(hash));
   }
 
@@ -125,7 +133,7 @@ export class Mempool {
       if (out.length >= max) break;
       if (now - (e.announced ?? e.at) < (e.local ? olderThanMs : othersAfterMs)) continue;
       e.announced = now;
-      out.push(encodeTransaction(e.tx));
+      out.push(e.bytes ?? encodeTransaction(e.tx));
     }
     return out;
   }
@@ -145,13 +153,15 @@ export class Mempool {
   }
 
   /**
-   * Adds a transaction (bytes from a peer, a decoded one, or one decoded with its signed bytes);
+   * Adds a transaction (bytes from a peer, a decoded one, or one decoded with its signed bytes
+   * and its bytes);
    * returns its hash. `local`: it was submitted to this node, which announces it again while it
    * waits (`stale`). Throws a DecodeError or a ProtocolError with the rule's code, and then
    * changes nothing.
    */
-  async add(input: Uint8Array | Transaction | { tx: Transaction; message: Uint8Array }, options: { local?: boolean } = {}): Promise<Uint8Array> {
-    const { tx, message } = input instanceof Uint8Array ? decodeTransactionWithMessage(input) : 'message' in input ? input : { tx: input, message: signingMessage(input) };
+  async add(input: Uint8Array | Transaction | { tx: Transaction; message: Uint8Array; bytes?: Uint8Array }, options: { local?: boolean } = {}): Promise<Uint8Array> {
+    const { tx, message, bytes } = input instanceof Uint8Array ? { ...decodeTransactionWithMessage(input), bytes: input } :
+      'message' in input ? input : { tx: input, message: signingMessage(input), bytes: undefined };
     const size = message.length + witnessesSize(tx.witnesses);
     const tip = this.#ledger.tip.blockHash;
     // A copy of a pooled transaction is refused before any rule is run for it.
@@ -170,7 +180,7 @@ export class Mempool {
     if (this.#entries.has(id)) throw poolError('MEMPOOL_DUPLICATE', 'this transaction is in the pool already', { tx: uintToString(hash) });
     this.#checkConflicts(spends);
     if (!equalBytes(this.#ledger.tip.blockHash, tip)) this.#ledger.checkTransactionRules(tx, message);
-    this.#entries.set(id, { tx, hash, message, size, spends, at: Date.now(), local: options.local === true });
+    this.#entries.set(id, { tx, hash, message, bytes, size, spends, at: Date.now(), local: options.local === true });
     for (const s of spends) this.#spentBy.set(s, id);
     this.#bytes += size;
     return hash;

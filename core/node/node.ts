@@ -281,8 +281,7 @@ export class Node {
   }
 
   #poolBytes(hash: Uint8Array): Uint8Array | undefined {
-    const tx = this.mempool.get(hash);
-    return tx && encodeTransaction(tx);
+    return this.mempool.bytesOf(hash);
   }
 
   /** Calls `listener` after each change of the tip. */

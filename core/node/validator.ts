@@ -13,7 +13,7 @@ import { multiSigScript } from '../script/accounts.ts';
 import { invocationScript } from '../tx/sign.ts';
 import { allInputs, decodeTransactionWithMessage, encodeTransaction, signingMessage, type Transaction } from '../tx/transaction.ts';
 import { outpointKey } from '../state/keys.ts';
-import { blockHash, consensusThreshold, encodeBlock, headerMessage, type Block } from '../block/index.ts';
+import { blockHash, consensusThreshold, encodeBlockFrom, headerMessage, type Block } from '../block/index.ts';
 import { Consensus, type Assembled, type AssembleInput, type ConsensusHost } from '../consensus/engine.ts';
 import { validatorCrypto } from '../consensus/crypto.ts';
 import { decodeMessage, encodeMessage, openMessage, resendEnvelope, sealMessage, type Message } from '../consensus/messages.ts';
@@ -78,7 +78,7 @@ export class Validator {
   readonly #fetched = new Map<string, { tx: Transaction; bytes: Uint8Array }>();
   readonly #fetching = new Set<string>();
   /** The block this validator assembled for the current height, with its transactions' signed bytes. */
-  #assembled: { hash: string; block: Unsigned; messages: Uint8Array[] } | null = null;
+  #assembled: { hash: string; block: Unsigned; messages: Uint8Array[]; bytes: Uint8Array[] } | null = null;
   #writes: Promise<void> = Promise.resolve();
   #seq = 0;
   #timer: ReturnType<typeof setInterval> | undefined;
@@ -312,10 +312,11 @@ export class Validator {
   #assemble(input: AssembleInput): Assembled {
     const ledger = this.#node.chain.ledger;
     const spent = new Set<string>();
-    let chosen: { tx: Transaction; message: Uint8Array }[] = [];
+    let chosen: { tx: Transaction; message: Uint8Array; bytes: Uint8Array }[] = [];
     for (const hash of input.txs) {
       const pooled = this.#node.mempool.entry(hash); // valid at the tip already
-      const tx = pooled?.tx ?? this.#fetched.get(bytesToHex(hash))?.tx;
+      const fetched = pooled ? undefined : this.#fetched.get(bytesToHex(hash));
+      const tx = pooled?.tx ?? fetched?.tx;
       if (!tx) continue;
       if (!pooled) {
         try {
@@ -328,14 +329,19 @@ export class Validator {
       const spends = pooled?.spends ?? allInputs(tx).map((i) => outpointKey(i.prevHash, i.prevIndex));
       if (spends.some((s) => spent.has(s))) continue;
       for (const s of spends) spent.add(s);
-      chosen.push({ tx, message: pooled?.message ?? signingMessage(tx) });
+      chosen.push({ tx, message: pooled?.message ?? signingMessage(tx), bytes: pooled?.bytes ?? fetched?.bytes ?? encodeTransaction(tx) });
     }
     const consensusData = new DataView(input.random.buffer, input.random.byteOffset, 8).getBigUint64(0, true);
     for (;;) {
       try {
         const block = ledger.prepareBlock({ transactions: chosen.map((c) => c.tx), messages: chosen.map((c) => c.message), timestamp: input.timestamp, consensusData });
         const hash = blockHash(block);
-        this.#assembled = { hash: bytesToHex(hash), block, messages: [signingMessage(block.transactions[0]), ...chosen.map((c) => c.message)] };
+        const miner = block.transactions[0];
+        this.#assembled = {
+          hash: bytesToHex(hash), block,
+          messages: [signingMessage(miner), ...chosen.map((c) => c.message)],
+          bytes: [encodeTransaction(miner), ...chosen.map((c) => c.bytes)],
+        };
         return { hash, message: headerMessage(block) };
       } catch (e) {
         if (!(e instanceof ProtocolError) || chosen.length === 0) throw e;
@@ -355,7 +361,7 @@ export class Validator {
     };
     this.#mark('final');
     try {
-      await this.#node.publishBlock(encodeBlock(block), { block, messages: mine.messages });
+      await this.#node.publishBlock(encodeBlockFrom(block, mine.bytes), { block, messages: mine.messages });
     } catch (e) {
       // Another copy of the block (from a peer) may have arrived first: that is the same block.
       if (this.#node.chain.height < height) throw e;

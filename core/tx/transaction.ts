@@ -145,13 +145,13 @@ export function encodeTransactionBatch(encoded: readonly Uint8Array[]): Uint8Arr
   return concatBytes(VarInt.encode(BigInt(encoded.length)), ...encoded);
 }
 
-/** Decodes a batch: each transaction with its signed bytes. DecodeError when any byte is wrong. */
-export function decodeTransactionBatch(bytes: Uint8Array): { tx: Transaction; message: Uint8Array }[] {
+/** Decodes a batch: each transaction with its signed bytes and its bytes. DecodeError when any byte is wrong. */
+export function decodeTransactionBatch(bytes: Uint8Array): { tx: Transaction; message: Uint8Array; bytes: Uint8Array }[] {
   const spans: [number, number][] = [];
   const txs = decodeStrict(transactionList(MAX_BATCH, spans), bytes, 'TransactionBatch');
   if (txs.length === 0) throw new DecodeError('TransactionBatch', 'an empty batch');
   const messages = messagesOf(bytes, txs, spans);
-  return txs.map((tx, i) => ({ tx, message: messages[i] }));
+  return txs.map((tx, i) => ({ tx, message: messages[i], bytes: bytes.subarray(spans[i][0], spans[i][1]) }));
 }
 
 /** Encoded size of a witness list: a transaction's size is its signed message's plus this. */
