@@ -19,6 +19,7 @@ import { hexToBytes, bytesToHex } from '../core/encoding/bytes.ts';
 import { parseFixed8 } from '../core/encoding/primitives.ts';
 import { scriptHash, singleKeyScript } from '../core/script/accounts.ts';
 import { encodeTransaction, outpointKey, signTransaction, transactionHash, type Transaction } from '../core/tx/transaction.ts';
+import { SignatureVerifier, sign } from '../core/crypto/ecdsa.ts';
 import { ANTCOIN_ID } from '../core/block/genesis.ts';
 import { byteFee } from '../core/state/settings.ts';
 import { fmt, header, line, median } from './util.ts';
@@ -44,6 +45,18 @@ function percentile(xs: number[], p: number): number {
 
 export async function benchNetwork(tps = Number(process.env.BENCH_TPS ?? 1000), seconds = Number(process.env.BENCH_SECONDS ?? 60)): Promise<void> {
   header(`Local network: 4 validators, relay, ${fmt(tps)} transfers/s offered for ${seconds} s (node bench/network.ts)`);
+  // The machine's pace first, before the network starts: raw WebCrypto verification of 4,000
+  // signatures by one key (as the transfers below are), all in flight on both cores. A quarter of
+  // it is what 4 validators that each check every transfer once could settle.
+  const rawKey = generatePrivateKey();
+  const sample = Array.from({ length: 4_000 }, (_, i) => {
+    const message = new TextEncoder().encode(`bench transfer ${i} `.padEnd(120, '.'));
+    return { message, signature: sign(message, rawKey), publicKey: getPublicKey(rawKey) };
+  });
+  await new SignatureVerifier().verifyMany(sample.slice(0, 500));
+  const v0 = performance.now();
+  if (!(await new SignatureVerifier().verifyMany(sample, 64)).every(Boolean)) throw new Error('bench: a signature failed');
+  const rawNow = sample.length / ((performance.now() - v0) / 1000);
   const dir = mkdtempSync(join(tmpdir(), 'ans-bench-net-'));
   const { secrets } = loadOrCreate(dir);
   const network = await startLocalNetwork({ dir, relayPort: 0, httpPort: 0 });
@@ -96,6 +109,7 @@ export async function benchNetwork(tps = Number(process.env.BENCH_TPS ?? 1000), 
       return { bytes: encodeTransaction(tx), hash: bytesToHex(transactionHash(tx)) };
     });
     const signedAt = performance.now();
+
 
     // 3. Offer them at a steady rate; note when each lands in a final block at the relay.
     const submitted = new Map<string, number>();
@@ -151,7 +165,8 @@ export async function benchNetwork(tps = Number(process.env.BENCH_TPS ?? 1000), 
 
     line('setup', `${fmt((fundedAt - t0) / 1000)} s fan-out, ${fmt((signedAt - fundedAt) / 1000)} s signing ${fmt(total)} transfers`);
     line('offered', `${fmt(total / offeredFor)} transfers/s for ${fmt(offeredFor)} s`);
-    line('sustained', `${fmt(sustained)} transfers/s final`, `ratio to the 4-validator cap of ${fmt(CAP)}/s: ${(sustained / CAP).toFixed(3)}; goal >= 1,000/s`);
+    line('sustained', `${fmt(sustained)} transfers/s final`, `ratio to the 4-validator cap of ${fmt(CAP)}/s: ${(sustained / CAP).toFixed(3)}; ` +
+      `to the cap measured before this run's network started (raw ${fmt(rawNow)}/s / 4 = ${fmt(rawNow / 4)}/s): ${(sustained / (rawNow / 4)).toFixed(3)}; goal >= 1,000/s`);
     line('block interval', `median ${fmt(median(intervals))} ms, p99 ${fmt(percentile(intervals, 99))} ms, ${during.length} blocks`, 'goal <= 2,000 ms');
     line('submit to final', `median ${fmt(median(latencies))} ms, p99 ${fmt(percentile(latencies, 99))} ms`, `goal: median <= 2 block intervals (${fmt(2 * median(intervals))} ms)`);
     line('lost', `${lost} of ${fmt(total)}${refused.size ? `; refused: ${JSON.stringify(Object.fromEntries(refused))}` : ''}`, 'goal 0');
