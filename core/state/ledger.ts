@@ -92,8 +92,7 @@ export class Ledger {
    * same transaction objects, at the same tip), its rules are not run a second time.
    */
   #prepared: { tip: Uint8Array; hash: Uint8Array; transactions: readonly Transaction[]; ctx: BlockContext; txCtxs: TxContext[] } | undefined;
-  /** Blocks applied with the rules their `prepareBlock` ran (a validator's own blocks). */
-  reusedChecks = 0;
+  #reusedChecks = 0;
   readonly utxos: Table<Utxo>;
   readonly txs: Table<TxRecord>;
   readonly assets: Table<AssetRecord>;
@@ -245,6 +244,11 @@ export class Ledger {
     return spent;
   }
 
+  /** Blocks applied with the rules their `prepareBlock` ran (a validator's own blocks). */
+  get reusedChecks(): number {
+    return this.#reusedChecks;
+  }
+
   /** The validators of the next block, sorted. */
   nextValidators(): Uint8Array[] {
     return this.tip.validators;
@@ -302,7 +306,7 @@ export class Ledger {
     const reuse = prepared !== undefined && equalBytes(prepared.tip, tip.blockHash) && equalBytes(prepared.hash, hash) &&
       prepared.transactions.length === block.transactions.length && prepared.transactions.every((t, i) => t === block.transactions[i]);
     const { txCtxs, ctx } = reuse ? prepared! : this.#checkAll(height, block.transactions, msgs, checked);
-    if (reuse) this.reusedChecks++;
+    if (reuse) this.#reusedChecks++;
     const { reward, holder } = this.#draw(block.consensusData);
     checkMiner(block.transactions[0], expectedMinerOutputs({ reward, holder, byteFees: ctx.byteFees, validators: tip.validators }));
 
