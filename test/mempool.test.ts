@@ -111,10 +111,10 @@ describe('the mempool', () => {
     await step(net, [inBlock]);
     const mine = transfer(net, carol, bob.scriptHash, ANTCOIN_ID, FIXED8_ONE, FEE);
     const gossiped = transfer(net, net.holder, bob.scriptHash, ANTSHARE_ID, FIXED8_ONE, FEE);
-    expect([pool.knows(signingMessage(mine)), pool.knows(signingMessage(inBlock))]).toEqual([false, true]);
+    expect([pool.knows(transactionHash(mine)), pool.knows(transactionHash(inBlock))]).toEqual([false, true]);
     await pool.add(mine, { local: true });
     await pool.add(gossiped);
-    expect(pool.knows(signingMessage(mine))).toBe(true);
+    expect(pool.knows(transactionHash(mine))).toBe(true);
     // A copy of a pooled transaction is a duplicate even where its rules would now fail (a rule
     // is never run for it): here its witness is gone.
     expect(await codeOf(pool.add({ ...gossiped, witnesses: [] }))).toBe('MEMPOOL_DUPLICATE');

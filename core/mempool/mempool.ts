@@ -144,31 +144,30 @@ export class Mempool {
   }
 
   /**
-   * Whether the transaction whose signed bytes are `message` is in the pool or in a block: what
-   * a node drops from gossip at the cost of a hash, before any rule.
+   * Whether the transaction of this hash is in the pool or in a block: what a node drops from
+   * gossip at the cost of a hash, before any rule.
    */
-  knows(message: Uint8Array): boolean {
-    const id = bytesToHex(hash256(message));
+  knows(hash: Uint8Array): boolean {
+    const id = bytesToHex(hash);
     return this.#entries.has(id) || this.#ledger.txs.has(id);
   }
 
   /**
-   * Adds a transaction (bytes from a peer, a decoded one, or one decoded with its signed bytes
-   * and its bytes);
+   * Adds a transaction (bytes from a peer, a decoded one, or one decoded with its signed bytes,
+   * and with its bytes and its hash, hash256 of those signed bytes, when the caller has them);
    * returns its hash. `local`: it was submitted to this node, which announces it again while it
    * waits (`stale`). Throws a DecodeError or a ProtocolError with the rule's code, and then
    * changes nothing.
    */
-  async add(input: Uint8Array | Transaction | { tx: Transaction; message: Uint8Array; bytes?: Uint8Array }, options: { local?: boolean } = {}): Promise<Uint8Array> {
-    const { tx, message, bytes } = input instanceof Uint8Array ? { ...decodeTransactionWithMessage(input), bytes: input } :
-      'message' in input ? input : { tx: input, message: signingMessage(input), bytes: undefined };
+  async add(input: Uint8Array | Transaction | { tx: Transaction; message: Uint8Array; bytes?: Uint8Array; hash?: Uint8Array }, options: { local?: boolean } = {}): Promise<Uint8Array> {
+    const { tx, message, bytes, hash: known } = input instanceof Uint8Array ? { ...decodeTransactionWithMessage(input), bytes: input, hash: undefined } :
+      'message' in input ? input : { tx: input, message: signingMessage(input), bytes: undefined, hash: undefined };
     const size = message.length + witnessesSize(tx.witnesses);
     const tip = this.#ledger.tip.blockHash;
-    // A copy of a pooled transaction is refused before any rule is run for it.
-    const copy = hash256(message);
-    if (this.#entries.has(bytesToHex(copy))) throw poolError('MEMPOOL_DUPLICATE', 'this transaction is in the pool already', { tx: uintToString(copy) });
-    const hash = this.#ledger.checkTransactionRules(tx, message);
+    const hash = known ?? hash256(message);
     const id = bytesToHex(hash);
+    this.#refuseCopy(id, hash); // before any rule is run for it
+    this.#ledger.checkTransactionRules(tx, message, hash);
     const spends = allInputs(tx).map((i) => outpointKey(i.prevHash, i.prevIndex));
     this.#checkConflicts(spends);
     if (this.#entries.size >= this.#maxTransactions || this.#bytes + size > this.#maxBytes) {
@@ -177,13 +176,17 @@ export class Mempool {
     await this.#ledger.verifyTransactionWitnesses(tx, message, this.#verifier);
     // Checked again after the await: another transaction may have come in meanwhile, and a
     // block may have changed the tip (every entry is valid at the tip: see `entry`).
-    if (this.#entries.has(id)) throw poolError('MEMPOOL_DUPLICATE', 'this transaction is in the pool already', { tx: uintToString(hash) });
+    this.#refuseCopy(id, hash);
     this.#checkConflicts(spends);
-    if (!equalBytes(this.#ledger.tip.blockHash, tip)) this.#ledger.checkTransactionRules(tx, message);
+    if (!equalBytes(this.#ledger.tip.blockHash, tip)) this.#ledger.checkTransactionRules(tx, message, hash);
     this.#entries.set(id, { tx, hash, message, bytes, size, spends, at: Date.now(), local: options.local === true });
     for (const s of spends) this.#spentBy.set(s, id);
     this.#bytes += size;
     return hash;
+  }
+
+  #refuseCopy(id: string, hash: Uint8Array): void {
+    if (this.#entries.has(id)) throw poolError('MEMPOOL_DUPLICATE', 'this transaction is in the pool already', { tx: uintToString(hash) });
   }
 
   #checkConflicts(spends: readonly string[]): void {
@@ -227,7 +230,7 @@ export class Mempool {
     for (const [id, e] of [...this.#entries]) {
       if (spent && e.tx.type === 'ContractTransaction' && !e.spends.some((k) => spent.has(k))) continue;
       try {
-        this.#ledger.checkTransactionRules(e.tx, e.message);
+        this.#ledger.checkTransactionRules(e.tx, e.message, e.hash);
       } catch (err) {
         if (!isInputError(err)) throw err;
         this.#remove(id);

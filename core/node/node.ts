@@ -10,6 +10,7 @@ import { decodeBlockWithMessages, type Block } from '../block/block.ts';
 import { verifyHeaderSignatures } from '../block/header.ts';
 import type { Transaction } from '../tx/transaction.ts';
 import { decodeTransactionBatch, encodeTransaction, encodeTransactionBatch } from '../tx/transaction.ts';
+import { hash256 } from '../crypto/hash.ts';
 import { Chain, type ChainLike } from '../state/chain.ts';
 import type { NetworkSettings } from '../state/settings.ts';
 import type { KeyValueStore } from '../store/kv.ts';
@@ -136,7 +137,7 @@ export class Node {
     node.#maxPending = options.maxPending ?? node.#maxPending;
     await serveBlocks(peer, options.settings.magic, (h) => chain.blockBytes(h));
     await serveHeaders(peer, options.settings.magic, (h) => chain.blockBytes(h));
-    await serveTransactions(peer, options.settings.magic, (hash) => node.validator?.lookup(hash) ?? node.#poolBytes(hash));
+    await serveTransactions(peer, options.settings.magic, (hash) => node.validator?.lookup(hash) ?? node.mempool.bytesOf(hash));
     peer.subscribe(peer.topics.transactions, (data) => node.#onTransaction(data), () => {});
     peer.subscribe(peer.topics.blocks, (data, from) => node.#onBlock(data, from), () => {});
     node.#bootstrap = [...(options.bootstrap ?? [])];
@@ -280,10 +281,6 @@ export class Node {
     throw failure;
   }
 
-  #poolBytes(hash: Uint8Array): Uint8Array | undefined {
-    return this.mempool.bytesOf(hash);
-  }
-
   /** Calls `listener` after each change of the tip. */
   onTip(listener: () => void): void {
     this.#tipListeners.push(listener);
@@ -321,8 +318,9 @@ export class Node {
       return verdictOf(e);
     }
     // Copies of what this node holds (a peer announcing again what it still waits for) are
-    // dropped for the cost of a hash: no rule, no error.
-    const results = await Promise.allSettled(batch.filter((item) => !this.mempool.knows(item.message)).map((item) => this.mempool.add(item)));
+    // dropped for the cost of a hash, the one the pool then keys the others by: no rule, no error.
+    const fresh = batch.map((item) => ({ ...item, hash: hash256(item.message) })).filter((item) => !this.mempool.knows(item.hash));
+    const results = await Promise.allSettled(fresh.map((item) => this.mempool.add(item)));
     let added = false;
     for (const r of results) {
       if (r.status === 'fulfilled') added = true;

@@ -295,12 +295,9 @@ export class Validator {
     this.#engine.retry();
   }
 
-  /** A transaction's bytes for a peer's fetch (mempool or fetched). */
+  /** A transaction fetched for a deal, its bytes for a peer's fetch (the node serves its pool's). */
   lookup(hash: Uint8Array): Uint8Array | undefined {
-    const fetched = this.#fetched.get(bytesToHex(hash));
-    if (fetched) return fetched.bytes;
-    const tx = this.#node.mempool.get(hash);
-    return tx && encodeTransaction(tx);
+    return this.#fetched.get(bytesToHex(hash))?.bytes;
   }
 
   /**

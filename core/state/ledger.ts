@@ -91,7 +91,7 @@ export class Ledger {
    * What the last `prepareBlock` checked: if the next block applied is that very block (the
    * same transaction objects, at the same tip), its rules are not run a second time.
    */
-  #prepared: { tip: Uint8Array; hash: Uint8Array; transactions: readonly Transaction[]; ctx: BlockContext; txCtxs: TxContext[] } | undefined;
+  #prepared: { hash: Uint8Array; transactions: readonly Transaction[]; ctx: BlockContext; txCtxs: TxContext[] } | undefined;
   #reusedChecks = 0;
   readonly utxos: Table<Utxo>;
   readonly txs: Table<TxRecord>;
@@ -299,11 +299,12 @@ export class Ledger {
     signatures.catch(() => {}); // awaited below, unless a rule fails first
 
     // Phase A: every rule that needs no signature; nothing is written yet. A block this ledger
-    // prepared at this tip was checked then: the same header (its merkle root commits to every
-    // transaction's signed bytes) and the same transaction objects (so the same witnesses).
+    // prepared was checked then: the same header (its previous block is the tip, checked above,
+    // and its merkle root commits to every transaction's signed bytes) and the same transaction
+    // objects (so the same witnesses).
     const prepared = this.#prepared;
     this.#prepared = undefined;
-    const reuse = prepared !== undefined && equalBytes(prepared.tip, tip.blockHash) && equalBytes(prepared.hash, hash) &&
+    const reuse = prepared !== undefined && equalBytes(prepared.hash, hash) &&
       prepared.transactions.length === block.transactions.length && prepared.transactions.every((t, i) => t === block.transactions[i]);
     const { txCtxs, ctx } = reuse ? prepared! : this.#checkAll(height, block.transactions, msgs, checked);
     if (reuse) this.#reusedChecks++;
@@ -413,7 +414,7 @@ export class Ledger {
     };
     // Contexts that only the checks have touched (the block was not applied and undone) serve
     // `applyBlock` of this very block.
-    if (checkedOnly) this.#prepared = { tip: tip.blockHash, hash: blockHash(block), transactions, ctx, txCtxs };
+    if (checkedOnly) this.#prepared = { hash: blockHash(block), transactions, ctx, txCtxs };
     return block;
   }
 
@@ -466,12 +467,13 @@ export class Ledger {
 
   /**
    * Every rule of `checkTransaction` but the signatures' validity (which never changes once
-   * checked): what a mempool re-checks after each block. Returns the transaction's hash.
+   * checked): what a mempool re-checks after each block. Returns the transaction's hash
+   * (`hash`: hash256 of `message`, when the caller has computed it).
    */
-  checkTransactionRules(tx: Transaction, message: Uint8Array = signingMessage(tx)): Uint8Array {
+  checkTransactionRules(tx: Transaction, message: Uint8Array = signingMessage(tx), hash?: Uint8Array): Uint8Array {
     const ctx = this.#blockContext(this.height + 1);
     const spends = checkStateless(tx, message.length + witnessesSize(tx.witnesses));
-    const c = this.#txContext(ctx, tx, 1, message, undefined, spends);
+    const c = this.#txContext(ctx, tx, 1, message, hash, spends);
     this.#checkTransaction(c);
     return c.hash;
   }
