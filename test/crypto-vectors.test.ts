@@ -4,8 +4,9 @@ import { SHARED_VECTORS, readJson, type WycheproofEcdsa } from './helpers.ts';
 import { hexToBytes, bytesToHex } from '../core/encoding/index.ts';
 import {
   SignatureVerifier, compressPublicKey, ecdh, getPublicKey, privateKeyFromHex, privateKeyFromWif,
-  privateKeyToWif, sign, verifyNoble,
+  generatePrivateKey, privateKeyToWif, sign, verifyNoble, verifySync,
 } from '../core/crypto/index.ts';
+import { nativeP256 } from '../core/crypto/native.ts';
 import { DecodeError } from '../core/encoding/errors.ts';
 
 const p256 = readJson<WycheproofEcdsa>(join(SHARED_VECTORS, 'wycheproof', 'ecdsa_secp256r1_sha256_p1363_test.json'));
@@ -34,6 +35,23 @@ describe('Wycheproof ECDSA P-256 / SHA-256 (P1363)', () => {
     all.forEach((t, i) => expect(results[i], `tcId ${t.tcId} ${t.comment}`).toBe(t.result === 'valid'));
     const compressed = await v.verifyMany(all.map((t) => ({ signature: hexToBytes(t.sig), message: hexToBytes(t.msg), publicKey: compressPublicKey(t.pub) })));
     expect(compressed).toEqual(results);
+  });
+
+  it('native path (node:crypto, for synchronous checks in consensus): the same answers, also with compressed keys', () => {
+    expect(nativeP256).toBeDefined();
+    for (const t of all) {
+      const [sig, msg] = [hexToBytes(t.sig), hexToBytes(t.msg)];
+      expect(nativeP256!.verify(sig, msg, t.pub), `tcId ${t.tcId} ${t.comment}`).toBe(t.result === 'valid');
+      expect(nativeP256!.verify(sig, msg, compressPublicKey(t.pub)), `tcId ${t.tcId} compressed`).toBe(t.result === 'valid');
+      expect(verifySync(sig, msg, t.pub)).toBe(t.result === 'valid');
+    }
+    // Encodings noble refuses are refused here too, though OpenSSL would take a hybrid point.
+    const t = all.find((c) => c.result === 'valid')!;
+    const hybrid = Uint8Array.from(t.pub);
+    hybrid[0] = 6 + (t.pub[64] & 1);
+    expect(verifyNoble(hexToBytes(t.sig), hexToBytes(t.msg), hybrid)).toBe(false);
+    expect(nativeP256!.verify(hexToBytes(t.sig), hexToBytes(t.msg), hybrid)).toBe(false);
+    expect(nativeP256!.verify(hexToBytes(t.sig), hexToBytes(t.msg), new Uint8Array(33))).toBe(false);
   });
 
   it('on a runtime that imports only uncompressed points, compressed keys still verify (decompressed first)', async () => {
@@ -106,6 +124,32 @@ describe('Wycheproof ECDH P-256', () => {
     }
     expect(valid).toBe(330);
     expect(invalid).toBe(52);
+  });
+
+  it('the native path agrees: the published secrets, and a refusal for every invalid point', () => {
+    let valid = 0;
+    let invalid = 0;
+    for (const t of all) {
+      const priv = hexToBytes(t.private.padStart(64, '0').slice(-64));
+      const run = () => bytesToHex(nativeP256!.agree(priv, pointFromSpki(t.public)).sharedX);
+      if (t.result === 'valid') {
+        expect(run(), `tcId ${t.tcId} ${t.comment}`).toBe(t.shared);
+        valid++;
+      } else if (t.result === 'invalid') {
+        expect(run, `tcId ${t.tcId} ${t.comment}`).toThrow();
+        invalid++;
+      }
+    }
+    expect([valid, invalid]).toEqual([330, 52]);
+  });
+
+  it('the native path and noble agree on random keys, and on the own public key', () => {
+    for (let i = 0; i < 20; i++) {
+      const [a, b] = [generatePrivateKey(), generatePrivateKey()];
+      const agreed = nativeP256!.agree(a, getPublicKey(b));
+      expect(bytesToHex(agreed.sharedX)).toBe(bytesToHex(ecdh(a, getPublicKey(b))));
+      expect(bytesToHex(agreed.ownPublicKey)).toBe(bytesToHex(getPublicKey(a)));
+    }
   });
 });
 

@@ -4,8 +4,7 @@ import { bytesToHex, concatBytes, equalBytes } from '../encoding/bytes.ts';
 import { ProtocolError, isInputError } from '../encoding/errors.ts';
 import { VarInt, decodeStrict, uintToString, varArray } from '../encoding/primitives.ts';
 import { AddressVersion, addressFromScriptHash } from '../script/accounts.ts';
-import { Transaction, allInputs, checkTransaction, encodeTransaction, messagesOf, transactionHash, transactionList, witnessesSize } from '../tx/transaction.ts';
-import { hash256 } from '../crypto/hash.ts';
+import { Transaction, allInputs, checkTransaction, encodeTransaction, messageHash, messagesOf, transactionHash, transactionList, witnessesSize } from '../tx/transaction.ts';
 import { toJsonView, transactionToJson, type Json } from '../tx/json.ts';
 import { Header, HeaderWitness, blockHash, headerFields } from './header.ts';
 import { merkleRoot } from './merkle.ts';
@@ -91,7 +90,7 @@ export function checkBlock(block: Block, messages?: readonly Uint8Array[]): Chec
   const second = txs.findIndex((t, i) => i > 0 && t.type === 'MinerTransaction');
   if (second > 0) throw blockError('BLOCK_MINER_TRANSACTION_TWICE', 'a block holds one MinerTransaction', { index: second });
   // `messages` (the transactions' signed bytes), when the caller has them, save encoding again.
-  const hashes = messages ? messages.map(hash256) : txs.map(transactionHash);
+  const hashes = messages ? messages.map((m) => messageHash(m)) : txs.map(transactionHash);
   if (!equalBytes(merkleRoot(hashes), block.merkleRoot)) {
     throw blockError('BLOCK_MERKLE_ROOT_MISMATCH', "the header's merkle root is not the root of these transactions", {
       header: uintToString(block.merkleRoot),

@@ -62,6 +62,17 @@ export function blockHash(header: UnsignedHeader): Uint8Array {
   return hash256(headerMessage(header));
 }
 
+/** Bytes of the seven hashed fields: 4 + 32 + 32 + 4 + 4 + 8 + 20. */
+export const UNSIGNED_HEADER_LENGTH = 104;
+
+/**
+ * The hash of the header a block's bytes begin with, read without decoding the block (a peer
+ * that receives a copy of a block it holds knows it by this); undefined when too short.
+ */
+export function blockHashOfBytes(bytes: Uint8Array): Uint8Array | undefined {
+  return bytes.length < UNSIGNED_HEADER_LENGTH ? undefined : hash256(bytes.subarray(0, UNSIGNED_HEADER_LENGTH));
+}
+
 export type HeaderErrorCode = 'BLOCK_WITNESS_NOT_NEXT_MINER' | 'BLOCK_WITNESS_INVALID';
 
 /**

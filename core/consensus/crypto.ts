@@ -2,9 +2,9 @@
  * A validator's consensus cryptography: its dealing for a height is derived from its private
  * key and the height (deriveScalar), so a restarted validator deals the same secret and seals the
  * same boxes, yet nobody without the key can predict it; header signatures are the ledger's
- * ECDSA P-256 (RFC 6979, low S), checked with noble.
+ * ECDSA P-256 (RFC 6979, low S), checked natively where the runtime can (`verifySync`).
  */
-import { sign, verifyNoble } from '../crypto/ecdsa.ts';
+import { sign, verifySync } from '../crypto/ecdsa.ts';
 import { getPublicKey } from '../crypto/keys.ts';
 import { concatBytes } from '../encoding/bytes.ts';
 import { deal, deriveScalar, openShare, sealShare, secretMatches, verifyShare } from './vss.ts';
@@ -28,6 +28,6 @@ export function validatorCrypto(privateKey: Uint8Array): ConsensusCrypto {
     verifyShare,
     secretMatches,
     signHeader: (message) => sign(message, privateKey),
-    verifyHeader: (message, signature, key) => verifyNoble(signature, message, key),
+    verifyHeader: (message, signature, key) => verifySync(signature, message, key),
   };
 }

@@ -18,6 +18,7 @@ import { hkdf } from '@noble/hashes/hkdf.js';
 import { sha256 } from '../crypto/hash.ts';
 import { bytesToHex, concatBytes, equalBytes } from '../encoding/bytes.ts';
 import { DecodeError } from '../encoding/errors.ts';
+import { nativeP256 } from '../crypto/native.ts';
 
 const Point = p256.Point;
 const Fn = Point.Fn;
@@ -55,13 +56,15 @@ function pointOf(bytes: Uint8Array, what: string): Pt {
 // key (constant time: the ephemeral scalar is secret). Decoded once and kept with a table of its
 // multiples (noble's `precompute`, still constant time), the same few keys come back every round.
 const RECIPIENTS_KEPT = 64;
-const recipients = new Map<string, Pt>();
+const recipients = new Map<string, { point: Pt; bytes: Uint8Array }>();
 
-function recipientPoint(bytes: Uint8Array): Pt {
+/** A recipient's key, checked and kept: its point (with its table of multiples) and its compressed bytes. */
+function recipientPoint(bytes: Uint8Array): { point: Pt; bytes: Uint8Array } {
   const id = bytesToHex(bytes);
   let p = recipients.get(id);
   if (!p) {
-    p = pointOf(bytes, 'Recipient').precompute();
+    const point = pointOf(bytes, 'Recipient').precompute();
+    p = { point, bytes: point.toBytes(true) };
     if (recipients.size >= RECIPIENTS_KEPT) recipients.delete(recipients.keys().next().value!);
     recipients.set(id, p);
   }
@@ -153,8 +156,8 @@ export function reconstruct(shares: readonly { index: number; share: bigint }[],
 const SHARE_INFO = new TextEncoder().encode('antshares-web consensus share v1');
 const PROOF_DOMAIN = new TextEncoder().encode('antshares-web consensus dleq v1');
 
-function shareKey(sharedPoint: Uint8Array, ephemeral: Uint8Array, recipient: Uint8Array): Uint8Array {
-  return hkdf(sha256, sharedPoint.subarray(1), concatBytes(ephemeral, recipient), SHARE_INFO, 32);
+function shareKey(sharedX: Uint8Array, ephemeral: Uint8Array, recipient: Uint8Array): Uint8Array {
+  return hkdf(sha256, sharedX, concatBytes(ephemeral, recipient), SHARE_INFO, 32);
 }
 
 /**
@@ -166,21 +169,27 @@ function shareKey(sharedPoint: Uint8Array, ephemeral: Uint8Array, recipient: Uin
 export function sealShare(share: bigint, recipient: Uint8Array, context: Uint8Array, ephemeralScalar: bigint = randomScalar()): Uint8Array {
   const v = recipientPoint(recipient);
   const e = ephemeralScalar;
-  const ephemeral = G.multiply(e).toBytes(true);
-  const shared = v.multiply(e).toBytes(true);
+  let ephemeral: Uint8Array, sharedX: Uint8Array;
+  if (nativeP256) {
+    // Native ECDH where the runtime has it (Node): a validator seals N boxes a block (native.ts).
+    ({ sharedX, ownPublicKey: ephemeral } = nativeP256.agree(scalarToBytes(e), v.bytes));
+  } else {
+    ephemeral = G.multiply(e).toBytes(true);
+    sharedX = v.point.multiply(e).toBytes(true).subarray(1);
+  }
   // The key is fresh for each ephemeral scalar. A derived (repeated) scalar seals the same share
   // again, and the nonce follows the context, so one key and nonce never protect two messages.
   const nonce = sha256(concatBytes(ephemeral, context)).subarray(0, 12);
-  const body = gcm(shareKey(shared, ephemeral, v.toBytes(true)), nonce, context).encrypt(scalarToBytes(share));
+  const body = gcm(shareKey(sharedX, ephemeral, v.bytes), nonce, context).encrypt(scalarToBytes(share));
   return concatBytes(ephemeral, nonce, body);
 }
 
-function openWith(box: Uint8Array, shared: Uint8Array, recipient: Uint8Array, context: Uint8Array): bigint {
+function openWith(box: Uint8Array, sharedX: Uint8Array, recipient: Uint8Array, context: Uint8Array): bigint {
   if (box.length !== 33 + 12 + 48) throw new DecodeError('SealedShare', `${box.length} bytes, expected 93`);
   const ephemeral = box.subarray(0, 33);
   let plain: Uint8Array;
   try {
-    plain = gcm(shareKey(shared, ephemeral, recipient), box.subarray(33, 45), context).decrypt(box.subarray(45));
+    plain = gcm(shareKey(sharedX, ephemeral, recipient), box.subarray(33, 45), context).decrypt(box.subarray(45));
   } catch (e) {
     throw new DecodeError('SealedShare', 'does not open with this key and context', { cause: e });
   }
@@ -196,9 +205,19 @@ function openWith(box: Uint8Array, shared: Uint8Array, recipient: Uint8Array, co
  * `publicKey` (its compressed public key) saves a multiplication when the caller knows it.
  */
 export function openShare(box: Uint8Array, privateKey: Uint8Array, context: Uint8Array, publicKey?: Uint8Array): bigint {
+  if (box.length !== 33 + 12 + 48) throw new DecodeError('SealedShare', `${box.length} bytes, expected 93`);
+  if (nativeP256) {
+    let agreed: { sharedX: Uint8Array; ownPublicKey: Uint8Array };
+    try {
+      agreed = nativeP256.agree(privateKey, box.subarray(0, 33));
+    } catch (e) {
+      throw new DecodeError('SealedShare', 'not a point on P-256', { cause: e });
+    }
+    return openWith(box, agreed.sharedX, publicKey ?? agreed.ownPublicKey, context);
+  }
   const ephemeral = pointOf(box.subarray(0, 33), 'SealedShare');
   const v = Fn.fromBytes(privateKey);
-  return openWith(box, ephemeral.multiply(v).toBytes(true), publicKey ?? G.multiply(v).toBytes(true), context);
+  return openWith(box, ephemeral.multiply(v).toBytes(true).subarray(1), publicKey ?? G.multiply(v).toBytes(true), context);
 }
 
 function challenge(points: readonly Uint8Array[]): bigint {
@@ -254,7 +273,7 @@ export function judgeComplaint(params: {
   if (challenge([G.toBytes(true), V.toBytes(true), E.toBytes(true), Z.toBytes(true), A1.toBytes(true), A2.toBytes(true)]) !== c) return 'complaint-invalid';
   let share: bigint;
   try {
-    share = openWith(box, complaint.shared, V.toBytes(true), context);
+    share = openWith(box, complaint.shared.subarray(1), V.toBytes(true), context);
   } catch {
     return 'dealer-faulty';
   }

@@ -10,8 +10,7 @@ import { bytesToHex, equalBytes } from '../encoding/bytes.ts';
 import { DecodeError, ProtocolError, isInputError } from '../encoding/errors.ts';
 import { uintToString } from '../encoding/primitives.ts';
 import { defaultVerifier, type SignatureVerifier } from '../crypto/ecdsa.ts';
-import { allInputs, decodeTransactionWithMessage, encodeTransaction, signingMessage, witnessesSize, type Transaction } from '../tx/transaction.ts';
-import { hash256 } from '../crypto/hash.ts';
+import { allInputs, decodeTransactionWithMessage, encodeTransaction, messageHash, signingMessage, witnessesSize, type Transaction } from '../tx/transaction.ts';
 import type { Ledger } from '../state/ledger.ts';
 import { outpointKey } from '../state/keys.ts';
 
@@ -90,7 +89,7 @@ export class Mempool {
    * signatures were verified when it came in, so a block that carries it need not check them again.
    */
   holdsVerified(tx: Transaction, message: Uint8Array): boolean {
-    const e = this.#entries.get(bytesToHex(hash256(message)));
+    const e = this.#entries.get(bytesToHex(messageHash(message)));
     if (!e || !equalBytes(e.message, message) || e.tx.witnesses.length !== tx.witnesses.length) return false;
     return e.tx.witnesses.every((w, i) => equalBytes(w.invocation, tx.witnesses[i].invocation) && equalBytes(w.verification, tx.witnesses[i].verification));
   }
@@ -164,7 +163,7 @@ export class Mempool {
       'message' in input ? input : { tx: input, message: signingMessage(input), bytes: undefined, hash: undefined };
     const size = message.length + witnessesSize(tx.witnesses);
     const tip = this.#ledger.tip.blockHash;
-    const hash = known ?? hash256(message);
+    const hash = known ?? messageHash(message);
     const id = bytesToHex(hash);
     this.#refuseCopy(id, hash); // before any rule is run for it
     this.#ledger.checkTransactionRules(tx, message, hash);

@@ -5,14 +5,15 @@
  * be an honest race (a transaction already spent, a block we already have) is only ignored.
  * Blocks are applied one at a time; a block ahead of the tip starts a sync from its sender.
  */
+import { bytesToHex } from '../encoding/bytes.ts';
 import { DecodeError, ProtocolError } from '../encoding/errors.ts';
 import { decodeBlockWithMessages, type Block } from '../block/block.ts';
-import { verifyHeaderSignatures } from '../block/header.ts';
+import { blockHash, blockHashOfBytes, verifyHeaderSignatures } from '../block/header.ts';
 import type { Transaction } from '../tx/transaction.ts';
-import { decodeTransactionBatch, encodeTransaction, encodeTransactionBatch } from '../tx/transaction.ts';
-import { hash256 } from '../crypto/hash.ts';
+import { decodeTransactionBatch, encodeTransaction, encodeTransactionBatch, messageHash } from '../tx/transaction.ts';
 import { Chain, type ChainLike } from '../state/chain.ts';
 import type { NetworkSettings } from '../state/settings.ts';
+import type { Delta } from '../state/tables.ts';
 import type { KeyValueStore } from '../store/kv.ts';
 import { Mempool, poolError } from '../mempool/mempool.ts';
 import { Peer, type PeerOptions, type Verdict } from '../p2p/peer.ts';
@@ -34,6 +35,9 @@ const BATCH_MS = 25;
 
 /** Most waiting transactions gossiped again after each block. */
 const REANNOUNCE_MAX = 2_000;
+
+/** Most block hashes a node remembers to ignore copies by. */
+const RECENT_BLOCKS = 16;
 
 /** How often a node checks that it is connected to its bootstrap peers. */
 const REDIAL_MS = 2000;
@@ -118,6 +122,8 @@ export class Node {
   /** Connections to the bootstrap peers lost and dialled again (status). */
   reconnects = 0;
   #best = -1;
+  /** Hashes (hex) of the last blocks applied here, or being applied: copies that arrive are ignored. */
+  readonly #recentBlocks = new Set<string>();
   #syncing = 0;
   readonly #progressListeners: ((p: SyncProgress) => void)[] = [];
 
@@ -319,7 +325,7 @@ export class Node {
     }
     // Copies of what this node holds (a peer announcing again what it still waits for) are
     // dropped for the cost of a hash, the one the pool then keys the others by: no rule, no error.
-    const fresh = batch.map((item) => ({ ...item, hash: hash256(item.message) })).filter((item) => !this.mempool.knows(item.hash));
+    const fresh = batch.map((item) => ({ ...item, hash: messageHash(item.message) })).filter((item) => !this.mempool.knows(item.hash));
     const results = await Promise.allSettled(fresh.map((item) => this.mempool.add(item)));
     let added = false;
     for (const r of results) {
@@ -350,6 +356,10 @@ export class Node {
   }
 
   async #onBlock(data: Uint8Array, from: string): Promise<Verdict> {
+    // Every validator publishes the block it made: a copy of a block this node holds, or is
+    // applying, is known by its header's hash and not decoded again (a thousand transactions).
+    const hash = blockHashOfBytes(data);
+    if (hash && this.#recentBlocks.has(bytesToHex(hash))) return 'ignore';
     let received: ReturnType<typeof decodeBlockWithMessages>;
     try {
       received = decodeBlockWithMessages(data);
@@ -379,6 +389,11 @@ export class Node {
 
   /** Applies a decoded block (its bytes as received) and updates the mempool. */
   async #apply(block: Block, messages: Uint8Array[], bytes: Uint8Array): Promise<void> {
+    // Remembered while it is applied (a copy then is ignored), forgotten if it fails: a body
+    // that does not match its header must not hide the block that does.
+    const id = bytesToHex(blockHash(block));
+    this.#recentBlocks.add(id);
+    if (this.#recentBlocks.size > RECENT_BLOCKS) this.#recentBlocks.delete(this.#recentBlocks.values().next().value as string);
     // Signatures the pool already verified (the same bytes) are not checked twice.
     const ledger = this.chain.ledger;
     // A chain in this thread takes the signature checks, less those the pool already did; one
@@ -388,7 +403,13 @@ export class Node {
       ...block.transactions.slice(1).map((tx, i) => (this.mempool.holdsVerified(tx, messages[i + 1]) ? undefined : ledger.verifyTransactionWitnesses(tx, messages[i + 1]))),
     ]);
     signatures?.catch(() => {}); // reported by addBlock
-    const delta = await this.chain.addBlock(block, { messages, bytes, signatures });
+    let delta: Delta;
+    try {
+      delta = await this.chain.addBlock(block, { messages, bytes, signatures });
+    } catch (e) {
+      this.#recentBlocks.delete(id);
+      throw e;
+    }
     this.mempool.afterBlock(ledger.spentIn(delta));
     this.#tipChanged();
   }

@@ -8,10 +8,9 @@
 import { bytesToHex, equalBytes } from '../encoding/bytes.ts';
 import { isInputError, ProtocolError } from '../encoding/errors.ts';
 import { getPublicKey } from '../crypto/keys.ts';
-import { hash256 } from '../crypto/hash.ts';
 import { multiSigScript } from '../script/accounts.ts';
 import { invocationScript } from '../tx/sign.ts';
-import { allInputs, decodeTransactionWithMessage, encodeTransaction, signingMessage, type Transaction } from '../tx/transaction.ts';
+import { allInputs, decodeTransactionWithMessage, encodeTransaction, messageHash, signingMessage, type Transaction } from '../tx/transaction.ts';
 import { outpointKey } from '../state/keys.ts';
 import { blockHash, consensusThreshold, encodeBlockFrom, headerMessage, type Block } from '../block/index.ts';
 import { Consensus, type Assembled, type AssembleInput, type ConsensusHost } from '../consensus/engine.ts';
@@ -281,7 +280,7 @@ export class Validator {
           if (!bytes) return;
           try {
             const { tx, message } = decodeTransactionWithMessage(bytes);
-            if (!equalBytes(hash256(message), still[i])) return;
+            if (!equalBytes(messageHash(message), still[i])) return;
             await this.#node.chain.ledger.verifyTransactionWitnesses(tx, message);
             this.#fetched.set(bytesToHex(still[i]), { tx, bytes });
           } catch {

@@ -13,7 +13,7 @@ import { ProtocolError } from '../encoding/errors.ts';
 import { FIXED8_ONE, decodeStrict, uintToString } from '../encoding/primitives.ts';
 import { hash256 } from '../crypto/hash.ts';
 import { defaultVerifier, type SignatureVerifier } from '../crypto/ecdsa.ts';
-import { allInputs, checkTransaction as checkStateless, verifyWitnesses, signingMessage, witnessesSize, type Transaction } from '../tx/transaction.ts';
+import { allInputs, checkTransaction as checkStateless, messageHash, verifyWitnesses, signingMessage, witnessesSize, type Transaction } from '../tx/transaction.ts';
 import { checkBlock, type Block, type CheckedBlock } from '../block/block.ts';
 import { merkleRoot } from '../block/merkle.ts';
 import { blockHash, checkHeaderWitnessScript, verifyHeaderSignatures } from '../block/header.ts';
@@ -217,7 +217,7 @@ export class Ledger {
   }
 
   #txContext(block: BlockContext, tx: Transaction, index: number, message: Uint8Array, knownHash?: Uint8Array, knownSpends?: string[]): TxContext {
-    const hash = knownHash ?? hash256(message);
+    const hash = knownHash ?? messageHash(message);
     const hashHex = bytesToHex(hash);
     const spendKeys = knownSpends ?? allInputs(tx).map((i) => outpointKey(i.prevHash, i.prevIndex));
     return {

@@ -171,6 +171,24 @@ export function signingMessage(tx: UnsignedTransaction | Transaction): Uint8Arra
   return UnsignedTransaction.encode({ witnesses: [], ...tx } as Transaction);
 }
 
+/**
+ * A received transaction's signed bytes are hashed on several paths (the pool's copy check, a
+ * block's merkle root, the ledger's rules, the pool's check after a block): each bytes object is
+ * hashed once, its hash kept beside it for as long as the object lives. Signed bytes are slices
+ * of what came over the wire or out of an encoder, never written to afterwards.
+ */
+const messageHashes = new WeakMap<Uint8Array, Uint8Array>();
+
+/** Transaction hash from its signed bytes (hash256 of them), once per bytes object. */
+export function messageHash(message: Uint8Array): Uint8Array {
+  let hash = messageHashes.get(message);
+  if (hash === undefined) {
+    hash = hash256(message);
+    messageHashes.set(message, hash);
+  }
+  return hash;
+}
+
 /** Transaction hash = hash256(unsigned bytes), raw; show it with `uintToString`. */
 export function transactionHash(tx: UnsignedTransaction | Transaction): Uint8Array {
   return hash256(signingMessage(tx));
@@ -349,7 +367,7 @@ export async function checkTransactionBatch(
   const decoded = items.map((bytes): CheckedTransaction => {
     try {
       const { tx, message } = decodeTransactionWithMessage(bytes);
-      return { ok: true, tx, message, hash: hash256(message) };
+      return { ok: true, tx, message, hash: messageHash(message) };
     } catch (error) {
       return { ok: false, error: error as Error };
     }
