@@ -1,7 +1,8 @@
 /**
  * The local network under load (issue 4): the network of `npm start` in a temporary folder,
  * transfers submitted to its first peer at a steady rate, and for each the time until the block
- * that holds it is final there. Reports sustained transfers per second, block interval, and
+ * that holds it is final there. Reports sustained transfers per second (over the whole run, and
+ * the steady pace between the first and the last block that held them), block interval, and
  * submit-to-final latency (median, p99), and checks that no transaction is lost.
  *
  *   node bench/network.ts            1,000 transfers/s offered for 60 s (the issue's goal)
@@ -119,6 +120,8 @@ export async function benchNetwork(tps = Number(process.env.BENCH_TPS ?? 1000), 
     const submitted = new Map<string, number>();
     const landed = new Map<string, number>();
     const blockTimes: number[] = [];
+    /** Transfers final at the relay after each block. */
+    const finalAt: { at: number; final: number }[] = [];
     let start = performance.now(); // set again when the offering starts
     /** Per block at the relay (BENCH_VERBOSE): when, the relay's pool, and transfers final so far. */
     const perBlock: { height: number; s: number; relayPool: number; final: number }[] = [];
@@ -129,6 +132,7 @@ export async function benchNetwork(tps = Number(process.env.BENCH_TPS ?? 1000), 
         if (!landed.has(hash) && ledger.txs.has(hash)) landed.set(hash, now - at);
       }
       perBlock.push({ height: relay.height, s: Math.round((now - start) / 100) / 10, relayPool: relay.mempool.size, final: landed.size });
+      finalAt.push({ at: now, final: landed.size });
     });
     const refused = new Map<string, number>();
     const phases: unknown[] = [];
@@ -162,6 +166,12 @@ export async function benchNetwork(tps = Number(process.env.BENCH_TPS ?? 1000), 
       return a === undefined || b === undefined ? undefined : b - a;
     });
     const sustained = landed.size / ((lastLanded - start) / 1000);
+    // The pace of settling once under way: transfers made final from the first block that held
+    // some to the last, over the time between them (the first block's own are before the window).
+    // The whole-run figure above also counts the ramp and the last block's wait, a second or two.
+    const first = finalAt.find((b) => b.final > 0);
+    const last = finalAt.at(-1);
+    const steady = first && last && last.at > first.at ? (last.final - first.final) / ((last.at - first.at) / 1000) : 0;
     const during = blockTimes.filter((t) => t >= start);
     const intervals = during.slice(1).map((t, i) => t - during[i]);
     const latencies = [...landed.values()];
@@ -171,6 +181,7 @@ export async function benchNetwork(tps = Number(process.env.BENCH_TPS ?? 1000), 
     line('offered', `${fmt(total / offeredFor)} transfers/s for ${fmt(offeredFor)} s`);
     line('sustained', `${fmt(sustained)} transfers/s final`, `ratio to the 4-validator cap of ${fmt(CAP)}/s: ${(sustained / CAP).toFixed(3)}; ` +
       `to the cap measured before this run's network started (raw ${fmt(rawNow)}/s / 4 = ${fmt(rawNow / 4)}/s): ${(sustained / (rawNow / 4)).toFixed(3)}; goal >= 1,000/s`);
+    line('steady pace', `${fmt(steady)} transfers/s final between the first and the last block that held them`, `offered ${fmt(total / offeredFor)}/s`);
     line('block interval', `median ${fmt(median(intervals))} ms, p99 ${fmt(percentile(intervals, 99))} ms, ${during.length} blocks`, 'goal <= 2,000 ms');
     line('submit to final', `median ${fmt(median(latencies))} ms, p99 ${fmt(percentile(latencies, 99))} ms`, `goal: median <= 2 block intervals (${fmt(2 * median(intervals))} ms)`);
     line('lost', `${lost} of ${fmt(total)}${refused.size ? `; refused: ${JSON.stringify(Object.fromEntries(refused))}` : ''}`, 'goal 0');
