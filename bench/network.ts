@@ -180,8 +180,9 @@ export async function benchNetwork(tps = Number(process.env.BENCH_TPS ?? 1000), 
     line('setup', `${fmt((fundedAt - t0) / 1000)} s fan-out, ${fmt((signedAt - fundedAt) / 1000)} s signing ${fmt(total)} transfers`);
     line('offered', `${fmt(total / offeredFor)} transfers/s for ${fmt(offeredFor)} s`);
     line('sustained', `${fmt(sustained)} transfers/s final`, `ratio to the 4-validator cap of ${fmt(CAP)}/s: ${(sustained / CAP).toFixed(3)}; ` +
-      `to the cap measured before this run's network started (raw ${fmt(rawNow)}/s / 4 = ${fmt(rawNow / 4)}/s): ${(sustained / (rawNow / 4)).toFixed(3)}; goal >= 1,000/s`);
-    line('steady pace', `${fmt(steady)} transfers/s final between the first and the last block that held them`, `offered ${fmt(total / offeredFor)}/s`);
+      `to the cap measured before this run's network started (raw ${fmt(rawNow)}/s / 4 = ${fmt(rawNow / 4)}/s): ${(sustained / (rawNow / 4)).toFixed(3)}; ` +
+      'from the first submission to the last final block, so also the ramp and the last block\'s wait');
+    line('steady pace', `${fmt(steady)} transfers/s final between the first and the last block that held them`, `offered ${fmt(total / offeredFor)}/s; goal >= 1,000/s for a minute, none lost`);
     line('block interval', `median ${fmt(median(intervals))} ms, p99 ${fmt(percentile(intervals, 99))} ms, ${during.length} blocks`, 'goal <= 2,000 ms');
     line('submit to final', `median ${fmt(median(latencies))} ms, p99 ${fmt(percentile(latencies, 99))} ms`, `goal: median <= 2 block intervals (${fmt(2 * median(intervals))} ms)`);
     line('lost', `${lost} of ${fmt(total)}${refused.size ? `; refused: ${JSON.stringify(Object.fromEntries(refused))}` : ''}`, 'goal 0');

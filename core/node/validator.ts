@@ -27,9 +27,10 @@ export interface ValidatorOptions {
   /** Round 0's step timeout (default: half the block time). */
   readonly timeoutMs?: number;
   /**
-   * Time from the last block to this validator's deal. Default: the block time less what the
-   * last height took from deal to applied block (at least a tenth of the block time), so that
-   * blocks come at the network's block time while the load changes.
+   * Time from the last block to this validator's deal. Default: the block time less the longest
+   * of what the last few heights took from deal to applied block (at least a tenth of the block
+   * time), so that blocks come within the network's block time while the load changes: aimed at
+   * the last height alone, a height a little slower than the one before comes late, half the time.
    */
   readonly idleMs?: number;
   /** Most transactions one deal proposes (default 20,000). */
@@ -53,6 +54,8 @@ const logKey = (height: number, seq: number) => {
 /** Heights of log kept behind the tip. */
 const LOG_KEEP = 16;
 const TICK_MS = 50;
+/** Heights whose round times set the wait before the next deal. */
+const TOOK_KEPT = 4;
 
 type Unsigned = Omit<Block, 'witness'>;
 
@@ -86,6 +89,8 @@ export class Validator {
   /** Milliseconds from the start of the last finished height to each of its steps, and its size. */
   lastHeight: { height: number; deal?: number; fixed?: number; assembled?: number; final?: number; applied?: number; transactions?: number } | null = null;
   #timing: { height: number; start: number; marks: Record<string, number> } | null = null;
+  /** Milliseconds from deal to applied block of the last few heights this validator dealt in. */
+  #took: number[] = [];
 
   constructor(node: Node, options: ValidatorOptions) {
     this.#node = node;
@@ -155,8 +160,7 @@ export class Validator {
   #idle(): number {
     if (this.#idleMs !== undefined) return this.#idleMs;
     const blockTime = this.#node.settings.blockTimeMs;
-    const last = this.lastHeight;
-    const took = last?.deal !== undefined && last.applied !== undefined ? last.applied - last.deal : blockTime * 0.4;
+    const took = this.#took.length > 0 ? Math.max(...this.#took) : blockTime * 0.4;
     return Math.round(Math.min(blockTime * 0.9, Math.max(blockTime * 0.1, blockTime - took)));
   }
 
@@ -364,6 +368,10 @@ export class Validator {
     }
     this.#mark('applied');
     const t = this.#timing;
-    if (t?.height === height) this.lastHeight = { height, ...t.marks, transactions: block.transactions.length - 1 };
+    if (t?.height === height) {
+      this.lastHeight = { height, ...t.marks, transactions: block.transactions.length - 1 };
+      const { deal, applied } = this.lastHeight;
+      if (deal !== undefined && applied !== undefined) this.#took = [...this.#took.slice(1 - TOOK_KEPT), applied - deal];
+    }
   }
 }
