@@ -48,6 +48,44 @@ describe('core/ in Chromium', () => {
     expect(result.noble).toEqual(expected);
   });
 
+  it('verifies in Web Workers with the same answers, a large batch sent before the task ends', async () => {
+    const r = await page.evaluate(async () => {
+      const { crypto } = window.core;
+      const key = crypto.generatePrivateKey();
+      const publicKey = crypto.getPublicKey(key);
+      const items = Array.from({ length: 300 }, (_, i) => {
+        const message = Uint8Array.of(i & 0xff, i >> 8, 7);
+        const signature = crypto.sign(message, key);
+        if (i % 7 === 0) signature[5] ^= 1; // every seventh does not verify
+        return { signature, message, publicKey };
+      });
+      const pool = new crypto.WorkerVerifier({ workers: 2 });
+      try {
+        // A few checks wait for the end of the task (small blocks' checks go out together)...
+        const few = items.slice(0, 10).map((it) => pool.verify(it.signature, it.message, it.publicKey));
+        await Promise.resolve();
+        const fewPostedAtOnce = pool.posted;
+        const fewResults = await Promise.all(few);
+        // ...a large batch goes out at the next microtask, while this task still runs.
+        const before = pool.posted;
+        const many = items.map((it) => pool.verify(it.signature, it.message, it.publicKey));
+        await Promise.resolve();
+        const manyPostedAtOnce = pool.posted - before;
+        const manyResults = await Promise.all(many);
+        const reference = await new crypto.SignatureVerifier().verifyMany(items);
+        return { workers: pool.workers, fewPostedAtOnce, fewResults, manyPostedAtOnce, manyResults, reference };
+      } finally {
+        pool.terminate();
+      }
+    });
+    expect(r.workers).toBe(2);
+    expect(r.reference.filter((ok) => !ok)).toHaveLength(43);
+    expect(r.manyResults).toEqual(r.reference);
+    expect(r.fewResults).toEqual(r.reference.slice(0, 10));
+    expect(r.fewPostedAtOnce).toBe(0);
+    expect(r.manyPostedAtOnce).toBe(300);
+  });
+
   it('gives the published addresses and the real network genesis hash', async () => {
     const { keys } = readJson<{ keys: { privateKey: string; address: string; wif: string }[] }>(join(SHARED_VECTORS, 'keys.json'));
     const real = readJson<{ antShareId: string; genesis: { hash: string; timestamp: number; antShareHolderM: number; standbyValidators: string[] } }>(join(OWN_VECTORS, 'real-network.json'));
