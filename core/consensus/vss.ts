@@ -19,6 +19,7 @@ import { sha256 } from '../crypto/hash.ts';
 import { bytesToHex, concatBytes, equalBytes } from '../encoding/bytes.ts';
 import { DecodeError } from '../encoding/errors.ts';
 import { nativeP256 } from '../crypto/native.ts';
+import { setBounded } from '../util/bounded.ts';
 
 const Point = p256.Point;
 const Fn = Point.Fn;
@@ -65,8 +66,7 @@ function recipientPoint(bytes: Uint8Array): { point: Pt; bytes: Uint8Array } {
   if (!p) {
     const point = pointOf(bytes, 'Recipient').precompute();
     p = { point, bytes: point.toBytes(true) };
-    if (recipients.size >= RECIPIENTS_KEPT) recipients.delete(recipients.keys().next().value!);
-    recipients.set(id, p);
+    setBounded(recipients, id, p, RECIPIENTS_KEPT);
   }
   return p;
 }

@@ -10,6 +10,7 @@
 import { curveOf, decodePublicKey, uncompressPublicKey, type CurveName } from './keys.ts';
 import { bytesToHex } from '../encoding/bytes.ts';
 import { nativeP256 } from './native.ts';
+import { setBounded } from '../util/bounded.ts';
 
 /** Length of a signature: r || s, 32 bytes each. */
 export const SIGNATURE_LENGTH = 64;
@@ -94,11 +95,7 @@ export class SignatureVerifier {
         return this.#subtle!.importKey('raw', raw as Uint8Array<ArrayBuffer>, ECDSA_P256, false, ['verify']);
       }
     })();
-    if (this.#keys.size >= this.#maxKeys) {
-      const oldest = this.#keys.keys().next().value;
-      if (oldest !== undefined) this.#keys.delete(oldest);
-    }
-    this.#keys.set(id, key);
+    setBounded(this.#keys, id, key, this.#maxKeys);
     return key;
   }
 

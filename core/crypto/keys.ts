@@ -9,6 +9,7 @@ import { secp256k1 } from '@noble/curves/secp256k1.js';
 import { base58CheckDecode, base58CheckEncode } from '../encoding/base58.ts';
 import { bytesToHex, concatBytes, hexToBytes } from '../encoding/bytes.ts';
 import { DecodeError } from '../encoding/errors.ts';
+import { addBounded } from '../util/bounded.ts';
 
 /** The curves an account may use; secp256r1 (P-256) is the default and the only one required. */
 export type CurveName = 'secp256r1' | 'secp256k1';
@@ -134,8 +135,7 @@ function checkPoint(key: Uint8Array): void {
   const id = bytesToHex(key);
   if (checkedPoints.has(id)) return;
   decodePublicKey(key);
-  if (checkedPoints.size >= CHECKED_POINTS_MAX) checkedPoints.delete(checkedPoints.values().next().value as string);
-  checkedPoints.add(id);
+  addBounded(checkedPoints, id, CHECKED_POINTS_MAX);
 }
 
 /**

@@ -12,6 +12,7 @@
  * also takes "hybrid" 06/07 points, which no node of this network may accept and another refuse.
  */
 import { bytesToHex } from '../encoding/bytes.ts';
+import { setBounded } from '../util/bounded.ts';
 
 /** What `node:crypto` offers that is used here (typed here: core is also built for browsers). */
 interface NodeCrypto {
@@ -61,8 +62,7 @@ function make(crypto: NodeCrypto): NativeP256 {
       } catch {
         key = null;
       }
-      if (keys.size >= KEYS_KEPT) keys.delete(keys.keys().next().value as string);
-      keys.set(id, key);
+      setBounded(keys, id, key, KEYS_KEPT);
     }
     return key;
   };

@@ -22,6 +22,7 @@ import { Validator, type ValidatorOptions } from './validator.ts';
 import { openMessage } from '../consensus/messages.ts';
 import { decodeAnnouncement, encodeAnnouncement } from '../p2p/discovery.ts';
 import { MAX_INBOX_TAGS, inboxTag, offerError, sendOffer, serveOffers } from '../p2p/offers.ts';
+import { addBounded, setBounded } from '../util/bounded.ts';
 
 /** Rejections that can come from an honest peer that sees another state than ours: ignored, not punished. */
 const STATE_DEPENDENT = new Set([
@@ -232,8 +233,7 @@ export class Node {
     const { peer: id, addresses, inbox } = decodeAnnouncement(data);
     if (id === this.peer.id) return;
     this.#announced.delete(id);
-    this.#announced.set(id, { address: addresses[0], inbox });
-    if (this.#announced.size > 64) this.#announced.delete(this.#announced.keys().next().value as string);
+    setBounded(this.#announced, id, { address: addresses[0], inbox }, 64);
     void this.#dialBrowser();
   }
 
@@ -392,8 +392,7 @@ export class Node {
     // Remembered while it is applied (a copy then is ignored), forgotten if it fails: a body
     // that does not match its header must not hide the block that does.
     const id = bytesToHex(blockHash(block));
-    this.#recentBlocks.add(id);
-    if (this.#recentBlocks.size > RECENT_BLOCKS) this.#recentBlocks.delete(this.#recentBlocks.values().next().value as string);
+    addBounded(this.#recentBlocks, id, RECENT_BLOCKS);
     // Signatures the pool already verified (the same bytes) are not checked twice.
     const ledger = this.chain.ledger;
     // A chain in this thread takes the signature checks, less those the pool already did; one

@@ -25,6 +25,7 @@ import { RegisterTransactionData, checkRegisterTransaction } from './register.ts
 import { ContractTransactionData } from './contract.ts';
 import { AgencyTransactionData, checkAgencyTransaction } from './agency.ts';
 import { PublishTransactionData } from './publish.ts';
+import { setBounded } from '../util/bounded.ts';
 
 /** Each transaction type: its byte and the coder of `version` + its own data. */
 const TYPES = {
@@ -331,8 +332,7 @@ function cachedScript(script: Uint8Array): CachedScript {
   if (found && equalBytes(found.script, script)) return found;
   const hash = scriptHash(script);
   const entry = { script: script.slice(), hash, hex: bytesToHex(hash) };
-  if (!found && scriptCache.size >= SCRIPT_HASH_CACHE_SIZE) scriptCache.delete(scriptCache.keys().next().value as number);
-  scriptCache.set(id, entry);
+  setBounded(scriptCache, id, entry, SCRIPT_HASH_CACHE_SIZE);
   return entry;
 }
 
