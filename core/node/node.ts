@@ -379,7 +379,7 @@ export class Node {
     return this.#serial(async () => {
       if (height !== this.chain.height + 1) return 'ignore' as Verdict;
       try {
-        await this.#apply(received.block, received.messages, data);
+        await this.#apply(received.block, received.messages, data, hash);
         return 'accept' as Verdict;
       } catch (e) {
         return verdictOf(e);
@@ -387,11 +387,14 @@ export class Node {
     });
   }
 
-  /** Applies a decoded block (its bytes as received) and updates the mempool. */
-  async #apply(block: Block, messages: Uint8Array[], bytes: Uint8Array): Promise<void> {
+  /**
+   * Applies a decoded block (its bytes as received) and updates the mempool. `hash`: its header's
+   * hash when the caller read it from the bytes already (`blockHashOfBytes`).
+   */
+  async #apply(block: Block, messages: Uint8Array[], bytes: Uint8Array, hash: Uint8Array = blockHash(block)): Promise<void> {
     // Remembered while it is applied (a copy then is ignored), forgotten if it fails: a body
     // that does not match its header must not hide the block that does.
-    const id = bytesToHex(blockHash(block));
+    const id = bytesToHex(hash);
     addBounded(this.#recentBlocks, id, RECENT_BLOCKS);
     // Signatures the pool already verified (the same bytes) are not checked twice.
     const ledger = this.chain.ledger;
