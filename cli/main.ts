@@ -23,9 +23,11 @@ const HELP = `ans: Antshares Web command line
 
   ans devnet [--data DIR] [--port 4001] [--http 4002]
                                            the local network: relay, 4 validators, faucet (DIR: .ans-devnet)
-  ans node --data DIR [--network DIR|URL] [--key FILE] [--listen ADDR] [--bootstrap ADDR,...]
+  ans node --data DIR [--network DIR|URL] [--key FILE] [--listen ADDR,...] [--announce ADDR,...]
+           [--bootstrap ADDR,...] [--relay] [--status-port N] [--status-host IP]
                                            one peer (a validator with a key file: WIF or hex) of a network
-                                           described by a devnet folder or its URL (default: the local network)
+                                           described by a devnet folder or its URL (default: the local network);
+                                           its peer id is kept in DIR/peer.key; --relay serves browsers' circuit relay
   ans status [--url URL] [--json]          height, peers, validators, mempool, last block of the local network
 
 Exit codes: 0 done (or valid), 1 invalid signature, 2 bad input.`;

@@ -1,5 +1,7 @@
 /** `ans devnet`, `ans node` and `ans status`: run the local network or one peer, and ask a peer how it is. */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { generateKeyPairFromSeed } from '@libp2p/crypto/keys';
+import { multiaddr } from '@multiformats/multiaddr';
 import { join, resolve } from 'node:path';
 import { parseArgs, UsageError } from './args.ts';
 import { out, outJson, cleanHex } from './output.ts';
@@ -9,7 +11,7 @@ import { LevelStore } from '../core/store/level.node.ts';
 import { Node } from '../core/node/node.ts';
 import { prioritizeEventLoop } from '../core/node/priority.node.ts';
 import { nodeStatus } from '../core/node/status.ts';
-import { hexToBytes } from '../core/encoding/bytes.ts';
+import { bytesToHex, hexToBytes } from '../core/encoding/bytes.ts';
 import { privateKeyFromWif } from '../core/crypto/keys.ts';
 
 export const DEFAULT_DATA = '.ans-devnet';
@@ -69,24 +71,28 @@ function readKey(path: string): Uint8Array {
 }
 
 export async function nodeCommand(argv: readonly string[]): Promise<number> {
-  const args = parseArgs(argv, { options: ['network', 'data', 'key', 'listen', 'bootstrap', 'status-port'], flags: ['child'] });
+  const args = parseArgs(argv, { options: ['network', 'data', 'key', 'listen', 'announce', 'bootstrap', 'status-port', 'status-host'], flags: ['child', 'relay'] });
   if (args.positionals.length > 0) throw new UsageError(`unexpected ${args.positionals[0]}`);
   const where = args.options.get('network') ?? DEFAULT_STATUS_URL;
   const data = args.options.get('data');
   if (!data) throw new UsageError('--data DIR is needed: the folder of this peer\'s chain');
   const network = await readNetwork(where);
   const settings = settingsOf(network);
-  const bootstrap = args.options.has('bootstrap') ? args.options.get('bootstrap')!.split(',').filter(Boolean) : network.bootstrap ?? [];
+  const list = (name: string) => (args.options.get(name) ?? '').split(',').map((a) => a.trim()).filter(Boolean);
+  const bootstrap = args.options.has('bootstrap') ? list('bootstrap') : network.bootstrap ?? [];
+  const listen = args.options.has('listen') ? list('listen') : ['/ip4/127.0.0.1/tcp/0/ws'];
+  for (const a of [...listen, ...list('announce'), ...bootstrap]) checkAddress(a);
   const key = args.options.get('key');
   const profile = await startCpuProfile();
   await prioritizeEventLoop();
+  const dir = resolve(data);
   const node = await Node.start({
-    settings, store: await LevelStore.open(resolve(data)), bootstrap,
-    listen: [args.options.get('listen') ?? '/ip4/127.0.0.1/tcp/0/ws'],
+    settings, store: await LevelStore.open(dir), bootstrap, listen, announce: list('announce'), relay: args.flags.has('relay'),
+    peerKey: await peerIdentity(dir),
     validator: key ? { privateKey: readKey(key) } : undefined,
   });
   const statusPort = args.options.get('status-port');
-  const status = statusPort === undefined ? undefined : await serveStatus(node, port(statusPort, 0));
+  const status = statusPort === undefined ? undefined : await serveStatus(node, port(statusPort, 0), args.options.get('status-host') ?? '127.0.0.1');
   if (args.flags.has('child')) {
     // Started by a local network: one JSON line when up; stop when the parent closes our stdin.
     out(JSON.stringify({ height: node.height, addresses: node.peer.addresses(), statusUrl: status?.url }));
@@ -95,7 +101,7 @@ export async function nodeCommand(argv: readonly string[]): Promise<number> {
       void stopSignal().then(() => done());
     });
   } else {
-    out(`Peer ${node.peer.node.peerId.toString()} at height ${node.height}${key ? ', validating' : ''}: ${node.peer.addresses().join(' ')}`);
+    out(`Peer ${node.peer.id} at height ${node.height}${key ? ', validating' : ''}${args.flags.has('relay') ? ', relaying for browsers' : ''}: ${node.peer.addresses().join(' ')}`);
     if (status) out(`status at ${status.url}/status`);
     node.onTip(() => out(`height ${node.height}`));
     await stopSignal();
@@ -104,6 +110,33 @@ export async function nodeCommand(argv: readonly string[]): Promise<number> {
   await node.stop();
   await profile?.();
   return 0;
+}
+
+/** A multiaddress, or a UsageError naming it. */
+function checkAddress(address: string): void {
+  try {
+    multiaddr(address);
+  } catch (e) {
+    throw new UsageError(`not a peer address: ${address} (${(e as Error).message})`);
+  }
+}
+
+/**
+ * The peer's libp2p identity, kept in its data folder (peer.key, owner-only): a peer keeps its id
+ * across restarts, so that the addresses others learned of it (`/p2p/ID`) still reach it.
+ */
+async function peerIdentity(dir: string) {
+  const path = join(dir, 'peer.key');
+  let seed: Uint8Array;
+  if (existsSync(path)) {
+    seed = hexToBytes(readFileSync(path, 'utf8').trim());
+    if (seed.length !== 32) throw new UsageError(`${path} is not a peer key (64 hex digits)`);
+  } else {
+    seed = crypto.getRandomValues(new Uint8Array(32));
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(path, bytesToHex(seed) + '\n', { mode: 0o600 });
+  }
+  return generateKeyPairFromSeed('Ed25519', seed);
 }
 
 /**

@@ -8,7 +8,10 @@
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { addressToScriptHash } from '../core/script/accounts.ts';
-import { formatFixed8 } from '../core/encoding/primitives.ts';
+import { formatFixed8, uintFromString, uintToString } from '../core/encoding/primitives.ts';
+import { bytesToHex, hexToBytes } from '../core/encoding/bytes.ts';
+import { heightKey } from '../core/state/keys.ts';
+import { ANTCOIN_ID, ANTSHARE_ID } from '../core/block/genesis.ts';
 import { ProtocolError, isInputError } from '../core/encoding/errors.ts';
 import { nodeStatus, type NodeStatus } from '../core/node/status.ts';
 import type { Node } from '../core/node/node.ts';
@@ -64,24 +67,65 @@ function send(res: ServerResponse, status: number, body: unknown): void {
   res.end(JSON.stringify(body, null, 2) + '\n');
 }
 
-async function readBody(req: IncomingMessage): Promise<string> {
+async function readBody(req: IncomingMessage, max = MAX_BODY): Promise<string> {
   let size = 0;
   const chunks: Buffer[] = [];
   for await (const c of req) {
     size += (c as Buffer).length;
-    if (size > MAX_BODY) throw new ProtocolError('HTTP_BODY_TOO_LARGE', `a request body is at most ${MAX_BODY} bytes`, {});
+    if (size > max) throw new ProtocolError('HTTP_BODY_TOO_LARGE', `a request body is at most ${max} bytes`, {});
     chunks.push(c as Buffer);
   }
   return Buffer.concat(chunks).toString('utf8');
 }
 
-/** A node's own status endpoint (`ans node --status-port`): GET /status. */
-export function serveStatus(node: Node, port: number): Promise<HttpServer> {
-  return listen(createServer((req, res) => {
-    if (req.method === 'GET' && new URL(req.url ?? '/', 'http://localhost').pathname === '/status') return send(res, 200, nodeStatus(node));
-    return send(res, 404, { error: 'NOT_FOUND', message: 'GET /status' });
-  }), port);
+/**
+ * A node's own endpoint (`ans node --status-port`), for its operator and for the fault suite:
+ *   GET  /status               the node's status (JSON)
+ *   GET  /hashes?from=H        up to 1,000 block hashes from height H (shown hex), to compare chains
+ *   GET  /tx/HASH              the height of a transaction in the chain (404 when it is not there)
+ *   GET  /supply               per native asset: units held in unspent outputs, and units issued
+ *   POST /tx                   a signed transaction as hex: checked, pooled and gossiped
+ */
+export function serveStatus(node: Node, port: number, host = '127.0.0.1'): Promise<HttpServer> {
+  return listen(createServer(async (req, res) => {
+    try {
+      const url = new URL(req.url ?? '/', 'http://localhost');
+      const path = url.pathname;
+      const ledger = node.chain.ledger;
+      if (req.method === 'GET' && path === '/status') return send(res, 200, nodeStatus(node));
+      if (req.method === 'GET' && path === '/hashes') {
+        const from = Math.max(0, Number(url.searchParams.get('from') ?? 0) | 0);
+        const hashes: string[] = [];
+        for (let h = from; h <= ledger.height && hashes.length < 1000; h++) hashes.push(uintToString(ledger.headers.get(heightKey(h))!.hash));
+        return send(res, 200, { from, hashes });
+      }
+      if (req.method === 'GET' && path.startsWith('/tx/')) {
+        const id = path.slice(4);
+        if (!/^[0-9a-f]{64}$/.test(id)) return send(res, 400, { error: 'BAD_REQUEST', message: 'GET /tx/HASH: 64 hex digits, as shown' });
+        const found = ledger.txs.get(bytesToHex(uintFromString(id, 32)));
+        return found ? send(res, 200, { height: found.height }) : send(res, 404, { error: 'NOT_FOUND', message: 'not in the chain' });
+      }
+      if (req.method === 'GET' && path === '/supply') {
+        const of = (id: Uint8Array) => ({ held: formatFixed8(ledger.holdersOf(id).reduce((sum, h) => sum + h.units, 0n)), issued: formatFixed8(ledger.supply(id)) });
+        return send(res, 200, { height: ledger.height, antShare: of(ANTSHARE_ID), antCoin: of(ANTCOIN_ID) });
+      }
+      if (req.method === 'POST' && path === '/tx') {
+        const text = (await readBody(req, MAX_TX_BODY)).trim();
+        if (!/^([0-9a-f]{2})+$/i.test(text)) return send(res, 400, { error: 'BAD_REQUEST', message: 'POST /tx: the signed transaction as hex' });
+        const hash = await node.submit(hexToBytes(text));
+        return send(res, 200, { tx: uintToString(hash) });
+      }
+      return send(res, 404, { error: 'NOT_FOUND', message: 'GET /status, /hashes?from=H, /tx/HASH, /supply; POST /tx' });
+    } catch (e) {
+      if (e instanceof ProtocolError) return send(res, e.code === 'HTTP_BODY_TOO_LARGE' ? 413 : e.code === 'MEMPOOL_BUSY' ? 503 : 400, { error: e.code, message: e.detail });
+      if (isInputError(e)) return send(res, 400, { error: 'BAD_REQUEST', message: (e as Error).message });
+      return send(res, 500, { error: 'INTERNAL', message: 'the node failed; see its log' });
+    }
+  }), port, host);
 }
+
+/** Largest POST /tx body: a transaction of the protocol's largest size, as hex. */
+const MAX_TX_BODY = 2 * (1 << 20) + 16;
 
 export function serveHttp(params: { port: number; node: Node; validators: readonly { status(): Promise<NodeStatus> }[]; faucet: Faucet; network: NetworkFile; bootstrap: string[] }): Promise<HttpServer> {
   const { node, validators, faucet, network, bootstrap } = params;
@@ -132,14 +176,14 @@ export function serveHttp(params: { port: number; node: Node; validators: readon
   return listen(server, params.port);
 }
 
-function listen(server: ReturnType<typeof createServer>, port: number): Promise<HttpServer> {
+function listen(server: ReturnType<typeof createServer>, port: number, host = '127.0.0.1'): Promise<HttpServer> {
   return new Promise((resolve, reject) => {
     server.once('error', reject);
-    server.listen(port, '127.0.0.1', () => {
+    server.listen(port, host, () => {
       const address = server.address();
       const bound = typeof address === 'object' && address ? address.port : port;
       resolve({
-        url: `http://127.0.0.1:${bound}`,
+        url: `http://${host}:${bound}`,
         close: () => new Promise<void>((r) => {
           server.closeAllConnections();
           server.close(() => r());

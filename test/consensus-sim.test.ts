@@ -13,9 +13,9 @@ function seeds(first: number): number[] {
 }
 
 /** Runs every seed; collects failures so one report names them all. */
-function runAll(first: number, scenarioOf: (seed: number) => Scenario): void {
+function runAll(first: number, scenarioOf: (seed: number) => Scenario, thin = 1): void {
   const failures: string[] = [];
-  for (const seed of seeds(first)) {
+  for (const seed of seeds(first).filter((_, i) => i % thin === 0)) {
     try {
       simulate(seed, scenarioOf(seed));
     } catch (e) {
@@ -49,6 +49,27 @@ describe('consensus in the simulator: safety, liveness, no censorship, random nu
       const behaviour = pick<Behaviour>(r, ['equivocate', 'bad-shares', 'bad-reveal', 'withhold', 'silent']);
       return { n: 4, heights: 3, limitMs: 30_000, dropRate: r() * 0.05, behaviours: { [Math.floor(r() * 4)]: behaviour } };
     });
+  });
+
+  it('validators crash one at a time and all at once, again and again; restarted from their logs, every one reaches every height', { timeout: 300_000 }, () => {
+    // Found by killing the real network (issue 15): a validator that decided before it held every
+    // dealing of the set, or restarted, revealed fewer shares than the set needed and never again;
+    // with the others doing the same, a dealing stayed below K shares and the height never ended.
+    for (const n of [4, 7]) {
+      runAll(7_000 + n * 1_000, (seed) => {
+        const r = rng(seed);
+        const crashes: { node: number; at: number; until: number }[] = [];
+        let t = 100;
+        for (let k = 0; k < 12; k++) {
+          t += Math.floor(r() * 1200);
+          const down = 30 + Math.floor(r() * 600);
+          if (r() < 0.4) for (let i = 0; i < n; i++) crashes.push({ node: i, at: t + Math.floor(r() * 50), until: t + down });
+          else crashes.push({ node: Math.floor(r() * n), at: t, until: t + down });
+          t += down;
+        }
+        return { n, heights: 8, limitMs: 200_000, dropRate: r() * 0.15, maxDelayMs: 5 + Math.floor(r() * 100), crashes };
+      }, n === 4 ? 1 : 4);
+    }
   });
 
   it('a partition heals and blocks resume', { timeout: 300_000 }, () => {

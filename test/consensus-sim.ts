@@ -152,7 +152,6 @@ export function simulate(seed: number, scenario: Scenario): SimResult {
   const cryptoOf = (j: number) => cachedCrypto(order[j]);
   const behaviour = (j: number): Behaviour => scenario.behaviours?.[j] ?? 'honest';
   const honest = (j: number) => behaviour(j) === 'honest';
-  const crashing = new Set((scenario.crashes ?? []).map((c) => c.node));
   const maxDelay = scenario.maxDelayMs ?? 40;
   const dropRate = scenario.dropRate ?? 0;
 
@@ -245,8 +244,8 @@ export function simulate(seed: number, scenario: Scenario): SimResult {
       node.log.push(message);
       send(node.index, message);
     },
-    persist: (message) => {
-      node.log.push(message);
+    persist: (kept) => {
+      node.log.push(...(Array.isArray(kept) ? kept : [kept as Message]));
     },
     relay: (message) => {
       if (message.sender === node.index) return send(node.index, message);
@@ -327,7 +326,8 @@ export function simulate(seed: number, scenario: Scenario): SimResult {
   };
   schedule(0, tick);
 
-  const honestNodes = nodes.filter((x) => honest(x.index) && !crashing.has(x.index));
+  // Crashed validators restart (every crash has an end), so they too must reach every height.
+  const honestNodes = nodes.filter((x) => honest(x.index));
   let events = 0;
   while (queue.length > 0 && now <= scenario.limitMs) {
     let best = 0;

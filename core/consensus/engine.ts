@@ -72,12 +72,23 @@ export interface ConsensusHost {
   now(): number;
   /** Sends a message this validator made; the host writes it to its log first. */
   broadcast(m: Message): void;
-  /** Keeps a message this validator will need after a restart (a proposal it locked on). */
-  persist(m: Message): void;
+  /**
+   * Keeps messages this validator will need after a restart: a proposal it locked on, and the
+   * quorum of other validators' votes behind a lock or a decision (the host keeps their signed
+   * envelopes, to send them again). Without that proof a restarted validator, and the others
+   * after a restart of the whole network, could never again justify the set they are locked on.
+   */
+  persist(m: Message | readonly Message[]): void;
   /** Sends again a message another validator signed (the host keeps the signed bytes it received). */
   relay(m: Message): void;
   /** The transaction hashes this validator proposes for the height. */
   proposal(height: number): Uint8Array[];
+  /**
+   * Keeps the bytes of these transactions across a restart: those of its own deal, and of every
+   * deal of a set it prevotes (a prevote vouches that it holds them; if every validator that
+   * vouched restarted with nothing, a fixed set could never be assembled).
+   */
+  keepTransactions?(txs: readonly Uint8Array[]): void;
   /** Of `txs`, those whose checked bytes this validator lacks; it starts fetching them and calls `retry` when it has more. */
   missing(txs: readonly Uint8Array[]): Uint8Array[];
   /** The block of a fixed set (deterministic: every honest validator gets the same). */
@@ -182,7 +193,14 @@ export class Consensus {
   #precommittedOnQuorum = -1;
   #lastRebroadcast = 0;
   #decided: Proposal | null = null;
-  readonly #reveals = new Map<number, Extract<Body, { kind: 'reveal' }>>();
+  /**
+   * Shares revealed by each sender for a set (the first set it named), merged across its reveal
+   * messages: a validator that decided before it held every dealing, or restarted, reveals again
+   * with more.
+   */
+  readonly #reveals = new Map<number, { set: Uint8Array; shares: Map<number, Uint8Array> }>();
+  /** This validator's reveal, once it revealed a share of every dealing of the fixed set it can. */
+  #myReveal: Extract<Body, { kind: 'reveal' }> | null = null;
   readonly #checkedShares = new Map<string, bigint | null>(); // `${sender}:${dealer}` -> share when good
   #assembled: Assembled | null = null;
   readonly #signs = new Map<number, Extract<Body, { kind: 'sign' }>>();
@@ -199,6 +217,11 @@ export class Consensus {
 
   get height(): number {
     return this.#p?.height ?? -1;
+  }
+
+  /** This validator's index at the height (-1: it follows without voting, or no height yet). */
+  get index(): number {
+    return this.#p?.index ?? -1;
   }
 
   get round(): number {
@@ -235,12 +258,14 @@ export class Consensus {
     this.#lastRebroadcast = this.#host.now();
     this.#decided = null;
     this.#reveals.clear();
+    this.#myReveal = null;
     this.#checkedShares.clear();
     this.#assembled = null;
     this.#signs.clear();
     this.#goodSigns.clear();
     this.#finished = false;
-    for (const m of restored) if (m.height === params.height) this.#accept(m, true);
+    // Its own messages (and, kept with them, the proposal and votes behind its lock or decision).
+    for (const m of restored) if (m.height === params.height) this.#accept(m, m.sender === params.index);
     const maxRound = Math.max(0, ...restored.filter((m) => m.height === params.height && m.body.kind !== 'deal').map((m) => m.round));
     if (maxRound > 0) this.#startRound(maxRound);
     const future = this.#future;
@@ -319,9 +344,14 @@ export class Consensus {
         }
         return;
       }
-      case 'reveal':
-        if (!this.#reveals.has(m.sender)) this.#reveals.set(m.sender, b);
+      case 'reveal': {
+        let held = this.#reveals.get(m.sender);
+        if (!held) this.#reveals.set(m.sender, (held = { set: b.set, shares: new Map() }));
+        if (!equalBytes(held.set, b.set)) return;
+        for (const x of b.shares) if (!held.shares.has(x.dealer) && held.shares.size < this.#p!.validators.length) held.shares.set(x.dealer, x.share);
+        if (own && b.shares.length >= (this.#myReveal?.shares.length ?? 0)) this.#myReveal = b;
         return;
+      }
       case 'sign':
         if (!this.#signs.has(m.sender)) this.#signs.set(m.sender, b);
         return;
@@ -402,6 +432,7 @@ export class Consensus {
     const timestamp = Math.max(p.prevTimestamp + 1, Math.floor(this.#host.now() / 1000));
     this.#dealt = true;
     if (this.#round === 0) this.#roundStart = this.#host.now(); // round 0's clock starts with our deal
+    this.#host.keepTransactions?.(txs);
     this.#send({ kind: 'deal', timestamp, commitments: dealing.commitments, boxes, txs }, 0);
   }
 
@@ -457,13 +488,35 @@ export class Consensus {
       for (const [round, proposal] of this.#proposals) {
         if (this.#votes(this.#precommits, round).count(proposal.digest) >= this.#m) {
           this.#decided = proposal;
-          this.#host.persist({ height: p.height, round, sender: this.#proposer(round), body: { kind: 'propose', validRound: proposal.validRound, set: proposal.set } });
-          if (voter) this.#reveal();
+          this.#host.persist([this.#proposalMessage(round, proposal), ...this.#quorum(this.#precommits, round, proposal.digest, 'precommit')]);
           return true;
         }
       }
     }
-    if (this.#decided) return this.#finish();
+    if (this.#decided) {
+      // Reveal once this validator holds every dealing of the set (it may have decided, or
+      // restarted, before some reached it): a reveal short of a share would leave a dealing
+      // with fewer than K shares if others did the same.
+      if (voter && (this.#myReveal?.shares.length ?? -1) < this.#decided.set.length && this.#decided.set.every((ref) => this.#held(ref))) {
+        const before = this.#myReveal?.shares.length ?? -1;
+        this.#reveal();
+        if ((this.#myReveal?.shares.length ?? -1) > before) return true;
+      }
+      return this.#finish();
+    }
+
+    // A set with M prevotes in a round later than the one this validator holds valid becomes its
+    // valid set (Tendermint's validValue): what it proposes when its turn comes. Any round, not
+    // only the current one: after a restart the quorum comes from its log or from rebroadcasts.
+    for (const [round, proposal] of this.#proposals) {
+      if (round <= this.#validRound || round > r) continue;
+      if (this.#votes(this.#prevotes, round).count(proposal.digest) >= this.#m && this.#valid(proposal.set) === 'yes') {
+        this.#validRound = round;
+        this.#validSet = proposal;
+        this.#host.persist([this.#proposalMessage(round, proposal), ...this.#quorum(this.#prevotes, round, proposal.digest, 'prevote')]);
+        return true;
+      }
+    }
 
     // Skip ahead: f + 1 validators are in a later round.
     for (const [round, senders] of this.#seenInRound) {
@@ -504,6 +557,7 @@ export class Consensus {
       if (valid !== 'wait' && justified) {
         const unlocked = vr < 0 ? this.#lockedRound < 0 : this.#lockedRound <= vr;
         const ok = valid === 'yes' && (unlocked || this.#lockedSet === proposal.digest);
+        if (ok) this.#host.keepTransactions?.(proposal.set.flatMap((ref) => this.#held(ref)!.message.body.txs));
         this.#send({ kind: 'prevote', set: ok ? hexToBytes(proposal.digest) : null });
         return true;
       }
@@ -517,12 +571,15 @@ export class Consensus {
     // M prevotes for the proposal: lock and precommit (once per round).
     if (prevoted && proposal && this.#precommittedOnQuorum < r && prevotes.count(proposal.digest) >= this.#m && this.#valid(proposal.set) === 'yes') {
       this.#precommittedOnQuorum = r;
-      this.#validRound = r;
-      this.#validSet = proposal;
+      if (r > this.#validRound) {
+        this.#validRound = r;
+        this.#validSet = proposal;
+      }
       if (!precommitted) {
         this.#lockedRound = r;
         this.#lockedSet = proposal.digest;
-        this.#host.persist({ height: p.height, round: r, sender: this.#proposer(r), body: { kind: 'propose', validRound: proposal.validRound, set: proposal.set } });
+        // The lock and its proof, kept before the precommit leaves.
+        this.#host.persist([this.#proposalMessage(r, proposal), ...this.#quorum(this.#prevotes, r, proposal.digest, 'prevote')]);
         this.#send({ kind: 'precommit', set: hexToBytes(proposal.digest) });
       }
       return true;
@@ -559,7 +616,22 @@ export class Consensus {
       const s = this.#held(ref)?.share;
       if (typeof s === 'bigint') shares.push({ dealer: ref.dealer, share: scalarToBytes(s) });
     }
+    if (shares.length <= (this.#myReveal?.shares.length ?? -1)) return;
     this.#send({ kind: 'reveal', set: hexToBytes(this.#decided!.digest), shares });
+  }
+
+  /** A round's proposal as a message (its proposer's), for the log. */
+  #proposalMessage(round: number, proposal: Proposal): Message {
+    return { height: this.#p!.height, round, sender: this.#proposer(round), body: { kind: 'propose', validRound: proposal.validRound, set: proposal.set } };
+  }
+
+  /** The votes of `kind` in `round` for `digest`, as messages (the proof of a lock or a decision). */
+  #quorum(table: Map<number, Votes>, round: number, digest: string, kind: 'prevote' | 'precommit'): Message[] {
+    const out: Message[] = [];
+    for (const [sender, values] of table.get(round) ?? []) {
+      if (values.includes(digest)) out.push({ height: this.#p!.height, round, sender, body: { kind, set: hexToBytes(digest) } });
+    }
+    return out;
   }
 
   /** After the set is fixed: rebuild the secrets, assemble, sign, gather signatures. */
@@ -616,8 +688,8 @@ export class Consensus {
     const revealed: { sender: number; share: bigint }[] = [];
     for (const [sender, reveal] of this.#reveals) {
       if (!equalBytes(reveal.set, digest)) continue;
-      const entry = reveal.shares.find((x) => x.dealer === dealer);
-      if (entry) revealed.push({ sender, share: scalarFromBytes(entry.share) });
+      const entry = reveal.shares.get(dealer);
+      if (entry) revealed.push({ sender, share: scalarFromBytes(entry) });
     }
     if (revealed.length < this.#k) return null;
     const first = revealed.slice(0, this.#k).map((r) => ({ index: r.sender + 1, share: r.share }));
@@ -666,7 +738,7 @@ export class Consensus {
         break;
       }
     }
-    again(r, this.#reveals.get(p.index));
+    again(r, this.#myReveal ?? undefined);
     again(r, this.#signs.get(p.index));
   }
 }

@@ -54,6 +54,8 @@ export interface NodeOptions {
   /** The store of the chain, opened in this thread; or the chain itself, already open (a browser's, in a worker). */
   readonly store: KeyValueStore | ChainLike;
   readonly listen?: readonly string[];
+  /** Addresses announced to other peers instead of the listening ones (PeerOptions.announce). */
+  readonly announce?: readonly string[];
   /** Peers to dial at start, and to sync from. */
   readonly bootstrap?: readonly string[];
   /** Serve a circuit relay (for browsers to reach each other over WebRTC). */
@@ -138,7 +140,7 @@ export class Node {
   static async start(options: NodeOptions): Promise<Node> {
     const chain = 'ledger' in options.store ? options.store : await Chain.open(options.store, options.settings);
     const peer = await Peer.start({
-      magic: options.settings.magic, listen: options.listen, relay: options.relay, privateKey: options.peerKey, transports: options.transports, allowLocalDials: options.allowLocalDials,
+      magic: options.settings.magic, listen: options.listen, announce: options.announce, relay: options.relay, privateKey: options.peerKey, transports: options.transports, allowLocalDials: options.allowLocalDials,
     });
     const node = new Node(chain, peer, options.settings);
     node.#maxPending = options.maxPending ?? node.#maxPending;

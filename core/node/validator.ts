@@ -42,10 +42,22 @@ export interface ValidatorOptions {
   readonly settledMs?: number;
 }
 
-const LOG_PREFIX = 0x63; // 'c': the consensus log, beside the chain's keys in the same store
-const logKey = (height: number, seq: number) => {
+/**
+ * The consensus log, beside the chain's keys in the same store: key 'v' + height u32 BE + seq
+ * u32 BE; value a tag and its bytes: LOG_OWN a message this validator made or kept unsigned (it
+ * signs its own again when it sends them: RFC 6979 gives the same signature), LOG_ENVELOPE another
+ * validator's signed envelope (the votes behind a lock or a decision), LOG_TX a transaction's bytes
+ * (of its own deal, or of a set it prevoted). The log of before issue 15 ('c', untagged messages)
+ * is only deleted.
+ */
+const LOG_PREFIX = 0x76; // 'v'
+const LEGACY_LOG_PREFIX = 0x63;
+const LOG_OWN = 0;
+const LOG_ENVELOPE = 1;
+const LOG_TX = 2;
+const logKey = (height: number, seq: number, prefix = LOG_PREFIX) => {
   const k = new Uint8Array(9);
-  k[0] = LOG_PREFIX;
+  k[0] = prefix;
   const v = new DataView(k.buffer);
   v.setUint32(1, height, false);
   v.setUint32(5, seq, false);
@@ -58,6 +70,13 @@ const TICK_MS = 50;
 const TOOK_KEPT = 4;
 
 type Unsigned = Omit<Block, 'witness'>;
+
+function tagged(tag: number, bytes: Uint8Array): Uint8Array {
+  const out = new Uint8Array(1 + bytes.length);
+  out[0] = tag;
+  out.set(bytes, 1);
+  return out;
+}
 
 export class Validator {
   readonly #node: Node;
@@ -83,9 +102,13 @@ export class Validator {
   #assembled: { hash: string; block: Unsigned; messages: Uint8Array[]; bytes: Uint8Array[] } | null = null;
   #writes: Promise<void> = Promise.resolve();
   #seq = 0;
+  /** What the log holds for the engine's height (message bytes hex, 'tx:' + transaction hash hex): each kept once. */
+  #kept = new Set<string>();
   #timer: ReturnType<typeof setInterval> | undefined;
   #lastBlockAt = Date.now();
   #stopped = false;
+  /** Set once the writes are done at stop: the node then closes the store. */
+  #closed = false;
   /** Milliseconds from the start of the last finished height to each of its steps, and its size. */
   lastHeight: { height: number; deal?: number; fixed?: number; assembled?: number; final?: number; applied?: number; transactions?: number } | null = null;
   #timing: { height: number; start: number; marks: Record<string, number> } | null = null;
@@ -133,6 +156,7 @@ export class Validator {
     this.#stopped = true;
     clearInterval(this.#timer);
     await this.#writes;
+    this.#closed = true;
   }
 
   /** Begins the height after the node's tip (if the engine is not there yet). */
@@ -147,14 +171,16 @@ export class Validator {
     this.#resends = new Map();
     this.#assembled = null;
     this.#fetched.clear(); // what the last height needed; a later deal that proposes it again gets it again
+    this.#kept = new Set();
     const restored = await this.#readLog(height);
-    if (this.#engine.height >= height) return; // another begin got there while we read
+    if (this.#engine.height >= height || this.#stopped) return; // another begin got there while we read
     this.#timing = { height, start: this.#lastBlockAt, marks: {} };
     this.#engine.begin({ height, validators: this.#validators, index, prevTimestamp: ledger.tip.timestamp, dealAt: this.#lastBlockAt + this.#idle() }, restored);
     const next = this.#next;
     this.#next = [];
     for (const { bytes, from } of next) void this.#onMessage(bytes, from);
-    void this.#pruneLog(height);
+    // After a stop the store closes: a prune still reading it then must not throw (issue 15).
+    this.#pruneLog(height).catch(() => {});
   }
 
   #idle(): number {
@@ -215,9 +241,10 @@ export class Validator {
         const envelope = sealMessage(this.#node.settings.magic, m, this.#key);
         this.#envelopes.set(key, envelope);
         // Written before it leaves: the log is what a restarted validator will not contradict.
-        this.#appendLog(m).then(() => this.#publish(envelope), () => {});
+        this.#keep([m]).then(() => this.#publish(envelope), () => {});
       },
-      persist: (m) => void this.#appendLog(m).catch(() => {}),
+      persist: (kept) => void this.#keep(Array.isArray(kept) ? kept : [kept as Message]).catch(() => {}),
+      keepTransactions: (txs) => void this.#keepTransactions(txs).catch(() => {}),
       relay: (m) => {
         const key = bytesToHex(encodeMessage(m));
         const envelope = this.#envelopes.get(key);
@@ -234,23 +261,77 @@ export class Validator {
     };
   }
 
-  #appendLog(m: Message): Promise<void> {
-    const key = logKey(m.height, this.#seq++);
-    const write = this.#writes.then(() => this.#store.batch([{ type: 'put', key, value: encodeMessage(m) }]));
+  /** Appends to the log (one atomic write, after those before it). */
+  #append(values: Uint8Array[]): Promise<void> {
+    if (values.length === 0) return this.#writes;
+    const ops = values.map((value) => ({ type: 'put' as const, key: logKey(this.#engine.height, this.#seq++), value }));
+    const write = this.#writes.then(() => (this.#stopped && this.#closed ? undefined : this.#store.batch(ops)));
     this.#writes = write.catch(() => {});
     return write;
   }
 
+  /**
+   * Keeps messages of the engine's height: this validator's own as they are (signed again when
+   * sent), another's as the envelope it signed when we hold it, so that it can be relayed.
+   */
+  #keep(messages: readonly Message[]): Promise<void> {
+    const values: Uint8Array[] = [];
+    for (const m of messages) {
+      const bytes = encodeMessage(m);
+      const key = bytesToHex(bytes);
+      if (this.#kept.has(key)) continue;
+      this.#kept.add(key);
+      const envelope = m.sender === this.#engine.index ? undefined : this.#envelopes.get(key);
+      values.push(envelope ? tagged(LOG_ENVELOPE, envelope) : tagged(LOG_OWN, bytes));
+    }
+    return this.#append(values);
+  }
+
+  /** Keeps the bytes of transactions this validator holds (pool or fetched) and has not kept yet at this height. */
+  #keepTransactions(hashes: readonly Uint8Array[]): Promise<void> {
+    const values: Uint8Array[] = [];
+    for (const h of hashes) {
+      const key = `tx:${bytesToHex(h)}`;
+      if (this.#kept.has(key)) continue;
+      const bytes = this.#node.mempool.bytesOf(h) ?? this.#fetched.get(bytesToHex(h))?.bytes;
+      if (!bytes) continue;
+      this.#kept.add(key);
+      values.push(tagged(LOG_TX, bytes));
+    }
+    return this.#append(values);
+  }
+
+  /**
+   * What the log holds for `height`: the messages to replay (its own, the kept proposals, and the
+   * other validators' envelopes, each checked against its signer again), and the transactions
+   * kept (into the fetched set, served to peers and used to assemble).
+   */
   async #readLog(height: number): Promise<Message[]> {
     await this.#writes;
     const entries = await this.#store.range(logKey(height, 0), logKey(height + 1, 0));
     const out: Message[] = [];
     for (const [k, v] of entries) {
       this.#seq = Math.max(this.#seq, new DataView(k.buffer, k.byteOffset).getUint32(5, false) + 1);
+      const body = v.subarray(1);
       try {
-        out.push(decodeMessage(v));
+        if (v[0] === LOG_OWN) {
+          const m = decodeMessage(body);
+          this.#kept.add(bytesToHex(body));
+          out.push(m);
+        } else if (v[0] === LOG_ENVELOPE) {
+          const opened = openMessage(this.#node.settings.magic, body);
+          if ((await opened.checkSender(this.#validators)) !== null) continue;
+          this.#envelopes.set(bytesToHex(opened.messageBytes), body);
+          this.#kept.add(bytesToHex(opened.messageBytes));
+          out.push(opened.message);
+        } else if (v[0] === LOG_TX) {
+          const { tx, message } = decodeTransactionWithMessage(body);
+          const hash = bytesToHex(messageHash(message));
+          this.#kept.add(`tx:${hash}`);
+          this.#fetched.set(hash, { tx, bytes: body });
+        }
       } catch {
-        // A torn entry cannot exist (each is one atomic write); skip it rather than stop.
+        // A torn entry cannot exist (each is one atomic write); skip anything unreadable rather than stop.
       }
     }
     return out;
@@ -258,10 +339,14 @@ export class Validator {
 
   async #pruneLog(height: number): Promise<void> {
     if (height <= LOG_KEEP) return;
-    const old = await this.#store.range(logKey(0, 0), logKey(height - LOG_KEEP, 0));
-    if (old.length > 0) {
-      const ops = old.map(([key]) => ({ type: 'del' as const, key }));
-      this.#writes = this.#writes.then(() => this.#store.batch(ops)).catch(() => {});
+    const ops: { type: 'del'; key: Uint8Array }[] = [];
+    for (const prefix of [LOG_PREFIX, LEGACY_LOG_PREFIX]) {
+      if (this.#stopped) return;
+      const old = await this.#store.range(logKey(0, 0, prefix), logKey(height - LOG_KEEP, 0, prefix));
+      for (const [key] of old) ops.push({ type: 'del', key });
+    }
+    if (ops.length > 0) {
+      this.#writes = this.#writes.then(() => (this.#stopped ? undefined : this.#store.batch(ops))).catch(() => {});
     }
   }
 

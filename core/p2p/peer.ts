@@ -67,6 +67,11 @@ export interface PeerOptions {
   readonly magic: number;
   /** Addresses to listen on (Node), e.g. `/ip4/127.0.0.1/tcp/0/ws`; a browser: `/p2p-circuit`, `/webrtc`. */
   readonly listen?: readonly string[];
+  /**
+   * Addresses other peers should dial to reach this one, when they are not the listening ones (a
+   * host behind a forwarded port or a proxy); by default the listening addresses.
+   */
+  readonly announce?: readonly string[];
   /** Transports beside WebSockets (a browser adds WebRTC and the circuit relay: see browser.ts). */
   readonly transports?: NonNullable<Libp2pInit['transports']>;
   /** Run a circuit relay for browsers (Node peers of the local network). */
@@ -151,7 +156,7 @@ export class Peer {
     };
     const node = await createLibp2p({
       privateKey: options.privateKey,
-      addresses: { listen: [...(options.listen ?? [])] },
+      addresses: { listen: [...(options.listen ?? [])], ...(options.announce?.length ? { announce: [...options.announce] } : {}) },
       transports: [webSockets(), ...(options.transports ?? [])],
       connectionEncrypters: [noise()],
       // A peer busy validating a block answers pings late: judge a connection dead only after
