@@ -175,7 +175,8 @@ export async function statusCommand(argv: readonly string[]): Promise<number> {
   }
   out(`${status.network}: height ${status.height}, last block ${status.lastBlockAgeSeconds} s ago (${status.lastBlockTime})`);
   out(`tip ${status.tip}`);
-  out(`peers ${status.peers}, mempool ${status.mempool.transactions} transactions (${status.mempool.bytes} bytes)`);
+  out(`${status.health.state}${status.health.reason ? `: ${status.health.reason}` : ''}`);
+  out(`peers ${status.peers} (${status.knownPeers} known), mempool ${status.mempool.transactions} transactions (${status.mempool.bytes} bytes)`);
   out(`validators ${status.validators.length}:`);
   for (const v of status.validators) out(`  ${v}`);
   for (const [i, l] of (status.local ?? []).entries()) {

@@ -3,12 +3,21 @@
  * that arrive by gossip go through every rule before they are forwarded; a peer that sends
  * something that breaks a rule regardless of the chain's state is disconnected, while what may
  * be an honest race (a transaction already spent, a block we already have) is only ignored.
- * Blocks are applied one at a time; a block ahead of the tip starts a sync from its sender.
+ *
+ * Blocks are applied one at a time in the node's queue of chain work. Nothing in that queue waits
+ * on a peer: a sync asks for blocks outside it and only applies them in it. A sync starts on a
+ * claim checked first (a block ahead of the tip whose header the known validators signed, a
+ * consensus message ahead signed by one of them), or when the node has heard no block for a few
+ * block intervals while connected (it then asks its peers, and resubscribes or reconnects if
+ * gossip stopped bringing what they have). It keeps a book of Node peers' addresses (peer-book.ts)
+ * and dials from it whenever it has too few connections.
  */
-import { bytesToHex } from '../encoding/bytes.ts';
+import { bytesToHex, equalBytes } from '../encoding/bytes.ts';
 import { DecodeError, ProtocolError } from '../encoding/errors.ts';
 import { decodeBlockWithMessages, type Block } from '../block/block.ts';
 import { blockHash, blockHashOfBytes, verifyHeaderSignatures } from '../block/header.ts';
+import { nextMinerOf } from '../block/genesis.ts';
+import { scriptHash } from '../script/accounts.ts';
 import type { Transaction } from '../tx/transaction.ts';
 import { decodeTransactionBatch, encodeTransaction, encodeTransactionBatch, messageHash } from '../tx/transaction.ts';
 import { Chain, type ChainLike } from '../state/chain.ts';
@@ -16,11 +25,12 @@ import type { NetworkSettings } from '../state/settings.ts';
 import type { Delta } from '../state/tables.ts';
 import type { KeyValueStore } from '../store/kv.ts';
 import { Mempool, poolError } from '../mempool/mempool.ts';
-import { Peer, type PeerOptions, type Verdict } from '../p2p/peer.ts';
+import { PENALTY, Peer, type PeerOptions, type Verdict } from '../p2p/peer.ts';
 import { serveBlocks, serveHeaders, serveTransactions, syncFrom } from '../p2p/sync.ts';
 import { Validator, type ValidatorOptions } from './validator.ts';
 import { openMessage } from '../consensus/messages.ts';
-import { decodeAnnouncement, encodeAnnouncement } from '../p2p/discovery.ts';
+import { decodeAnnouncement, encodeAnnouncement, encodeNodeAnnouncement } from '../p2p/discovery.ts';
+import { PeerBook } from '../p2p/peer-book.ts';
 import { MAX_INBOX_TAGS, inboxTag, offerError, sendOffer, serveOffers } from '../p2p/offers.ts';
 import { addBounded, setBounded } from '../util/bounded.ts';
 
@@ -40,8 +50,20 @@ const REANNOUNCE_MAX = 2_000;
 /** Most block hashes a node remembers to ignore copies by. */
 const RECENT_BLOCKS = 16;
 
-/** How often a node checks that it is connected to its bootstrap peers. */
-const REDIAL_MS = 2000;
+/** How often a node checks its connections (bootstrap peers, enough peers) and whether the chain stalled. */
+const MAINTAIN_MS = 2000;
+/** How long one dial may take. */
+const DIAL_TIMEOUT_MS = 5000;
+/** Connections a Node peer keeps (dialling from its peer book while it has fewer); a browser, to Node peers. */
+const TARGET_PEERS = 8;
+const TARGET_NODE_PEERS_OF_BROWSER = 2;
+/** Block intervals without a new block, while connected, after which the node calls itself stalled and asks its peers. */
+const STALL_INTERVALS = 3;
+/** How often a Node peer announces its addresses on the peers topic. */
+const NODE_ANNOUNCE_MS = 30_000;
+/** Syncs waiting their turn at most (a claim from a peer already waiting is not queued twice). */
+const MAX_QUEUED_SYNCS = 4;
+const PEER_BOOK_KEY = Uint8Array.of(0x70); // 'p', beside the chain's keys
 
 function verdictOf(e: unknown): Verdict {
   if (e instanceof DecodeError) return { reject: e.message };
@@ -88,6 +110,26 @@ export interface NodeOptions {
 /** How often a browser peer announces its WebRTC address. */
 const ANNOUNCE_MS = 15_000;
 
+/**
+ * The node's standing with the network, in plain words for a status bar: `synced` only when it
+ * is connected, not catching up, and has seen a block within a few block intervals; an old last
+ * block with peers connected is `stalled`, with the reason.
+ */
+export interface Health {
+  readonly state: 'offline' | 'syncing' | 'synced' | 'stalled';
+  /**
+   * Why, when offline or stalled (the app translates the code): no peer connected; asking the
+   * peers for blocks; gossip stopped bringing blocks that the peers had (resubscribed or
+   * reconnected); no peer has a newer block (the validators may be down).
+   */
+  readonly code?: 'NO_PEERS' | 'ASKING_PEERS' | 'GOSSIP_SILENT' | 'NO_NEWER_BLOCK';
+  /** The same in plain English, with the figures (logs, `ans status`). */
+  readonly reason?: string;
+  /** Seconds since the tip last changed here. */
+  readonly lastBlockAgoSeconds: number;
+  readonly peers: number;
+}
+
 /** Where a node is in catching up with the network. */
 export interface SyncProgress {
   readonly height: number;
@@ -101,7 +143,7 @@ export class Node {
   readonly mempool: Mempool;
   readonly peer: Peer;
   readonly settings: NetworkSettings;
-  /** Chain work (gossiped blocks, syncs) runs one at a time. */
+  /** Chain work (applying blocks, from gossip or a sync) runs one at a time; nothing in it waits on a peer. */
   #queue: Promise<unknown> = Promise.resolve();
   readonly #tipListeners: (() => void)[] = [];
   #outgoing: Uint8Array[] = [];
@@ -112,29 +154,38 @@ export class Node {
   /** When the tip last changed (ms). */
   lastBlockAt = Date.now();
   #bootstrap: string[] = [];
-  #redial: ReturnType<typeof setInterval> | undefined;
-  #announcer: ReturnType<typeof setInterval> | undefined;
+  #timers: ReturnType<typeof setInterval>[] = [];
   #browserPeers = 0;
   /** Browser peers heard of: id -> a WebRTC address and the inbox tags of the accounts it takes offers for. */
   readonly #announced = new Map<string, { address: string; inbox: string[] }>();
+  /** Node peers this node knows how to reach (kept in the store when the chain is in this thread). */
+  readonly book: PeerBook;
   /** Accounts this browser peer takes offers for (script hashes), and who is told of an offer. */
   #inbox: Uint8Array[] = [];
   readonly #offerListeners: ((text: string, from: string) => boolean)[] = [];
   #announceSelf: () => void = () => {};
   #dialingBrowser = false;
+  #dialing = new Set<string>();
   /** Connections to the bootstrap peers lost and dialled again (status). */
   reconnects = 0;
   #best = -1;
   /** Hashes (hex) of the last blocks applied here, or being applied: copies that arrive are ignored. */
   readonly #recentBlocks = new Set<string>();
   #syncing = 0;
+  /** Syncs queued or running, by peer: one at a time, each beside block application. */
+  #syncs = new Map<string, Promise<{ height: number; error?: Error }>>();
+  #syncChain: Promise<unknown> = Promise.resolve();
   readonly #progressListeners: ((p: SyncProgress) => void)[] = [];
+  /** Stall handling: when it began, what was tried, and what the last re-sync found. */
+  #stall: { since: number; tries: number; found: number; code: NonNullable<Health['code']>; reason: string } | null = null;
+  #stopped = false;
 
-  private constructor(chain: ChainLike, peer: Peer, settings: NetworkSettings) {
+  private constructor(chain: ChainLike, peer: Peer, settings: NetworkSettings, book: PeerBook) {
     this.chain = chain;
     this.peer = peer;
     this.settings = settings;
     this.mempool = new Mempool(chain.ledger);
+    this.book = book;
   }
 
   static async start(options: NodeOptions): Promise<Node> {
@@ -142,28 +193,33 @@ export class Node {
     const peer = await Peer.start({
       magic: options.settings.magic, listen: options.listen, announce: options.announce, relay: options.relay, privateKey: options.peerKey, transports: options.transports, allowLocalDials: options.allowLocalDials,
     });
-    const node = new Node(chain, peer, options.settings);
+    const node = new Node(chain, peer, options.settings, await loadBook(chain));
     node.#maxPending = options.maxPending ?? node.#maxPending;
     await serveBlocks(peer, options.settings.magic, (h) => chain.blockBytes(h));
     await serveHeaders(peer, options.settings.magic, (h) => chain.blockBytes(h));
     await serveTransactions(peer, options.settings.magic, (hash) => node.validator?.lookup(hash) ?? node.mempool.bytesOf(hash));
     peer.subscribe(peer.topics.transactions, (data) => node.#onTransaction(data), () => {});
     peer.subscribe(peer.topics.blocks, (data, from) => node.#onBlock(data, from), () => {});
+    // What a connected peer says it listens on goes into the book (a validator restarted on
+    // another port is found again), and a dial that worked resets its backoff.
+    peer.node.addEventListener('peer:identify', (evt) => {
+      const id = evt.detail.peerId.toString();
+      node.book.add(id, evt.detail.listenAddrs.map((a) => `${a.toString()}/p2p/${id}`));
+      node.book.connected(id);
+    });
     node.#bootstrap = [...(options.bootstrap ?? [])];
     for (const address of node.#bootstrap) {
-      try {
-        await peer.dial(address);
-      } catch {
-        // not reachable now (offline, not started yet): dialled again below, every few seconds
-      }
+      const id = address.split('/p2p/').at(-1);
+      if (id) node.book.add(id, [address]);
     }
-    // A connection can drop (a busy peer misses keep-alives, a peer restarts): dial the bootstrap
-    // peers again whenever we are not connected to them, so the node never stays cut off.
-    node.#redial = setInterval(() => void node.#keepBootstrap(), REDIAL_MS);
-    if (options.syncOnStart !== false) for (const remote of peer.connections()) await node.syncFrom(remote);
-    else for (const remote of peer.connections()) void node.syncFrom(remote);
-    // Every peer checks and forwards browser peers' announcements; browser peers also dial some.
+    await Promise.all(node.#bootstrap.map((address) => node.#dial(address)));
+    // Connections drop (a peer restarts, a link fails): the bootstrap peers are dialled again,
+    // and more peers from the book while there are too few; a stalled chain is noticed.
+    node.#timers.push(setInterval(() => void node.#maintain(), MAINTAIN_MS));
+    // Every peer checks and forwards announcements; browser peers also dial some browsers, and
+    // every peer keeps Node peers' addresses in its book.
     const wanted = options.browserPeers ?? 0;
+    node.#browserPeers = wanted;
     peer.subscribe(peer.topics.peers, (data) => {
       try {
         decodeAnnouncement(data);
@@ -171,69 +227,169 @@ export class Node {
       } catch (e) {
         return { reject: (e as Error).message };
       }
-    }, (data) => {
-      if (wanted > 0) node.#heard(data);
-    });
-    node.#browserPeers = wanted;
+    }, (data) => node.#heard(data));
     if (wanted > 0) {
       node.#announceSelf = () => {
         const data = encodeAnnouncement(peer.addresses(), node.#inbox.map((h) => inboxTag(h, peer.id)));
         if (data) void peer.publish(peer.topics.peers, data).catch(() => {});
       };
-      node.#announcer = setInterval(node.#announceSelf, ANNOUNCE_MS);
-      for (const ms of [1000, 3000, 7000]) setTimeout(node.#announceSelf, ms); // soon after the relay reservation
       await serveOffers(peer, options.settings.magic, (text, from) => node.#offerListeners.some((listen) => listen(text, from)));
+    } else {
+      node.#announceSelf = () => {
+        const data = encodeNodeAnnouncement(peer.addresses());
+        if (data) void peer.publish(peer.topics.peers, data).catch(() => {});
+      };
     }
+    node.#timers.push(setInterval(() => node.#announceSelf(), wanted > 0 ? ANNOUNCE_MS : NODE_ANNOUNCE_MS));
+    for (const ms of [1000, 3000, 7000]) node.#timers.push(setTimeout(() => node.#announceSelf(), ms)); // once connected (a browser: after its relay reservation)
+    peer.subscribe(peer.topics.consensus, (data, from) => node.#onConsensus(data, from), () => {});
+    const first = peer.connections().map((remote) => node.syncFrom(remote));
+    if (options.syncOnStart !== false) await Promise.all(first);
     if (options.validator) {
       node.validator = new Validator(node, options.validator);
       await node.validator.start();
-    } else {
-      // Consensus messages cross peers that do not validate (the relay, wallets): they forward
-      // what the next height's validators signed, and drop senders of anything else.
-      peer.subscribe(peer.topics.consensus, (data, from) => node.#onConsensus(data, from), () => {});
     }
     return node;
   }
 
+  /**
+   * A consensus message. Forwarded only when it verifies: one for the next height must be signed
+   * by the validator it names (else its sender is banned); one a height further, by the same
+   * validators (the common case: no election between), else it is not forwarded (we cannot judge
+   * it; a little penalty). One further ahead still is a claim that this node is behind: if one of
+   * our validators signed it, the node syncs from its sender (beside block application).
+   */
   async #onConsensus(data: Uint8Array, from: string): Promise<Verdict> {
     let opened: ReturnType<typeof openMessage>;
     try {
       opened = openMessage(this.settings.magic, data);
-    } catch {
-      return 'reject';
+    } catch (e) {
+      return { reject: (e as Error).message };
     }
     const next = this.chain.height + 1;
     const { height } = opened.message;
     if (height < next) return 'ignore';
-    if (height > next + 1) {
-      void this.syncFrom(from);
+    const validators = this.chain.ledger.nextValidators();
+    const refused = await opened.checkSender(validators);
+    if (height === next && refused !== null) return { reject: refused };
+    if (refused !== null) {
+      void this.peer.penalize(from, PENALTY.unverifiable, `a consensus message for height ${height} that no validator we know signed`);
       return 'ignore';
     }
-    if (height === next + 1) return 'accept'; // a validator a block ahead of us: we cannot judge it yet
-    const refused = await opened.checkSender(this.chain.ledger.nextValidators()); // sorted by the election
-    return refused === null ? 'accept' : { reject: refused };
+    if (height > next + 1) {
+      this.requestSync(from);
+      return 'ignore';
+    }
+    return this.validator ? this.validator.receive(opened, data, validators[opened.message.sender]) : 'accept';
   }
 
-  async #keepBootstrap(): Promise<void> {
-    if (this.#browserPeers > 0) void this.#dialBrowser();
-    const connected = new Set(this.peer.connections());
-    for (const address of this.#bootstrap) {
-      const id = address.split('/p2p/')[1];
-      if (!id || connected.has(id) || this.peer.isBanned(id)) continue;
-      try {
-        await this.peer.dial(address);
-        this.reconnects++;
-        void this.syncFrom(id); // what we missed while cut off
-      } catch {
-        // not there yet: next time
-      }
+  /** Dials `address` (a multiaddress ending in the peer's id), with a deadline; notes the result in the book. */
+  async #dial(address: string): Promise<boolean> {
+    const id = address.split('/p2p/').at(-1) ?? address;
+    if (this.#dialing.has(id) || this.peer.isBanned(id) || id === this.peer.id) return false;
+    this.#dialing.add(id);
+    try {
+      await this.peer.dial(address, AbortSignal.timeout(DIAL_TIMEOUT_MS));
+      this.book.connected(id);
+      return true;
+    } catch {
+      this.book.failed(id);
+      return false;
+    } finally {
+      this.#dialing.delete(id);
     }
   }
 
-  /** Remembers an announced browser peer (the most recent 64), and dials one if we want more. */
+  /** Every MAINTAIN_MS: bootstrap peers, enough peers, browser peers, and the stall check. */
+  async #maintain(): Promise<void> {
+    if (this.#stopped) return;
+    if (this.#browserPeers > 0) void this.#dialBrowser();
+    const connected = new Set(this.peer.connections());
+    // Each dial that works brings what was missed while cut off (a sync, beside block application).
+    const dialAll = async (id: string, addresses: readonly string[]) => {
+      for (const address of addresses) {
+        if (await this.#dial(address)) {
+          this.reconnects++;
+          this.requestSync(id);
+          return;
+        }
+      }
+    };
+    const wanted = new Set<string>();
+    for (const address of this.#bootstrap) {
+      const id = address.split('/p2p/').at(-1);
+      if (id && !connected.has(id) && !wanted.has(id)) {
+        wanted.add(id);
+        void dialAll(id, [address]);
+      }
+    }
+    const nodePeers = [...connected].filter((id) => this.book.has(id)).length;
+    const target = this.#browserPeers > 0 ? TARGET_NODE_PEERS_OF_BROWSER : TARGET_PEERS;
+    if (nodePeers < target) {
+      const skip = new Set([...connected, ...wanted, ...this.#dialing, this.peer.id]);
+      for (const entry of this.book.due(skip, Math.min(2, target - nodePeers))) {
+        if (!this.peer.isBanned(entry.id)) void dialAll(entry.id, entry.addresses);
+      }
+    }
+    this.#checkStall(connected.size);
+    if (this.book.takeChanged()) void saveBook(this.chain, this.book);
+  }
+
+  /**
+   * Notices a chain that stopped moving here while peers are connected: asks every peer for
+   * blocks. When those syncs bring blocks that gossip did not, gossip stopped reaching this node:
+   * it resubscribes to the topics, and the next time reconnects to its peers.
+   */
+  #checkStall(connections: number): void {
+    const age = Date.now() - this.lastBlockAt;
+    const limit = STALL_INTERVALS * this.settings.blockTimeMs;
+    if (age < limit || connections === 0) {
+      if (age < limit) this.#stall = null;
+      return;
+    }
+    const stall = (this.#stall ??= { since: Date.now(), tries: 0, found: 0, code: 'ASKING_PEERS', reason: '' });
+    if (Date.now() - stall.since < stall.tries * limit) return; // one attempt per stall interval
+    stall.tries++;
+    const before = this.chain.height;
+    const peers = this.peer.connections();
+    const some = (n: number) => `${n} peer${n === 1 ? '' : 's'}`;
+    if (stall.tries === 1) Object.assign(stall, { code: 'ASKING_PEERS', reason: `no block for ${Math.round(age / 1000)} s with ${some(peers.length)} connected: asking them for blocks` });
+    void Promise.all(peers.map((p) => this.requestSync(p))).then(() => {
+      if (this.#stall !== stall) return;
+      if (this.chain.height > before) {
+        // The peers had blocks that gossip did not bring: rejoin the topics, then reconnect.
+        stall.found++;
+        Object.assign(stall, { code: 'GOSSIP_SILENT', reason: `gossip brought no block; synced ${this.chain.height - before} from peers by request, and ${stall.found === 1 ? 'resubscribed to the topics' : 'reconnected to the peers'}` });
+        if (stall.found === 1) this.peer.resubscribe();
+        else void this.peer.reconnect();
+      } else {
+        Object.assign(stall, { code: 'NO_NEWER_BLOCK', reason: `none of ${some(peers.length)} has a newer block (the validators may be down)` });
+      }
+    });
+  }
+
+  /** The node's standing, for status bars (see Health). */
+  get health(): Health {
+    const ago = Math.round((Date.now() - this.lastBlockAt) / 1000);
+    const peers = this.peer.connections().length;
+    if (peers === 0) return { state: 'offline', code: 'NO_PEERS', reason: 'no peer connected', lastBlockAgoSeconds: ago, peers };
+    const p = this.progress;
+    if (p.syncing || p.best > p.height) return { state: 'syncing', lastBlockAgoSeconds: ago, peers };
+    if (ago * 1000 >= STALL_INTERVALS * this.settings.blockTimeMs) {
+      return { state: 'stalled', code: this.#stall?.code ?? 'ASKING_PEERS', reason: `no block for ${ago} s: ${this.#stall?.reason || 'asking the peers for blocks'}`, lastBlockAgoSeconds: ago, peers };
+    }
+    return { state: 'synced', lastBlockAgoSeconds: ago, peers };
+  }
+
+  /** An announcement: a Node peer's addresses go into the book; a browser's are remembered (most recent 64) when we want browsers. */
   #heard(data: Uint8Array): void {
-    const { peer: id, addresses, inbox } = decodeAnnouncement(data);
+    const { peer: id, addresses, inbox, direct } = decodeAnnouncement(data);
     if (id === this.peer.id) return;
+    if (direct) {
+      if (!this.peer.isBanned(id)) this.book.add(id, addresses);
+      return;
+    }
+    if (this.#browserPeers === 0) return;
     this.#announced.delete(id);
     setBounded(this.#announced, id, { address: addresses[0], inbox }, 64);
     void this.#dialBrowser();
@@ -247,7 +403,7 @@ export class Node {
     if (!next) return;
     this.#dialingBrowser = true;
     try {
-      await this.peer.dial(next[1].address);
+      await this.peer.dial(next[1].address, AbortSignal.timeout(DIAL_TIMEOUT_MS));
     } catch {
       // gone, or not reachable now: it goes to the back of the list
       this.#announced.delete(next[0]);
@@ -357,6 +513,13 @@ export class Node {
     }
   }
 
+  /**
+   * A gossiped block. The next one is applied (and forwarded once it is); one further ahead is a
+   * claim that this node is behind, checked before anything is done about it: when its witness is
+   * our validators' script, its signatures must verify (else its sender is banned) and the node
+   * syncs from the sender; when it is another script (an election since our tip, or a forgery),
+   * it cannot be judged here: ignored, with a little penalty, and a stalled chain is noticed anyway.
+   */
   async #onBlock(data: Uint8Array, from: string): Promise<Verdict> {
     // Every validator publishes the block it made: a copy of a block this node holds, or is
     // applying, is known by its header's hash and not decoded again (a thousand transactions).
@@ -370,12 +533,22 @@ export class Node {
     }
     const height = received.block.height;
     if (height <= this.chain.height) return 'ignore'; // we have it
-    if (height > this.#best) {
-      this.#best = height;
-      this.#progressChanged();
-    }
     if (height > this.chain.height + 1) {
-      void this.syncFrom(from); // we are behind: catch up from the sender
+      const expected = nextMinerOf(this.chain.ledger.nextValidators());
+      if (!equalBytes(scriptHash(received.block.witness.verification), expected)) {
+        void this.peer.penalize(from, PENALTY.unverifiable, `a block at height ${height}, ahead of ours, that our validators did not sign`);
+        return 'ignore';
+      }
+      try {
+        await verifyHeaderSignatures(received.block);
+      } catch (e) {
+        return verdictOf(e);
+      }
+      if (height > this.#best) {
+        this.#best = height;
+        this.#progressChanged();
+      }
+      this.requestSync(from); // we are behind: catch up from the sender
       return 'ignore';
     }
     return this.#serial(async () => {
@@ -418,24 +591,47 @@ export class Node {
     this.#tipChanged();
   }
 
-  /** Catches up with `remote` (a peer id); a remote that sends a bad block is disconnected. */
+  /**
+   * Asks for a sync from `remote` (a peer id), queued behind the one running (one at a time; a
+   * peer already queued is not queued twice): a claim that it is ahead, or a stall.
+   */
+  requestSync(remote: string): Promise<{ height: number; error?: Error }> {
+    const queued = this.#syncs.get(remote);
+    if (queued) return queued;
+    if (this.#syncs.size >= MAX_QUEUED_SYNCS || this.#stopped) return Promise.resolve({ height: this.chain.height });
+    return this.syncFrom(remote);
+  }
+
+  /**
+   * Catches up with `remote` (a peer id), after the syncs queued before it. Blocks are asked for
+   * outside the queue of chain work and applied in it, a range at a time, so that gossiped blocks
+   * keep being applied meanwhile; a remote that sends a bad block is banned, one that does not
+   * answer in time is penalised and the sync ends (PEER_TIMEOUT in `error`).
+   */
   syncFrom(remote: string): Promise<{ height: number; error?: Error }> {
-    return this.#serial(async () => {
-      const before = this.chain.height;
+    const run = this.#syncChain.then(async () => {
+      if (this.#stopped || this.peer.isBanned(remote)) return { height: this.chain.height };
       this.#syncing++;
       this.#progressChanged();
       try {
-        const result = await syncFrom(this.peer, this.settings.magic, remote, this.chain, () => this.#progressChanged());
-        if (this.chain.height > before) {
-          this.mempool.afterBlock();
-          this.#tipChanged();
-        }
-        return result;
+        return await syncFrom(this.peer, this.settings.magic, remote, this.chain, () => this.#progressChanged(), (work) => this.#serial(async () => {
+          const before = this.chain.height;
+          const result = await work();
+          if (this.chain.height > before) {
+            this.mempool.afterBlock();
+            this.#tipChanged();
+          }
+          return result;
+        }));
       } finally {
         this.#syncing--;
+        this.#syncs.delete(remote);
         this.#progressChanged();
       }
     });
+    this.#syncs.set(remote, run);
+    this.#syncChain = run.catch(() => {});
+    return run;
   }
 
   /** Where the node is in catching up. */
@@ -482,12 +678,30 @@ export class Node {
   }
 
   async stop(): Promise<void> {
-    clearInterval(this.#redial);
-    clearInterval(this.#announcer);
+    this.#stopped = true;
+    for (const t of this.#timers) clearInterval(t);
     this.#flush();
     await this.validator?.stop();
     await this.#queue;
+    if (this.book.takeChanged()) await saveBook(this.chain, this.book);
     await this.peer.stop();
+    await this.#syncChain; // ends at once: its requests fail with the peer stopped
     await this.chain.close();
   }
+}
+
+/** The node's peer book, from its store when the chain is in this thread (a browser's lives in a worker: a new book). */
+async function loadBook(chain: ChainLike): Promise<PeerBook> {
+  if (!(chain instanceof Chain)) return new PeerBook();
+  try {
+    const bytes = await chain.store.get(PEER_BOOK_KEY);
+    return bytes ? PeerBook.decode(bytes) : new PeerBook();
+  } catch {
+    return new PeerBook(); // an unreadable book is only a cache: start a new one
+  }
+}
+
+function saveBook(chain: ChainLike, book: PeerBook): Promise<void> {
+  if (!(chain instanceof Chain)) return Promise.resolve();
+  return chain.store.batch([{ type: 'put', key: PEER_BOOK_KEY, value: book.encode() }]).catch(() => {});
 }

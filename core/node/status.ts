@@ -14,8 +14,12 @@ export interface NodeStatus {
   peers: number;
   /** Times the node lost its bootstrap peers and dialled them again. */
   reconnects: number;
+  /** synced, syncing, stalled (with why) or offline: see Node.health. */
+  health: Node['health'];
+  /** Node peers whose addresses it keeps (dialled when it has too few connections). */
+  knownPeers: number;
   /** The last peers this node disconnected and refused, and why. */
-  bans: { peer: string; reason: string; at: string }[];
+  bans: { peer: string; reason: string; at: string; count: number }[];
   validators: string[];
   mempool: { transactions: number; bytes: number };
   /** Present when the node validates. */
@@ -35,6 +39,8 @@ export function nodeStatus(node: Node): NodeStatus {
     peerId: node.peer.node.peerId.toString(),
     peers: node.peer.connections().length,
     reconnects: node.reconnects,
+    health: node.health,
+    knownPeers: node.book.size,
     bans: node.peer.bans.slice(-5),
     validators: ledger.nextValidators().map(bytesToHex),
     mempool: { transactions: node.mempool.size, bytes: node.mempool.bytes },

@@ -17,6 +17,8 @@ import { Consensus, type Assembled, type AssembleInput, type ConsensusHost } fro
 import { validatorCrypto } from '../consensus/crypto.ts';
 import { decodeMessage, encodeMessage, openMessage, resendEnvelope, sealMessage, type Message } from '../consensus/messages.ts';
 import type { Verdict } from '../p2p/peer.ts';
+
+type OpenedMessage = ReturnType<typeof openMessage>;
 import { fetchTransactions } from '../p2p/sync.ts';
 import type { Node } from './node.ts';
 import { Chain } from '../state/chain.ts';
@@ -93,8 +95,8 @@ export class Validator {
   /** Envelopes of the engine's height, by message bytes (to send them again unchanged), and how often each was sent. */
   #envelopes = new Map<string, Uint8Array>();
   #resends = new Map<string, number>();
-  /** Envelopes for the next height, checked when we get there. */
-  #next: { bytes: Uint8Array; from: string }[] = [];
+  /** Checked envelopes for a height the engine has not begun yet, given to it when it does. */
+  #next: { opened: OpenedMessage; bytes: Uint8Array; signer: Uint8Array }[] = [];
   /** Transactions fetched for a deal (checked: hash and witnesses), by hash hex. */
   readonly #fetched = new Map<string, { tx: Transaction; bytes: Uint8Array }>();
   readonly #fetching = new Set<string>();
@@ -143,8 +145,6 @@ export class Validator {
 
   /** Starts at the node's tip and follows it. */
   async start(): Promise<void> {
-    const peer = this.#node.peer;
-    peer.subscribe(peer.topics.consensus, (data, from) => this.#onMessage(data, from), () => {});
     this.#node.onTip(() => void this.#begin());
     await this.#begin();
     this.#timer = setInterval(() => {
@@ -178,7 +178,7 @@ export class Validator {
     this.#engine.begin({ height, validators: this.#validators, index, prevTimestamp: ledger.tip.timestamp, dealAt: this.#lastBlockAt + this.#idle() }, restored);
     const next = this.#next;
     this.#next = [];
-    for (const { bytes, from } of next) void this.#onMessage(bytes, from);
+    for (const { opened, bytes, signer } of next) this.receive(opened, bytes, signer);
     // After a stop the store closes: a prune still reading it then must not throw (issue 15).
     this.#pruneLog(height).catch(() => {});
   }
@@ -190,28 +190,22 @@ export class Validator {
     return Math.round(Math.min(blockTime * 0.9, Math.max(blockTime * 0.1, blockTime - took)));
   }
 
-  /** Judges a gossiped consensus message; a bad signature from a known validator punishes the sender. */
-  async #onMessage(bytes: Uint8Array, from: string): Promise<Verdict> {
-    let opened: ReturnType<typeof openMessage>;
-    try {
-      opened = openMessage(this.#node.settings.magic, bytes);
-    } catch {
-      return 'reject';
-    }
+  /**
+   * A consensus message the node checked: signed by `signer`, the key of the validator it names
+   * among the tip's next validators (core/node's #onConsensus), for the engine's height or the one
+   * after. One for a height the engine has not begun yet waits until the engine gets there.
+   */
+  receive(opened: OpenedMessage, bytes: Uint8Array, signer: Uint8Array): Verdict {
     const m = opened.message;
     const height = this.#engine.height;
     if (m.height < height) return 'ignore';
-    if (m.height === height + 1) {
-      if (this.#next.length < 64 * Math.max(4, this.#validators.length)) this.#next.push({ bytes, from });
-      return 'accept'; // forwarded: peers at that height judge it
+    if (m.height > height) {
+      if (this.#next.length < 64 * Math.max(4, this.#validators.length)) this.#next.push({ opened, bytes, signer });
+      return 'accept';
     }
-    if (m.height > height + 1) {
-      void this.#node.syncFrom(from); // we are behind
-      return 'ignore';
-    }
-    const refused = await opened.checkSender(this.#validators);
-    if (refused !== null) return { reject: refused };
-    if (this.#engine.height !== m.height) return 'ignore'; // the height moved on while we checked
+    // Checked against the validators the node knew; an election may have given that index to
+    // another key at this height: such a message is not this height's validator's.
+    if (!equalBytes(this.#validators[m.sender] ?? new Uint8Array(0), signer)) return 'ignore';
     this.#envelopes.set(bytesToHex(opened.messageBytes), bytes);
     this.#engine.receive(m);
     return 'accept';

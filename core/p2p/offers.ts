@@ -12,12 +12,10 @@
  * Protocol `/antshares/<magic>/offer/1.0.0`: the proposer writes the offer text (length-prefixed
  * UTF-8, at most MAX_OFFER_BYTES); the receiver answers one byte, 1 taken and 0 refused.
  */
-import { lpStream } from '@libp2p/utils';
-import { peerIdFromString } from '@libp2p/peer-id';
 import { multiaddr } from '@multiformats/multiaddr';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { bytesToHex, concatBytes } from '../encoding/bytes.ts';
-import { ProtocolError } from '../encoding/errors.ts';
+import { DecodeError, ProtocolError } from '../encoding/errors.ts';
 import type { Peer } from './peer.ts';
 
 /** Largest offer on the wire: a swap with many inputs still fits many times over. */
@@ -26,8 +24,6 @@ export const MAX_OFFER_BYTES = 64 << 10;
 export const MAX_INBOX_TAGS = 16;
 /** How long reaching a peer and handing it an offer may take. */
 const SEND_TIMEOUT_MS = 10_000;
-/** Offers one peer may send us per minute; more are refused. */
-const OFFERS_PER_MINUTE = 10;
 
 export type OfferErrorCode = 'OFFER_RECIPIENT_NOT_FOUND' | 'OFFER_REFUSED' | 'OFFER_TOO_LARGE';
 
@@ -52,41 +48,30 @@ export function offerProtocolOf(magic: number): string {
 
 /**
  * Receives offers: `accept` gets each one's text and its sender, and says whether it was taken
- * (a text that is not an offer is refused there). A peer over its rate is refused unread.
+ * (a text that is not an offer is refused there). The peer's rate limit and deadlines are the
+ * request protocols' (Peer.serve): at most a few offers a second from one peer.
  */
 export async function serveOffers(peer: Peer, magic: number, accept: (text: string, from: string) => boolean): Promise<void> {
-  const recent = new Map<string, number[]>();
-  await peer.node.handle(offerProtocolOf(magic), async (stream, connection) => {
-    const from = connection.remotePeer.toString();
-    const now = Date.now();
-    const times = (recent.get(from) ?? []).filter((t) => now - t < 60_000);
-    if (recent.size > 1024) for (const [peer, ts] of recent) if (ts.every((t) => now - t >= 60_000)) recent.delete(peer); // forget quiet peers
-    recent.set(from, [...times, now]);
-    const lp = lpStream(stream, { maxDataLength: MAX_OFFER_BYTES });
+  await peer.serve(offerProtocolOf(magic), 'offers', MAX_OFFER_BYTES, async (io, from) => {
+    let text: string;
     try {
-      if (times.length >= OFFERS_PER_MINUTE) {
-        await lp.write(Uint8Array.of(0));
-      } else {
-        const text = new TextDecoder('utf-8', { fatal: true }).decode((await lp.read()).subarray());
-        await lp.write(Uint8Array.of(accept(text, from) ? 1 : 0));
-      }
-      await stream.close();
-    } catch {
-      stream.abort(new Error('bad offer'));
+      text = new TextDecoder('utf-8', { fatal: true }).decode(await io.read());
+    } catch (e) {
+      if (e instanceof TypeError) throw new DecodeError('Offer', 'not UTF-8 text');
+      throw e;
     }
-  }, { maxInboundStreams: 4 });
+    await io.write(Uint8Array.of(accept(text, from) ? 1 : 0));
+  });
 }
 
 /** Sends `text` to the peer `remote` (dialled at `address` when not connected); resolves once it took the offer. */
 export async function sendOffer(peer: Peer, magic: number, remote: string, address: string, text: string): Promise<void> {
   const bytes = new TextEncoder().encode(text);
   if (bytes.length > MAX_OFFER_BYTES) throw offerError('OFFER_TOO_LARGE', `an offer of ${bytes.length} bytes`, { bytes: bytes.length, max: MAX_OFFER_BYTES });
-  const signal = AbortSignal.timeout(SEND_TIMEOUT_MS);
-  if (!peer.connections().includes(remote)) await peer.node.dial(multiaddr(address), { signal });
-  const stream = await peer.node.dialProtocol(peerIdFromString(remote), offerProtocolOf(magic), { signal });
-  const lp = lpStream(stream, { maxDataLength: 1 });
-  await lp.write(bytes);
-  const answer = (await lp.read()).subarray();
-  await stream.close();
+  if (!peer.connections().includes(remote)) await peer.node.dial(multiaddr(address), { signal: AbortSignal.timeout(SEND_TIMEOUT_MS) });
+  const answer = await peer.request(remote, offerProtocolOf(magic), 1, async (io) => {
+    await io.write(bytes);
+    return io.read();
+  }, { deadlineMs: SEND_TIMEOUT_MS });
   if (answer.length !== 1 || answer[0] !== 1) throw offerError('OFFER_REFUSED', "the counterparty's wallet did not take the offer", { peer: remote });
 }

@@ -5,6 +5,9 @@
  * it rejects is not delivered nor forwarded, and the peer that sent it is disconnected and
  * refused for a while. Each peer has a rate limit per topic; messages over it are dropped and
  * lower the peer's score, and a peer whose score falls to BAN_SCORE is disconnected and refused.
+ * Request/response protocols (sync.ts, offers.ts) go through `serve` and `request`: a rate limit
+ * per peer and protocol, a deadline on every request served and asked, and a penalty for a peer
+ * that is slow, floods or answers garbage. Scores recover with time and quiet peers are forgotten.
  * Browser-only transports (WebRTC, the circuit relay) are added by the browser entry point.
  */
 import { createLibp2p, type Libp2p, type Libp2pInit } from 'libp2p';
@@ -17,6 +20,9 @@ import { identify } from '@libp2p/identify';
 import { ping } from '@libp2p/ping';
 import { gossipsub, TopicValidatorResult } from '@libp2p/gossipsub';
 import { multiaddr } from '@multiformats/multiaddr';
+import { peerIdFromString } from '@libp2p/peer-id';
+import { lpStream } from '@libp2p/utils';
+import { DecodeError, ProtocolError } from '../encoding/errors.ts';
 
 /** The gossip topics of a network (its magic keeps networks apart). */
 export function topicsOf(magic: number) {
@@ -39,6 +45,17 @@ export type Verdict = 'accept' | 'ignore' | 'reject' | { reject: string };
 /** Largest gossip message, in bytes: a full block of the protocol's size fits. */
 export const MAX_GOSSIP_MESSAGE = 4 << 20;
 
+/**
+ * Largest message on each topic: a block, a batch of transactions, a deal proposing the most
+ * transactions (32 bytes each) with its shares, an announcement.
+ */
+const MAX_TOPIC_MESSAGE: Record<keyof ReturnType<typeof topicsOf>, number> = {
+  transactions: MAX_GOSSIP_MESSAGE, blocks: MAX_GOSSIP_MESSAGE, consensus: MAX_GOSSIP_MESSAGE, peers: 4096,
+};
+
+/** Streams a peer may have open at once on each request protocol (a peer needs one or two). */
+const MAX_INBOUND_STREAMS = 4;
+
 /** A token bucket: `perSecond` messages on average, `burst` at once. */
 export interface RateLimit {
   readonly perSecond: number;
@@ -50,18 +67,56 @@ export interface RateLimit {
  * Transactions allow the network's target rate several times over; blocks and consensus
  * messages come a few per second from honest peers.
  */
-export const DEFAULT_RATE_LIMITS: Record<keyof ReturnType<typeof topicsOf>, RateLimit> = {
+export const DEFAULT_RATE_LIMITS = {
   transactions: { perSecond: 5_000, burst: 20_000 },
   blocks: { perSecond: 20, burst: 200 },
   consensus: { perSecond: 500, burst: 2_000 },
   peers: { perSecond: 5, burst: 50 },
-};
+  // Requests a peer may make of each request/response protocol (sync.ts, offers.ts): a node
+  // syncing asks a range of blocks at a time, a validator a deal's transactions.
+  blockRequests: { perSecond: 10, burst: 40 },
+  headerRequests: { perSecond: 10, burst: 40 },
+  txRequests: { perSecond: 50, burst: 200 },
+  offers: { perSecond: 1, burst: 10 },
+} satisfies Record<string, RateLimit>;
+
+/** What a peer's messages and requests are counted against. */
+export type Limited = keyof typeof DEFAULT_RATE_LIMITS;
 
 /** Score at which a peer is disconnected and refused for BAN_MS. */
 export const BAN_SCORE = -100;
 export const BAN_MS = 10 * 60_000;
-/** What one message over the rate limit costs; an invalid message costs the whole score. */
-const EXCESS_PENALTY = 5;
+
+/**
+ * What each kind of fault costs a peer's score (0 is good, BAN_SCORE bans). An invalid message
+ * (garbage, a bad signature, a broken rule) bans at once; a claim that cannot be checked yet, a
+ * request over the rate or a peer too slow to answer cost a little, and the score recovers by
+ * SCORE_RECOVERY_PER_S points a second, so that an honest peer's bad moment is forgotten.
+ */
+export const PENALTY = { invalid: -BAN_SCORE, slow: 20, unverifiable: 10, excess: 5 } as const;
+export const SCORE_RECOVERY_PER_S = 1;
+/** A peer unheard of this long is forgotten (its score and its rate buckets). */
+const FORGET_MS = 5 * 60_000;
+/** Most bans remembered for status views. */
+const BANS_KEPT = 32;
+
+/** How long serving one request may take (reading it, and the other side reading the answer). */
+export const SERVE_DEADLINE_MS = 20_000;
+/** How long a peer has to answer a request of ours, by default, and to send each message of it. */
+export const REQUEST_DEADLINE_MS = 10_000;
+export const REQUEST_IDLE_MS = 5_000;
+
+/** A message over the stream's limit is the sender's fault: a DecodeError (which bans it), not a stream error. */
+function tooLong(e: unknown): never {
+  if (e instanceof Error && e.name.startsWith('InvalidDataLength')) throw new DecodeError('Message', `longer than asked for (${e.message})`);
+  throw e;
+}
+
+/** Length-prefixed messages of one request/response stream, with its deadlines applied. */
+export interface MessageIO {
+  read(): Promise<Uint8Array>;
+  write(bytes: Uint8Array): Promise<void>;
+}
 
 export interface PeerOptions {
   readonly magic: number;
@@ -93,11 +148,14 @@ export class Peer {
   readonly node: Libp2p<Services>;
   readonly topics: ReturnType<typeof topicsOf>;
   readonly #limits: typeof DEFAULT_RATE_LIMITS;
-  /** Peer id -> score (0 is good; BAN_SCORE or below: banned). */
-  readonly #scores = new Map<string, number>();
+  /** Peer id -> score (0 is good; BAN_SCORE or below: banned) and when it was last changed. */
+  readonly #scores = new Map<string, { score: number; at: number }>();
   readonly #banned: Map<string, number>;
-  /** `${peer} ${topic}` -> bucket. */
+  /** `${peer} ${kind}` -> bucket. */
   readonly #buckets = new Map<string, { tokens: number; at: number }>();
+  #sweptAt = Date.now();
+  /** Bans by peer: why the last, when, and how many times (status views). */
+  readonly #bans = new Map<string, { peer: string; reason: string; at: string; count: number }>();
 
   private constructor(node: Libp2p<Services>, magic: number, limits: typeof DEFAULT_RATE_LIMITS, banned: Map<string, number>) {
     this.node = node;
@@ -115,29 +173,51 @@ export class Peer {
     return false;
   }
 
-  /** The last bans, newest last (for status views): who, why, when. */
-  readonly bans: { peer: string; reason: string; at: string }[] = [];
+  /** The peers banned lately, each once with how often (newest last): who, why, when. */
+  get bans(): { peer: string; reason: string; at: string; count: number }[] {
+    return [...this.#bans.values()];
+  }
+
+  /** A peer's score now (0 for one unheard of): penalties less what time has healed. */
+  score(peer: string, now = Date.now()): number {
+    const s = this.#scores.get(peer);
+    return s ? Math.min(0, s.score + ((now - s.at) / 1000) * SCORE_RECOVERY_PER_S) : 0;
+  }
 
   /** Lowers a peer's score; at BAN_SCORE it is disconnected (resolves when it is) and refused for BAN_MS. */
   async penalize(peer: string, points: number, reason = 'misbehaviour'): Promise<void> {
-    const score = (this.#scores.get(peer) ?? 0) - points;
-    this.#scores.set(peer, score);
+    const now = Date.now();
+    this.#sweep(now);
+    if (this.isBanned(peer, now)) return; // one ban, counted once, until it ends
+    const score = this.score(peer, now) - points;
+    this.#scores.set(peer, { score, at: now });
     if (score <= BAN_SCORE) {
       this.#scores.delete(peer);
-      this.#banned.set(peer, Date.now() + BAN_MS);
-      this.bans.push({ peer, reason, at: new Date().toISOString() });
-      if (this.bans.length > 32) this.bans.shift();
+      this.#banned.set(peer, now + BAN_MS);
+      const known = this.#bans.get(peer);
+      this.#bans.delete(peer);
+      this.#bans.set(peer, { peer, reason, at: new Date(now).toISOString(), count: (known?.count ?? 0) + 1 });
+      if (this.#bans.size > BANS_KEPT) this.#bans.delete(this.#bans.keys().next().value!);
       const remote = this.node.getConnections().find((c) => c.remotePeer.toString() === peer)?.remotePeer;
       if (remote) await this.node.hangUp(remote).catch(() => {});
     }
   }
 
+  /** Forgets the scores and rate buckets of peers quiet for FORGET_MS, and ended bans (once a minute at most). */
+  #sweep(now: number): void {
+    if (now - this.#sweptAt < 60_000) return;
+    this.#sweptAt = now;
+    for (const [peer, s] of this.#scores) if (now - s.at > FORGET_MS || this.score(peer, now) === 0) this.#scores.delete(peer);
+    for (const [key, b] of this.#buckets) if (now - b.at > FORGET_MS) this.#buckets.delete(key);
+    for (const [peer, until] of this.#banned) if (until <= now) this.#banned.delete(peer);
+  }
 
   /** Takes a token from the peer's bucket for `kind`; false when it is empty. */
-  #admit(peer: string, kind: keyof typeof DEFAULT_RATE_LIMITS): boolean {
+  admit(peer: string, kind: Limited): boolean {
     const limit = this.#limits[kind];
     const key = `${peer} ${kind}`;
     const now = Date.now();
+    this.#sweep(now);
     const b = this.#buckets.get(key) ?? { tokens: limit.burst, at: now };
     b.tokens = Math.min(limit.burst, b.tokens + ((now - b.at) / 1000) * limit.perSecond);
     b.at = now;
@@ -145,6 +225,79 @@ export class Peer {
     if (b.tokens < 1) return false;
     b.tokens -= 1;
     return true;
+  }
+
+  /** Peers with a score or a rate bucket held in memory (tests: quiet peers are forgotten). */
+  get remembered(): number {
+    return new Set([...this.#scores.keys(), ...[...this.#buckets.keys()].map((k) => k.split(' ')[0])]).size;
+  }
+
+  /**
+   * Serves a request/response protocol: `handler` reads the request and writes the answer
+   * through `io` (length-prefixed messages, each read at most `maxRequestBytes`), all within
+   * SERVE_DEADLINE_MS. A peer over its rate for `kind` is refused unread and penalised; a request
+   * that is not one (`handler` throws a DecodeError) bans its sender; a peer that does not send
+   * its request, or does not read the answer, in time is penalised as slow.
+   */
+  async serve(protocol: string, kind: Limited, maxRequestBytes: number, handler: (io: MessageIO, from: string) => Promise<void>, options: { runOnLimitedConnection?: boolean } = {}): Promise<void> {
+    await this.node.handle(protocol, async (stream, connection) => {
+      const from = connection.remotePeer.toString();
+      if (this.isBanned(from) || !this.admit(from, kind)) {
+        if (!this.isBanned(from)) void this.penalize(from, PENALTY.excess, `over the rate limit of ${kind}`);
+        stream.abort(new Error('refused'));
+        return;
+      }
+      const signal = AbortSignal.timeout(SERVE_DEADLINE_MS);
+      const lp = lpStream(stream, { maxDataLength: maxRequestBytes });
+      try {
+        await handler({ read: async () => (await lp.read({ signal }).catch(tooLong)).subarray(), write: (bytes) => lp.write(bytes, { signal }) }, from);
+        await stream.close({ signal });
+      } catch (e) {
+        stream.abort(e instanceof Error ? e : new Error(String(e)));
+        if (e instanceof DecodeError) void this.penalize(from, PENALTY.invalid, `a malformed request of ${kind}: ${e.message}`);
+        else if (signal.aborted) void this.penalize(from, PENALTY.slow, `a request of ${kind} not finished in ${SERVE_DEADLINE_MS / 1000} s`);
+      }
+    }, { maxInboundStreams: MAX_INBOUND_STREAMS, ...options });
+  }
+
+  /**
+   * Asks `remote` over `protocol`: `exchange` writes the request and reads the answer through
+   * `io` (each message at most `maxMessageBytes`). The whole exchange has `deadlineMs`, and each
+   * read `idleMs` (a peer must keep answering, not only start). A peer that misses either is
+   * penalised as slow and the request fails with PEER_TIMEOUT; an answer that is not one
+   * (`exchange` throws a DecodeError) bans the peer, and the DecodeError is thrown.
+   */
+  async request<T>(remote: string, protocol: string, maxMessageBytes: number, exchange: (io: MessageIO) => Promise<T>, deadline: { deadlineMs?: number; idleMs?: number; runOnLimitedConnection?: boolean } = {}): Promise<T> {
+    const deadlineMs = deadline.deadlineMs ?? REQUEST_DEADLINE_MS;
+    const idleMs = Math.min(deadlineMs, deadline.idleMs ?? REQUEST_IDLE_MS);
+    const overall = AbortSignal.timeout(deadlineMs);
+    let late = false;
+    const timed = (signal: AbortSignal) => {
+      signal.addEventListener('abort', () => (late = true), { once: true });
+      return signal;
+    };
+    let stream: Awaited<ReturnType<Libp2p['dialProtocol']>> | undefined;
+    try {
+      stream = await this.node.dialProtocol(peerIdFromString(remote), protocol, { signal: timed(AbortSignal.any([overall, AbortSignal.timeout(idleMs)])), runOnLimitedConnection: deadline.runOnLimitedConnection });
+      const lp = lpStream(stream, { maxDataLength: maxMessageBytes });
+      const result = await exchange({
+        read: async () => (await lp.read({ signal: timed(AbortSignal.any([overall, AbortSignal.timeout(idleMs)])) }).catch(tooLong)).subarray(),
+        write: (bytes) => lp.write(bytes, { signal: timed(overall) }),
+      });
+      await stream.close({ signal: overall }).catch(() => {});
+      return result;
+    } catch (e) {
+      stream?.abort(e instanceof Error ? e : new Error(String(e)));
+      if (e instanceof DecodeError) {
+        void this.penalize(remote, PENALTY.invalid, `a malformed answer on ${protocol}: ${e.message}`);
+        throw e;
+      }
+      if (late) {
+        void this.penalize(remote, PENALTY.slow, `no answer on ${protocol} in time`);
+        throw new ProtocolError('PEER_TIMEOUT', `peer ${remote} did not answer in time (${idleMs / 1000} s a message, ${deadlineMs / 1000} s in all)`, { peer: remote, protocol });
+      }
+      throw e;
+    }
   }
 
   /** Starts a peer. */
@@ -183,7 +336,42 @@ export class Peer {
         ...(options.relay ? { relay: circuitRelayServer() } : {}),
       },
     });
-    return new Peer(node as Libp2p<Services>, options.magic, { ...DEFAULT_RATE_LIMITS, ...options.rateLimits }, banned);
+    const peer = new Peer(node as Libp2p<Services>, options.magic, { ...DEFAULT_RATE_LIMITS, ...options.rateLimits }, banned);
+    peer.#checkGossipFrames();
+    return peer;
+  }
+
+  /**
+   * Gossipsub reads each peer's stream of RPC frames and only logs a frame over its size limit
+   * or one that is not an RPC: the sender would pay nothing for sending 10 MB or garbage. Each
+   * frame is checked here as it arrives (decoding an RPC references its bytes, it copies none), and
+   * such a sender is banned. (Gossipsub's read loop, `pipePeerReadStream`, is the documented place
+   * it hands a peer's frames over; it is wrapped, not changed.)
+   */
+  #checkGossipFrames(): void {
+    const gs = this.node.services.pubsub as unknown as {
+      pipePeerReadStream(peerId: { toString(): string }, source: AsyncIterable<{ subarray(): Uint8Array }>): Promise<void>;
+      decodeRpc(bytes: Uint8Array): unknown;
+    };
+    const read = gs.pipePeerReadStream.bind(gs);
+    const penalize = (from: string, reason: string) => void this.penalize(from, PENALTY.invalid, reason);
+    gs.pipePeerReadStream = (peerId, source) => read(peerId, (async function* checked() {
+      const from = peerId.toString();
+      try {
+        for await (const frame of source) {
+          try {
+            gs.decodeRpc(frame.subarray());
+          } catch (e) {
+            penalize(from, `a gossip frame that is not a gossipsub message (${(e as Error).message})`);
+            return;
+          }
+          yield frame;
+        }
+      } catch (e) {
+        if ((e as Error).name?.startsWith('InvalidDataLength')) penalize(from, `a gossip frame over ${MAX_GOSSIP_MESSAGE} bytes`);
+        throw e;
+      }
+    })());
   }
 
   /** Addresses other peers can dial. */
@@ -191,8 +379,22 @@ export class Peer {
     return this.node.getMultiaddrs().map((a) => a.toString());
   }
 
-  async dial(address: string): Promise<void> {
-    await this.node.dial(multiaddr(address));
+  async dial(address: string, signal?: AbortSignal): Promise<void> {
+    await this.node.dial(multiaddr(address), { signal });
+  }
+
+  /** Leaves every topic and joins it again (gossip's mesh is built anew): for a node that stopped hearing gossip. */
+  resubscribe(): void {
+    const pubsub = this.node.services.pubsub;
+    for (const topic of pubsub.getTopics()) {
+      pubsub.unsubscribe(topic);
+      pubsub.subscribe(topic);
+    }
+  }
+
+  /** Closes every connection (the node dials its peers again): the last resort of a node that stopped hearing gossip. */
+  async reconnect(): Promise<void> {
+    await Promise.all(this.node.getConnections().map((c) => c.close().catch(() => c.abort(new Error('reconnecting')))));
   }
 
   /**
@@ -201,12 +403,16 @@ export class Peer {
    */
   subscribe(topic: string, validate: (data: Uint8Array, from: string) => Verdict | Promise<Verdict>, onMessage: (data: Uint8Array, from: string) => void): void {
     const pubsub = this.node.services.pubsub;
-    const kind = (Object.keys(this.topics) as (keyof typeof DEFAULT_RATE_LIMITS)[]).find((k) => this.topics[k] === topic);
+    const kind = (Object.keys(this.topics) as (keyof ReturnType<typeof topicsOf>)[]).find((k) => this.topics[k] === topic);
     pubsub.topicValidators.set(topic, async (peer, message) => {
       const from = peer.toString();
-      if (kind && !this.#admit(from, kind)) {
-        void this.penalize(from, EXCESS_PENALTY, `over the rate limit of ${kind}`);
+      if (kind && !this.admit(from, kind)) {
+        void this.penalize(from, PENALTY.excess, `over the rate limit of ${kind}`);
         return TopicValidatorResult.Ignore;
+      }
+      if (kind && message.data.length > MAX_TOPIC_MESSAGE[kind]) {
+        void this.penalize(from, PENALTY.invalid, `a message of ${message.data.length} bytes on ${kind}, at most ${MAX_TOPIC_MESSAGE[kind]}`);
+        return TopicValidatorResult.Reject;
       }
       let verdict: Verdict;
       let reason = `an invalid message on ${kind ?? topic}`;
@@ -220,7 +426,7 @@ export class Peer {
         reason += `: ${verdict.reject}`;
         verdict = 'reject';
       }
-      if (verdict === 'reject') void this.penalize(from, -BAN_SCORE, reason);
+      if (verdict === 'reject') void this.penalize(from, PENALTY.invalid, reason);
       return verdict === 'accept' ? TopicValidatorResult.Accept : verdict === 'ignore' ? TopicValidatorResult.Ignore : TopicValidatorResult.Reject;
     });
     pubsub.addEventListener('message', (evt) => {

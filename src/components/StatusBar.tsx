@@ -11,14 +11,15 @@ export function StatusBar() {
     const id = setInterval(() => setNow(Date.now()), 1000);
     return () => clearInterval(id);
   }, []);
-  const state = { loading: t.connecting, connecting: t.connecting, syncing: t.syncing, synced: t.synced, 'no-network': t.noNetwork, 'other-tab': t.otherTab, error: t.offline }[p.phase];
+  const state = { loading: t.connecting, connecting: t.connecting, offline: t.offline, syncing: t.syncing, synced: t.synced, stalled: t.stalled, 'no-network': t.noNetwork, 'other-tab': t.otherTab, error: t.offline }[p.phase];
+  const why = p.phase === 'stalled' && p.reason ? { NO_PEERS: t.stallNoPeers, ASKING_PEERS: t.stallAsking, GOSSIP_SILENT: t.stallGossip, NO_NEWER_BLOCK: t.stallNoNewer }[p.reason] : undefined;
   const age = p.lastBlockAt ? Math.max(0, Math.round((now - p.lastBlockAt) / 1000)) : null;
   const behind = Math.max(0, p.best - p.height);
   const left = p.rate > 0 && behind > 0 ? Math.ceil(behind / p.rate) : null;
   return (
     <div className="status-bar" role="status" data-testid="status" data-phase={p.phase} data-height={p.height} data-start-height={p.startHeight} data-browsers={p.browsers}>
       <span className={`dot ${p.phase}`} aria-hidden="true" />
-      <span>{state}</span>
+      <span data-testid="status-state">{state}{why && <span className="why"> · {why}</span>}</span>
       <span>{t.peers} {p.peers}{p.browsers > 0 && ` (${t.browsers} ${p.browsers})`}</span>
       <span>{t.height} {p.height < 0 ? '–' : p.height}</span>
       {age !== null && <span>{t.lastBlock} {age}{t.secondsAgo}</span>}

@@ -5,7 +5,7 @@
  * for the interface lives in a zustand store, updated on every block and sync step.
  */
 import { create } from 'zustand';
-import type { Node } from '../../core/node/node.ts';
+import type { Health, Node } from '../../core/node/node.ts';
 import { devnetFromFile, genesisOf } from '../../core/state/settings.ts';
 import { blockHash } from '../../core/block/header.ts';
 import { bytesToHex } from '../../core/encoding/bytes.ts';
@@ -14,7 +14,7 @@ import { receiveOffer, useInbox } from '../wallet/inbox.ts';
 import { useWallet } from '../wallet/walletStore.ts';
 import { accountScriptHash, decodeOffer } from '../../core/wallet/index.ts';
 
-export type PeerPhase = 'loading' | 'no-network' | 'other-tab' | 'connecting' | 'syncing' | 'synced' | 'error';
+export type PeerPhase = 'loading' | 'no-network' | 'other-tab' | 'connecting' | 'offline' | 'syncing' | 'synced' | 'stalled' | 'error';
 
 export interface PeerState {
   readonly phase: PeerPhase;
@@ -33,6 +33,8 @@ export interface PeerState {
   /** Bumped on each new tip: queries depending on the ledger re-read. */
   readonly version: number;
   readonly error?: string;
+  /** Why the peer is stalled or offline (Node.health's code), for the status bar. */
+  readonly reason?: Health['code'];
   readonly config?: NetworkConfig;
 }
 
@@ -125,6 +127,7 @@ async function start(): Promise<void> {
   inbox();
   const startHeight = n.height;
   let samples: { at: number; height: number }[] = [];
+  let connectedOnce = false;
   const refresh = () => {
     const p = n.progress;
     const now = performance.now();
@@ -132,9 +135,13 @@ async function start(): Promise<void> {
     const first = samples[0];
     const rate = now - first.at > 500 ? ((p.height - first.height) * 1000) / (now - first.at) : 0;
     const peers = n.peer.connections().length;
-    const behind = p.best > p.height;
+    const health = n.health;
+    connectedOnce ||= peers > 0;
     usePeer.setState((s) => ({
-      phase: s.phase === 'error' ? 'error' : peers === 0 ? 'connecting' : p.syncing || behind ? 'syncing' : 'synced', // a stopped chain stays shown
+      // 'synced' only when it is (Node.health): an old last block with peers is 'stalled'; no
+      // peer is 'connecting' until the first connection, 'offline' after. An error stays shown.
+      phase: s.phase === 'error' ? 'error' : health.state === 'offline' && !connectedOnce ? 'connecting' : health.state,
+      reason: health.code,
       height: p.height, best: p.best, peers, browsers: n.peer.webRtcConnections().length, lastBlockAt: n.lastBlockAt, rate, startHeight, config,
       version: s.height !== p.height ? s.version + 1 : s.version,
     }));
