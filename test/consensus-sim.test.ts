@@ -72,6 +72,26 @@ describe('consensus in the simulator: safety, liveness, no censorship, random nu
     }
   });
 
+  it('one validator gone for good, the others crashing alone and all at once: blocks keep coming from the N - f', { timeout: 300_000 }, () => {
+    // A set the others locked on may hold the gone validator's deal; after they restart, only
+    // their logs hold it (issue 15: they kept it only in memory, and the height stopped for good).
+    runAll(12_000, (seed) => {
+      const r = rng(seed);
+      const goneNode = Math.floor(r() * 4);
+      const crashes: { node: number; at: number; until: number }[] = [{ node: goneNode, at: 200 + Math.floor(r() * 1500), until: Infinity }];
+      let t = 300;
+      for (let k = 0; k < 8; k++) {
+        t += Math.floor(r() * 1500);
+        const down = 30 + Math.floor(r() * 500);
+        const others = [0, 1, 2, 3].filter((i) => i !== goneNode);
+        if (r() < 0.5) for (const i of others) crashes.push({ node: i, at: t, until: t + down });
+        else crashes.push({ node: others[Math.floor(r() * 3)], at: t, until: t + down });
+        t += down;
+      }
+      return { n: 4, heights: 7, limitMs: 200_000, dropRate: r() * 0.1, maxDelayMs: 5 + Math.floor(r() * 80), crashes };
+    });
+  });
+
   it('a partition heals and blocks resume', { timeout: 300_000 }, () => {
     runAll(4_000, (seed) => {
       const r = rng(seed);

@@ -23,7 +23,7 @@ export type Behaviour = 'honest' | 'equivocate' | 'bad-shares' | 'bad-reveal' | 
 export interface Scenario {
   readonly n: number;
   readonly behaviours?: Partial<Record<number, Behaviour>>;
-  /** Validators that crash at `at` ms and restart (from their log) at `until`. */
+  /** Validators that crash at `at` ms and restart (from their log) at `until` (Infinity: never). */
   readonly crashes?: readonly { node: number; at: number; until: number }[];
   /** Nodes cut off from the others between `at` and `until`. */
   readonly partition?: { nodes: readonly number[]; at: number; until: number };
@@ -311,6 +311,7 @@ export function simulate(seed: number, scenario: Scenario): SimResult {
     schedule(c.at, () => {
       nodes[c.node].up = false;
     });
+    if (c.until === Infinity) continue;
     schedule(c.until, () => {
       const node = nodes[c.node];
       node.up = true;
@@ -326,8 +327,10 @@ export function simulate(seed: number, scenario: Scenario): SimResult {
   };
   schedule(0, tick);
 
-  // Crashed validators restart (every crash has an end), so they too must reach every height.
-  const honestNodes = nodes.filter((x) => honest(x.index));
+  // Crashed validators restart, so they too must reach every height; one that crashes for good
+  // (`until: Infinity`) is only held to safety until then.
+  const gone = new Set((scenario.crashes ?? []).filter((c) => c.until === Infinity).map((c) => c.node));
+  const honestNodes = nodes.filter((x) => honest(x.index) && !gone.has(x.index));
   let events = 0;
   while (queue.length > 0 && now <= scenario.limitMs) {
     let best = 0;

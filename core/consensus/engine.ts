@@ -109,6 +109,27 @@ export interface HeightParams {
   readonly dealAt: number;
 }
 
+/** Where the engine is in its height, for status views, logs and tests. */
+export interface EngineStatus {
+  readonly height: number;
+  readonly round: number;
+  readonly dealt: boolean;
+  /** Validators whose deal it holds. */
+  readonly deals: number;
+  readonly decided: boolean;
+  readonly finished: boolean;
+  /** The round it is locked in (-1: none), and of its valid set. */
+  readonly locked: number;
+  readonly valid: number;
+  /** Whether the round's proposal arrived; the round's prevotes and precommits heard (any value). */
+  readonly proposal: boolean;
+  readonly prevotes: number;
+  readonly precommits: number;
+  /** After the set is fixed: reveals of it heard, and good header signatures. */
+  readonly reveals: number;
+  readonly signatures: number;
+}
+
 export interface EngineOptions {
   /** Round 0's timeout per step; round r waits (r + 1) times as long. */
   readonly timeoutMs: number;
@@ -192,6 +213,7 @@ export class Consensus {
   #precommitDeadline = Infinity;
   #precommittedOnQuorum = -1;
   #lastRebroadcast = 0;
+  #heightStart = 0;
   #decided: Proposal | null = null;
   /**
    * Shares revealed by each sender for a set (the first set it named), merged across its reveal
@@ -229,8 +251,14 @@ export class Consensus {
   }
 
   /** What the engine is doing, for status views and tests. */
-  status(): { height: number; round: number; dealt: boolean; deals: number; decided: boolean; finished: boolean; locked: number } {
-    return { height: this.height, round: this.#round, dealt: this.#dealt, deals: this.#deals.size, decided: this.#decided !== null, finished: this.#finished, locked: this.#lockedRound };
+  status(): EngineStatus {
+    const r = this.#round;
+    const reveals = [...this.#reveals.values()].filter((x) => this.#decided && bytesToHex(x.set) === this.#decided.digest).length;
+    return {
+      height: this.height, round: r, dealt: this.#dealt, deals: this.#deals.size, decided: this.#decided !== null, finished: this.#finished,
+      locked: this.#lockedRound, valid: this.#validRound, proposal: this.#proposals.has(r),
+      prevotes: this.#prevotes.get(r)?.size ?? 0, precommits: this.#precommits.get(r)?.size ?? 0, reveals, signatures: this.#goodSigns.size,
+    };
   }
 
   /**
@@ -239,6 +267,7 @@ export class Consensus {
    */
   begin(params: HeightParams, restored: readonly Message[] = []): void {
     this.#p = params;
+    this.#heightStart = this.#host.now();
     ({ f: this.#f, m: this.#m, k: this.#k } = thresholds(params.validators.length));
     this.#dealt = false;
     this.#deals.clear();
@@ -293,7 +322,10 @@ export class Consensus {
     if (!this.#p || this.#finished) return;
     this.#progress();
     const now = this.#host.now();
-    if (now - this.#lastRebroadcast >= this.#timeout(this.#round)) {
+    // Every round-0 timeout, whatever the round: a validator that restarts or reconnects learns
+    // the round in progress from these (waiting a late round's longer timeout kept it out for
+    // seconds after it was back).
+    if (now - this.#lastRebroadcast >= this.#timeoutMs) {
       this.#lastRebroadcast = now;
       this.#rebroadcast();
     }
@@ -557,7 +589,12 @@ export class Consensus {
       if (valid !== 'wait' && justified) {
         const unlocked = vr < 0 ? this.#lockedRound < 0 : this.#lockedRound <= vr;
         const ok = valid === 'yes' && (unlocked || this.#lockedSet === proposal.digest);
-        if (ok) this.#host.keepTransactions?.(proposal.set.flatMap((ref) => this.#held(ref)!.message.body.txs));
+        if (ok) {
+          // What it vouches for, kept across a restart: the set's deals and their transactions.
+          const deals = proposal.set.map((ref) => this.#held(ref)!.message);
+          this.#host.persist(deals);
+          this.#host.keepTransactions?.(deals.flatMap((d) => d.body.txs));
+        }
         this.#send({ kind: 'prevote', set: ok ? hexToBytes(proposal.digest) : null });
         return true;
       }
@@ -585,7 +622,9 @@ export class Consensus {
       return true;
     }
     if (prevoted && !precommitted) {
-      if (prevotes.count(NIL) >= this.#m) {
+      // No set can reach M prevotes in this round any more (nil counts included): precommit
+      // nil now rather than at the deadline.
+      if (this.#hopeless(this.#prevotes, r)) {
         this.#send({ kind: 'precommit', set: null });
         return true;
       }
@@ -603,11 +642,23 @@ export class Consensus {
       this.#precommitDeadline = now + this.#timeout(r);
       return true;
     }
-    if (now >= this.#precommitDeadline || (precommitted && now >= this.#roundStart + 4 * this.#timeout(r))) {
+    // No set can be fixed in this round any more: the next round now, not at the deadline (a
+    // round whose proposer is down then costs one timeout, not three).
+    if (now >= this.#precommitDeadline || this.#hopeless(this.#precommits, r) || (precommitted && now >= this.#roundStart + 4 * this.#timeout(r))) {
       this.#startRound(r + 1);
       return true;
     }
     return false;
+  }
+
+  /** True when no set can reach M votes of `table` in `round`, even if every validator not heard yet voted for it. */
+  #hopeless(table: Map<number, Votes>, round: number): boolean {
+    const votes = table.get(round);
+    if (!votes) return false;
+    const counts = new Map<string, number>();
+    for (const values of votes.values()) for (const v of values) if (v !== NIL) counts.set(v, (counts.get(v) ?? 0) + 1);
+    const best = Math.max(0, ...counts.values());
+    return best + (this.#p!.validators.length - votes.size) < this.#m;
   }
 
   #reveal(): void {
@@ -740,6 +791,19 @@ export class Consensus {
     }
     again(r, this.#myReveal ?? undefined);
     again(r, this.#signs.get(p.index));
+    // The deals of the sets in play, when the height is slow (a validator that restarted, or was
+    // cut off, cannot judge a set without them, and their dealers may be down): relayed.
+    if (r > 0 || this.#host.now() - this.#heightStart > 2 * this.#timeoutMs) {
+      const relayed = new Set<number>();
+      for (const set of [this.#proposals.get(r), this.#validSet, this.#decided]) {
+        for (const ref of set?.set ?? []) {
+          const held = this.#held(ref);
+          if (!held || held.message.sender === p.index || relayed.has(ref.dealer)) continue;
+          relayed.add(ref.dealer);
+          this.#host.relay(held.message);
+        }
+      }
+    }
   }
 }
 

@@ -23,7 +23,7 @@ export interface NodeStatus {
   validators: string[];
   mempool: { transactions: number; bytes: number };
   /** Present when the node validates. */
-  consensus?: { height: number; round: number; dealt: boolean; decided: boolean; lastHeight: ReturnType<NonNullable<Node['validator']>['status']>['lastHeight'] };
+  consensus?: ReturnType<NonNullable<Node['validator']>['status']>;
 }
 
 export function nodeStatus(node: Node): NodeStatus {
@@ -44,6 +44,6 @@ export function nodeStatus(node: Node): NodeStatus {
     bans: node.peer.bans.slice(-5),
     validators: ledger.nextValidators().map(bytesToHex),
     mempool: { transactions: node.mempool.size, bytes: node.mempool.bytes },
-    ...(consensus ? { consensus: { height: consensus.height, round: consensus.round, dealt: consensus.dealt, decided: consensus.decided, lastHeight: consensus.lastHeight } } : {}),
+    ...(consensus ? { consensus } : {}),
   };
 }
