@@ -32,6 +32,7 @@ import { ATTACKS, INVALID_AT_ONCE, INVALID_IN_A_BURST, attack, type AttackResult
 import { makeNamespaces, namespacesAvailable, type Namespaces } from './netns.ts';
 import { electNoShows } from './elections.ts';
 import { readFileSync } from 'node:fs';
+import { rng } from './rng.ts';
 
 export interface ChaosOptions {
   readonly seed: number;
@@ -70,17 +71,6 @@ export interface ChaosSummary {
   readonly elapsedMs: number;
 }
 
-/** A small seeded generator (mulberry32): every choice of a run comes from its seed. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 

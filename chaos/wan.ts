@@ -11,6 +11,7 @@
  * Prints "ready" once every route listens; stops when its standard input closes.
  */
 import { createServer, connect, type Server, type Socket } from 'node:net';
+import { rng } from './rng.ts';
 
 export interface WanOptions {
   /** One-way delay added to every segment, ms. */
@@ -29,16 +30,6 @@ const SEGMENT = 1448;
 /** A retransmission timeout: at least 200 ms (Linux's minimum RTO), or twice the round trip. */
 const rto = (delayMs: number) => Math.max(200, 4 * delayMs);
 
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Forwards `from` to `to` through a delaying, lossy pipe, in order. */
 function pipeDelayed(from: Socket, to: Socket, options: WanOptions, random: () => number): void {

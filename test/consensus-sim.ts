@@ -17,6 +17,9 @@ import { validatorCrypto } from '../core/consensus/crypto.ts';
 import { Consensus, randomOf, shareContext, thresholds, type Assembled, type ConsensusCrypto, type ConsensusHost } from '../core/consensus/engine.ts';
 import { deriveScalar, type Dealing } from '../core/consensus/vss.ts';
 import { encodeMessage, type Message } from '../core/consensus/messages.ts';
+import { rng } from '../chaos/rng.ts';
+
+export { rng };
 
 export type Behaviour = 'honest' | 'equivocate' | 'bad-shares' | 'bad-reveal' | 'withhold' | 'silent';
 
@@ -43,17 +46,6 @@ export interface Final {
   readonly at: number;
 }
 
-/** A small seeded generator (mulberry32). */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 export const simKey = (i: number): Uint8Array => sha256(new TextEncoder().encode(`antshares-web simulator validator ${i}`));
 
