@@ -84,6 +84,7 @@ export async function attack(name: AttackName, target: string, context: HostileC
   const noop = () => 'accept' as const;
   for (const topic of Object.values(peer.topics)) peer.subscribe(topic, noop, () => {});
   let firstAt: number | undefined;
+  let error: string | undefined;
   const mark = () => {
     firstAt ??= Date.now();
   };
@@ -128,16 +129,33 @@ export async function attack(name: AttackName, target: string, context: HostileC
         }
         break;
       case 'envelope-bad-signature':
-        await publish(peer.topics.consensus, sealMessage(context.magic, { height: h + 1, round: 0, sender: 0, body: { kind: 'prevote', set: null } }, generatePrivateKey()));
+        // For the next height of a host at the tip or a block behind (it may have moved on since).
+        for (const height of [h + 1, h + 2]) await publish(peer.topics.consensus, sealMessage(context.magic, { height, round: 0, sender: 0, body: { kind: 'prevote', set: null } }, generatePrivateKey()));
         break;
       case 'oversized-frame':
       case 'non-gossip-frames': {
         // Straight on a gossip stream: 10 MB in one frame, or frames that are not gossip RPCs.
         const stream = await peer.node.dialProtocol(peerIdFromString(targetId), ['/meshsub/1.2.0', '/meshsub/1.1.0', '/meshsub/1.0.0']);
-        const lp = lpStream(stream, { maxDataLength: 16 << 20 });
         mark();
-        if (name === 'oversized-frame') await lp.write(random(10 << 20)).catch(() => {});
-        else for (let i = 0; i < 3; i++) await lp.write(Uint8Array.of(0xff, 0xff, 0xff, 0xff, 0x0f, ...random(64))).catch(() => {});
+        if (name === 'oversized-frame') {
+          // The length prefix of 10 MB, then the bytes, in the pieces a stream takes.
+          const size = 10 << 20;
+          const prefix: number[] = [];
+          for (let v = size; ; v >>>= 7) {
+            if (v < 0x80) {
+              prefix.push(v);
+              break;
+            }
+            prefix.push((v & 0x7f) | 0x80);
+          }
+          stream.send(Uint8Array.from(prefix));
+          for (let sent = 0; sent < size && closedAt === undefined; sent += 60_000) {
+            if (!stream.send(random(60_000))) await new Promise((r) => setTimeout(r, 5));
+          }
+        } else {
+          const lp = lpStream(stream);
+          for (let i = 0; i < 3; i++) await lp.write(Uint8Array.of(0xff, 0xff, 0xff, 0xff, 0x0f, ...random(64))).catch(() => {});
+        }
         break;
       }
       case 'request-flood':
@@ -165,11 +183,14 @@ export async function attack(name: AttackName, target: string, context: HostileC
         break;
       }
     }
+  } catch (e) {
+    error = (e as Error).message; // the host may have cut us off mid-attack: that is what we wait for below
+  }
+  try {
     const until = Date.now() + (name === 'unfinished-request' ? 2000 : 1500);
     while (closedAt === undefined && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
-    return { attack: name, target: targetId, banMs: closedAt !== undefined && firstAt !== undefined ? Math.max(0, closedAt - firstAt) : undefined };
-  } catch (e) {
-    return { attack: name, target: targetId, banMs: closedAt !== undefined && firstAt !== undefined ? Math.max(0, closedAt - firstAt) : undefined, error: (e as Error).message };
+    const banMs = closedAt !== undefined && firstAt !== undefined ? Math.max(0, closedAt - firstAt) : undefined;
+    return { attack: name, target: targetId, banMs, ...(banMs === undefined && error ? { error } : {}) };
   } finally {
     await peer.stop().catch(() => {});
   }

@@ -48,6 +48,7 @@ export class Load {
   readonly refused = new Map<string, number>();
   /** Block hashes by height, as first seen on any host. */
   readonly #hashes: string[] = [];
+  readonly #bannedSeen = new Set<string>();
   #timer: ReturnType<typeof setInterval> | undefined;
   #busy = false;
 
@@ -190,9 +191,25 @@ export class Load {
         if (known === undefined) this.#hashes[height] = hash;
         else if (known !== hash) problems.push(`fork: ${h.name} has ${hash.slice(0, 16)} at height ${height}, ${known.slice(0, 16)} was seen first`);
       });
+      // No honest peer is ever banned (a ban of one would cut the network apart).
+      const status = await h.status();
+      for (const ban of status?.bans ?? []) {
+        const honest = this.#cluster.hosts.find((x) => x.id === ban.peer) ?? (ban.peer === this.observer.peer.id ? { name: 'the observer' } : undefined);
+        if (honest && !this.#bannedSeen.has(`${h.name} ${ban.peer} ${ban.at}`)) {
+          this.#bannedSeen.add(`${h.name} ${ban.peer} ${ban.at}`);
+          problems.push(`${h.name} banned ${honest.name}, an honest peer: ${ban.reason}`);
+        }
+      }
       const supply = await getJson<{ antShare: { held: string; issued: string }; antCoin: { held: string; issued: string } }>(`${h.statusUrl}/supply`);
       if (supply && (supply.antShare.held !== supply.antShare.issued || supply.antCoin.held !== supply.antCoin.issued)) {
         problems.push(`supply: ${h.name} holds ${JSON.stringify(supply)}`);
+      }
+    }
+    for (const ban of this.observer.peer.bans) {
+      const honest = this.#cluster.hosts.find((x) => x.id === ban.peer);
+      if (honest && !this.#bannedSeen.has(`observer ${ban.peer} ${ban.at}`)) {
+        this.#bannedSeen.add(`observer ${ban.peer} ${ban.at}`);
+        problems.push(`the observer banned ${honest.name}, an honest peer: ${ban.reason}`);
       }
     }
     // The observer's own chain against the hashes seen (it is a host too, in this process).

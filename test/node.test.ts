@@ -1,11 +1,12 @@
 import { hearsSubscriber, until } from './helpers.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bytesToHex } from '../core/encoding/index.ts';
-import { encodeBlock } from '../core/block/index.ts';
+import { decodeBlock, encodeBlock } from '../core/block/index.ts';
+import { syncProtocolOf } from '../core/p2p/sync.ts';
 import { MemoryStore } from '../core/store/memory.ts';
 import { Node } from '../core/node/node.ts';
 import { Peer } from '../core/p2p/peer.ts';
-import { ANTCOIN_ID, FIXED8_ONE, account, signBlock, testNet, transfer, type TestNet } from './devnet.ts';
+import { ANTCOIN_ID, FIXED8_ONE, account, signBlock, step, testNet, transfer, type TestNet } from './devnet.ts';
 import { keyOf } from './history.ts';
 import { parseFixed8 } from '../core/encoding/index.ts';
 
@@ -87,9 +88,72 @@ describe('nodes over real libp2p on loopback', () => {
     const aId = a.peer.node.peerId.toString();
     await a.peer.node.hangUp(b.peer.node.peerId); // not a ban: the connection just goes
     await produceOn(a); // a block b misses while it is cut off
-    await until('b dialled a again', () => b.peer.connections().includes(aId) && b.reconnects >= 1, 15_000);
+    // Either dials the other again (each keeps the other in its peer book), and b syncs.
+    await until('b and a connected again', () => b.peer.connections().includes(aId) && a.reconnects + b.reconnects >= 1, 15_000);
     await until('b caught up', () => b.height === a.height, 15_000);
     expect(tipOf(b)).toBe(tipOf(a));
+  });
+});
+
+describe('claims that a node is behind (issue 15)', () => {
+  it('a block far ahead signed by our validators starts a sync from its sender, who never answers: blocks from others keep being applied meanwhile', { timeout: 60_000 }, async () => {
+    const a = await start();
+    const b = await start(a.peer.addresses());
+    await until('the block mesh', () => a.peer.node.services.pubsub.getSubscribers(a.peer.topics.blocks).length > 0 && b.peer.node.services.pubsub.getSubscribers(b.peer.topics.blocks).length > 0);
+    // The real next blocks, made on a copy of the chain by the validators' keys.
+    const copy = testNet(4, keyOf(5));
+    for (let h = 1; h <= a.height; h++) await copy.ledger.applyBlock(decodeBlock((await a.chain.blockBytes(h))!));
+    const ahead: Uint8Array[] = [];
+    for (let i = 0; i < 5; i++) ahead.push(encodeBlock(await step(copy)));
+    // A peer holding block 5 of them, which it gossips and then never serves anything.
+    const liar = await Peer.start({ magic: net.settings.magic, listen: LISTEN });
+    peers.push(liar);
+    liar.subscribe(liar.topics.blocks, () => 'accept', () => {});
+    await liar.node.handle(syncProtocolOf(net.settings.magic), async (stream) => {
+      await new Promise((r) => setTimeout(r, 60_000));
+      stream.abort(new Error('late'));
+    });
+    await liar.dial(a.peer.addresses()[0]);
+    await until('the liar in the mesh', () => hearsSubscriber(a.peer, a.peer.topics.blocks, liar) && hearsSubscriber(liar, liar.topics.blocks, a.peer));
+    const height = a.height;
+    await liar.publish(liar.topics.blocks, ahead[4]);
+    await until('a syncing from the liar', () => a.progress.syncing && a.progress.best === height + 5, 5000);
+    // Meanwhile the next blocks arrive from b: a applies each at once (a sync waiting on a peer
+    // held every block behind it, with no deadline, on e4033aa).
+    const t0 = Date.now();
+    for (let i = 0; i < 3; i++) {
+      await b.publishBlock(ahead[i]);
+      await until(`block ${height + i + 1} at a`, () => a.height === height + i + 1, 3000);
+    }
+    expect(Date.now() - t0).toBeLessThan(6000);
+    // The sync ends at its deadline, and costs the liar.
+    await until('the sync given up', () => !a.progress.syncing, 20_000);
+    expect(a.peer.score(liar.node.peerId.toString())).toBeLessThan(0);
+  });
+
+  it('a block far ahead with a forged witness bans its sender; one signed by unknown keys starts nothing and costs a little', { timeout: 30_000 }, async () => {
+    const a = await start();
+    const forger = await Peer.start({ magic: net.settings.magic, listen: LISTEN });
+    peers.push(forger);
+    forger.subscribe(forger.topics.blocks, () => 'accept', () => {});
+    await forger.dial(a.peer.addresses()[0]);
+    await until('the forger in the mesh', () => hearsSubscriber(a.peer, a.peer.topics.blocks, forger) && hearsSubscriber(forger, forger.topics.blocks, a.peer));
+    const id = forger.node.peerId.toString();
+    const ledger = a.chain.ledger;
+    const unsigned = ledger.prepareBlock({ transactions: [], timestamp: ledger.tip.timestamp + 2, consensusData: 3n });
+    const far = { ...unsigned, height: a.height + 1000 };
+    // Signed by four keys of its own: nobody can judge it here.
+    const others = testNet(4);
+    await forger.publish(forger.topics.blocks, encodeBlock(signBlock(far, others.settings.standbyValidators, others.keys)));
+    await until('a little penalty', () => a.peer.score(id) < 0, 5000);
+    expect(a.progress.syncing).toBe(false);
+    expect(a.peer.isBanned(id)).toBe(false);
+    // Our validators' script with signatures that are not theirs: banned at once.
+    const real = signBlock({ ...far, height: far.height + 1 }, ledger.nextValidators(), net.keys);
+    const forged = { ...real, witness: { ...real.witness, invocation: real.witness.invocation.map((x, i) => (i > 2 && i < 40 ? x ^ 1 : x)) } };
+    await forger.publish(forger.topics.blocks, encodeBlock(forged));
+    await until('the forger banned', () => a.peer.isBanned(id), 5000);
+    expect(a.progress.syncing).toBe(false);
   });
 });
 

@@ -81,3 +81,55 @@ describe('peers over real libp2p on loopback (WebSockets)', () => {
     expect(a.isBanned(floodId)).toBe(true);
   });
 });
+
+describe('what gossip alone cannot make a peer pay for (issue 15)', () => {
+  const start = async (options: Partial<Parameters<typeof Peer.start>[0]> = {}) => {
+    const p = await Peer.start({ magic: MAGIC, listen: ['/ip4/127.0.0.1/tcp/0/ws'], ...options });
+    peers.push(p);
+    return p;
+  };
+
+  it('a gossip frame of 10 MB, or one that is not a gossip message, bans its sender', async () => {
+    const a = await start();
+    a.subscribe(a.topics.blocks, () => 'accept', () => {});
+    for (const kind of ['oversized', 'garbage'] as const) {
+      const m = await start();
+      m.subscribe(m.topics.blocks, () => 'accept', () => {});
+      await m.dial(a.addresses()[0]);
+      await until('the subscriptions', () => hearsSubscriber(m, m.topics.blocks, a) && hearsSubscriber(a, a.topics.blocks, m));
+      const id = m.node.peerId.toString();
+      const stream = await m.node.dialProtocol(a.node.peerId, ['/meshsub/1.2.0', '/meshsub/1.1.0']);
+      if (kind === 'oversized') {
+        stream.send(Uint8Array.of(0x80, 0x80, 0x80, 0x05)); // a length prefix of 10 MiB
+        for (let i = 0; i < 20 && stream.status === 'open'; i++) stream.send(new Uint8Array(60_000));
+      } else {
+        stream.send(Uint8Array.of(8, 0xff, 0xff, 0xff, 0xff, 0x0f, 1, 2, 3)); // 8 bytes that are no RPC
+      }
+      await until(`a to ban the ${kind} sender`, () => a.isBanned(id), 5000);
+      expect(a.bans.find((b) => b.peer === id)?.reason).toMatch(kind === 'oversized' ? /over 4194304 bytes/ : /not a gossipsub message/);
+    }
+  });
+
+  it('peers made by the dozen on one address do not silence the honest peers there (no IP colocation penalty)', async () => {
+    const a = await start();
+    const b = await start();
+    const got: string[] = [];
+    a.subscribe(a.topics.blocks, () => 'accept', (data) => got.push(bytesToHex(data)));
+    b.subscribe(b.topics.blocks, () => 'accept', () => {});
+    await b.dial(a.addresses()[0]);
+    // 15 throwaway identities on 127.0.0.1, each connected and subscribed (gossipsub's default
+    // scoring graylisted every peer of an address past 10, for an hour).
+    const sybils: Peer[] = [];
+    for (let i = 0; i < 15; i++) {
+      const s = await start();
+      s.subscribe(s.topics.blocks, () => 'accept', () => {});
+      await new Promise((r) => setTimeout(r, 250)); // libp2p takes 5 new connections a second from one host
+      await s.dial(a.addresses()[0]);
+      sybils.push(s);
+    }
+    await until('the subscriptions', () => hearsSubscriber(b, b.topics.blocks, a) && sybils.every((s) => hearsSubscriber(a, a.topics.blocks, s)));
+    await new Promise((r) => setTimeout(r, 1500)); // a heartbeat or two: scores computed
+    await b.publish(b.topics.blocks, Uint8Array.of(1, 2, 3));
+    await until('b heard by a', () => got.includes('010203'), 5000);
+  });
+});

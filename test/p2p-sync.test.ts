@@ -4,7 +4,9 @@ import { blockHash, encodeBlock, verifyHeaderWitness } from '../core/block/index
 import { Chain, type NetworkSettings } from '../core/state/index.ts';
 import { MemoryStore } from '../core/store/memory.ts';
 import { Peer } from '../core/p2p/peer.ts';
-import { fetchHeaders, serveBlocks, serveHeaders, syncFrom } from '../core/p2p/sync.ts';
+import { fetchBlocks, fetchHeaders, serveBlocks, serveHeaders, syncFrom, syncProtocolOf } from '../core/p2p/sync.ts';
+import { lpStream } from '@libp2p/utils';
+import { until } from './helpers.ts';
 import { grow, newHistory, type History } from './history.ts';
 
 const SEED = 99;
@@ -89,5 +91,57 @@ describe('block sync over real libp2p on loopback', () => {
     // And it is refused for a while: no reconnecting to feed the same lie.
     expect(client.isBanned(liar.node.peerId.toString())).toBe(true);
     await expect(client.dial(liar.addresses()[0])).rejects.toThrow();
+  });
+});
+
+describe('request/response protocols: deadlines, bounds, rate limits, penalties (issue 15)', () => {
+  it('a server that never answers fails the request at its deadline and costs the server; the client is not held', async () => {
+    const silent = await peer();
+    await silent.node.handle(syncProtocolOf(settings.magic), async (stream) => {
+      await new Promise((r) => setTimeout(r, 30_000));
+      stream.abort(new Error('late'));
+    });
+    const client = await peer();
+    await client.dial(silent.addresses()[0]);
+    const id = silent.node.peerId.toString();
+    const t0 = Date.now();
+    const chain = await Chain.open(new MemoryStore(), settings);
+    const result = await syncFrom(client, settings.magic, id, chain);
+    const took = Date.now() - t0;
+    expect((result.error as { code?: string }).code).toBe('PEER_TIMEOUT');
+    expect(took).toBeLessThan(15_000); // the idle deadline of a range (10 s), not forever
+    expect(client.score(id)).toBeLessThan(0);
+  });
+
+  it('an answer with more than was asked for bans its server', async () => {
+    const liar = await peer();
+    await liar.node.handle(syncProtocolOf(settings.magic), async (stream) => {
+      const lp = lpStream(stream);
+      await lp.read();
+      for (let i = 0; i < 3; i++) await lp.write(encodeBlock(history.blocks[i])); // asked for 2
+      await lp.write(new Uint8Array(0));
+      await stream.close();
+    });
+    const client = await peer();
+    await client.dial(liar.addresses()[0]);
+    const id = liar.node.peerId.toString();
+    await expect(fetchBlocks(client, settings.magic, id, 1, 2)).rejects.toThrow(/more than the 2 items asked for/);
+    await until('the liar banned', () => client.isBanned(id));
+  });
+
+  it('a peer that floods requests is refused past its rate and banned; one that never sends its request is penalised at the deadline', async () => {
+    const server = await peer();
+    const source = await Chain.open(new MemoryStore(), settings);
+    await source.addBlocks(history.blocks.slice(0, 5).map(encodeBlock));
+    await serveBlocks(server, settings.magic, (h) => source.blockBytes(h));
+    const flood = await peer();
+    await flood.dial(server.addresses()[0]);
+    const floodId = flood.node.peerId.toString();
+    for (let i = 0; i < 120 && !server.isBanned(floodId); i++) {
+      void fetchBlocks(flood, settings.magic, server.node.peerId.toString(), 1, 2).catch(() => {});
+      await new Promise((r) => setTimeout(r, 2));
+    }
+    await until('the flood banned', () => server.isBanned(floodId), 5000);
+    expect(server.bans.find((b) => b.peer === floodId)?.reason).toMatch(/over the rate limit of blockRequests/);
   });
 });

@@ -179,6 +179,8 @@ export class Node {
   /** Stall handling: when it began, what was tried, and what the last re-sync found. */
   #stall: { since: number; tries: number; found: number; code: NonNullable<Health['code']>; reason: string } | null = null;
   #stopped = false;
+  /** Set once start's own first syncs are under way (connections before that are synced by start). */
+  #started = false;
 
   private constructor(chain: ChainLike, peer: Peer, settings: NetworkSettings, book: PeerBook) {
     this.chain = chain;
@@ -202,10 +204,13 @@ export class Node {
     peer.subscribe(peer.topics.blocks, (data, from) => node.#onBlock(data, from), () => {});
     // What a connected peer says it listens on goes into the book (a validator restarted on
     // another port is found again), and a dial that worked resets its backoff.
+    // A Node peer (one that listens where it can be dialled) just connected, either way: what it
+    // has that we missed while apart comes by a sync (nothing to send costs it one empty answer).
     peer.node.addEventListener('peer:identify', (evt) => {
       const id = evt.detail.peerId.toString();
-      node.book.add(id, evt.detail.listenAddrs.map((a) => `${a.toString()}/p2p/${id}`));
+      const direct = node.book.add(id, evt.detail.listenAddrs.map((a) => `${a.toString()}/p2p/${id}`)) || node.book.has(id);
       node.book.connected(id);
+      if (direct && node.#started) node.requestSync(id);
     });
     node.#bootstrap = [...(options.bootstrap ?? [])];
     for (const address of node.#bootstrap) {
@@ -244,6 +249,7 @@ export class Node {
     for (const ms of [1000, 3000, 7000]) node.#timers.push(setTimeout(() => node.#announceSelf(), ms)); // once connected (a browser: after its relay reservation)
     peer.subscribe(peer.topics.consensus, (data, from) => node.#onConsensus(data, from), () => {});
     const first = peer.connections().map((remote) => node.syncFrom(remote));
+    node.#started = true;
     if (options.syncOnStart !== false) await Promise.all(first);
     if (options.validator) {
       node.validator = new Validator(node, options.validator);

@@ -41,7 +41,7 @@ export function nodeStatus(node: Node): NodeStatus {
     reconnects: node.reconnects,
     health: node.health,
     knownPeers: node.book.size,
-    bans: node.peer.bans.slice(-5),
+    bans: node.peer.bans,
     validators: ledger.nextValidators().map(bytesToHex),
     mempool: { transactions: node.mempool.size, bytes: node.mempool.bytes },
     ...(consensus ? { consensus } : {}),

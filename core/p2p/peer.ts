@@ -53,8 +53,13 @@ const MAX_TOPIC_MESSAGE: Record<keyof ReturnType<typeof topicsOf>, number> = {
   transactions: MAX_GOSSIP_MESSAGE, blocks: MAX_GOSSIP_MESSAGE, consensus: MAX_GOSSIP_MESSAGE, peers: 4096,
 };
 
-/** Streams a peer may have open at once on each request protocol (a peer needs one or two). */
-const MAX_INBOUND_STREAMS = 4;
+/**
+ * Requests a peer may have open at once on each request protocol (a peer needs one or two): more
+ * are refused and penalised here, below libp2p's own cap on streams (past which it refuses
+ * without telling us, so that a flood would cost its sender nothing).
+ */
+const MAX_CONCURRENT_REQUESTS = 4;
+const MAX_INBOUND_STREAMS = 64;
 
 /** A token bucket: `perSecond` messages on average, `burst` at once. */
 export interface RateLimit {
@@ -154,6 +159,8 @@ export class Peer {
   /** `${peer} ${kind}` -> bucket. */
   readonly #buckets = new Map<string, { tokens: number; at: number }>();
   #sweptAt = Date.now();
+  /** Requests being served, by `${peer} ${kind}`. */
+  readonly #serving = new Map<string, number>();
   /** Bans by peer: why the last, when, and how many times (status views). */
   readonly #bans = new Map<string, { peer: string; reason: string; at: string; count: number }>();
 
@@ -242,11 +249,14 @@ export class Peer {
   async serve(protocol: string, kind: Limited, maxRequestBytes: number, handler: (io: MessageIO, from: string) => Promise<void>, options: { runOnLimitedConnection?: boolean } = {}): Promise<void> {
     await this.node.handle(protocol, async (stream, connection) => {
       const from = connection.remotePeer.toString();
-      if (this.isBanned(from) || !this.admit(from, kind)) {
+      const key = `${from} ${kind}`;
+      const open = this.#serving.get(key) ?? 0;
+      if (this.isBanned(from) || open >= MAX_CONCURRENT_REQUESTS || !this.admit(from, kind)) {
         if (!this.isBanned(from)) void this.penalize(from, PENALTY.excess, `over the rate limit of ${kind}`);
         stream.abort(new Error('refused'));
         return;
       }
+      this.#serving.set(key, open + 1);
       const signal = AbortSignal.timeout(SERVE_DEADLINE_MS);
       const lp = lpStream(stream, { maxDataLength: maxRequestBytes });
       try {
@@ -256,6 +266,10 @@ export class Peer {
         stream.abort(e instanceof Error ? e : new Error(String(e)));
         if (e instanceof DecodeError) void this.penalize(from, PENALTY.invalid, `a malformed request of ${kind}: ${e.message}`);
         else if (signal.aborted) void this.penalize(from, PENALTY.slow, `a request of ${kind} not finished in ${SERVE_DEADLINE_MS / 1000} s`);
+      } finally {
+        const left = (this.#serving.get(key) ?? 1) - 1;
+        if (left > 0) this.#serving.set(key, left);
+        else this.#serving.delete(key);
       }
     }, { maxInboundStreams: MAX_INBOUND_STREAMS, ...options });
   }
@@ -332,7 +346,16 @@ export class Peer {
         // content's hash, and gossipsub refuses to publish a remembered one: a transaction batch
         // published while no peer listened (a link being redialled) could not be sent again for 2
         // minutes, which the network benchmark showed as 256 transfers stuck for 120 s.
-        pubsub: gossipsub({ allowPublishToZeroTopicPeers: true, emitSelf: false, maxInboundDataLength: MAX_GOSSIP_MESSAGE, globalSignaturePolicy: 'StrictNoSign', seenTTL: 10_000 }),
+        // Gossipsub's own scoring is left to its behavioural part: the topic validators above
+        // judge every message and ban through the connection gater. Its IP colocation penalty
+        // is off: it lowers every peer of an address with more than 10 peers, and identities
+        // are free, so one hostile host making peers on our address (all of a devnet is on
+        // 127.0.0.1; browsers share their NAT's address) graylisted the honest ones with it and
+        // the node stopped hearing gossip for an hour (issue 15: the relay froze after bursts).
+        pubsub: gossipsub({
+          allowPublishToZeroTopicPeers: true, emitSelf: false, maxInboundDataLength: MAX_GOSSIP_MESSAGE, globalSignaturePolicy: 'StrictNoSign', seenTTL: 10_000,
+          scoreParams: { IPColocationFactorWeight: 0, retainScore: 60_000 },
+        }),
         ...(options.relay ? { relay: circuitRelayServer() } : {}),
       },
     });
