@@ -65,6 +65,8 @@ export interface AssembleInput {
   /** The proposed transactions (hashes), in the block's order. */
   readonly txs: readonly Uint8Array[];
   readonly timestamp: number;
+  /** The validators (indexes) whose deals are in the fixed set: the block's participation record. */
+  readonly dealers: readonly number[];
 }
 
 export interface ConsensusHost {
@@ -708,7 +710,7 @@ export class Consensus {
       const random = randomOf(secrets);
       const stamps = deals.map((d) => d.message.body.timestamp).sort((a, b) => a - b);
       const timestamp = Math.max(p.prevTimestamp + 1, stamps[(stamps.length - 1) >> 1]);
-      this.#assembled = this.#host.assemble({ height: p.height, random, txs: orderTransactions(random, allTxs), timestamp });
+      this.#assembled = this.#host.assemble({ height: p.height, random, txs: orderTransactions(random, allTxs), timestamp, dealers: set.map((ref) => ref.dealer) });
       if (p.index >= 0) {
         this.#send({ kind: 'sign', block: this.#assembled.hash, signature: this.#crypto.signHeader(this.#assembled.message) });
       }

@@ -413,7 +413,10 @@ export class Validator {
     const consensusData = new DataView(input.random.buffer, input.random.byteOffset, 8).getBigUint64(0, true);
     for (;;) {
       try {
-        const block = ledger.prepareBlock({ transactions: chosen.map((c) => c.tx), messages: chosen.map((c) => c.message), timestamp: input.timestamp, consensusData });
+        const block = ledger.prepareBlock({
+          transactions: chosen.map((c) => c.tx), messages: chosen.map((c) => c.message), timestamp: input.timestamp, consensusData,
+          participation: this.#validators.map((_, i) => input.dealers.includes(i)),
+        });
         const hash = blockHash(block);
         const miner = block.transactions[0];
         this.#assembled = {

@@ -4,11 +4,32 @@
  * by weight (sorted by that number), at least the number of standby validators; the seats go to
  * the candidates with the most votes (each share of a vote counts in full for every candidate it
  * names), then to standby validators.
+ *
+ * Seats only for candidates that show up (docs/consensus-design.md, "Elections that cannot stop
+ * the chain"): a candidate found absent (no deal of its in the last ABSENCE_BLOCKS blocks it was
+ * a validator for) may not be elected for EXCLUSION_BLOCKS blocks; and at most f of the seats
+ * (f = floor((count - 1) / 3)) go to candidates that have not yet dealt since they took their seat
+ * ("unproven": newly elected, or back after leaving). So however many elected candidates never run
+ * a node, at most f of the validators are absent at once, and N - f keep making blocks; each costs
+ * the chain ABSENCE_BLOCKS slower blocks, then its seat goes on down the ranking or back to standby.
  */
 import { bytesToHex } from '../encoding/bytes.ts';
 import { FIXED8_ONE } from '../encoding/primitives.ts';
 import { comparePublicKeys, compressPublicKey } from '../crypto/keys.ts';
 import { MAX_MULTISIG_KEYS, sortPublicKeys } from '../script/accounts.ts';
+
+/** Blocks a candidate may hold a seat without dealing before it is found absent. */
+export const ABSENCE_BLOCKS = 10;
+/** Blocks after which a candidate found absent may be elected again (as unproven). */
+export const EXCLUSION_BLOCKS = 100;
+
+/** What the ledger's seat records say of candidates (keys as compressed hex). */
+export interface SeatView {
+  /** May not be elected for the next block: found absent lately. */
+  readonly excluded: ReadonlySet<string>;
+  /** Hold a seat now and have dealt since they took it. */
+  readonly proven: ReadonlySet<string>;
+}
 
 export interface ElectionInput {
   /** Current candidates by EnrollmentTransaction hash (hex). */
@@ -16,6 +37,8 @@ export interface ElectionInput {
   /** Unspent votes: their AntShare units and the candidates they name (enrollment hashes, raw). */
   readonly votes: Iterable<{ value: bigint; enrollments: readonly Uint8Array[] }>;
   readonly standbyValidators: readonly Uint8Array[];
+  /** The seat records (default: none excluded, none proven). */
+  readonly seats?: SeatView;
 }
 
 /** The weighted mean count over the middle half of the votes by weight, rounded down (0 without votes). */
@@ -61,9 +84,21 @@ export function electValidators(input: ElectionInput): Uint8Array[] {
     .map(([k, votes]) => ({ key: compressPublicKey(input.candidates.get(k)!), votes }))
     .sort((a, b) => (a.votes !== b.votes ? (a.votes > b.votes ? -1 : 1) : comparePublicKeys(a.key, b.key)));
   const chosen = new Map<string, Uint8Array>();
+  const standbyKeys = new Set(standby.map(bytesToHex));
+  const maxUnproven = Math.floor((count - 1) / 3);
+  let unproven = 0;
   for (const c of ranked) {
     if (chosen.size >= count) break;
-    chosen.set(bytesToHex(c.key), c.key);
+    const key = bytesToHex(c.key);
+    // A standby validator elected as a candidate is the network's own: never unproven.
+    if (!standbyKeys.has(key)) {
+      if (input.seats?.excluded.has(key)) continue;
+      if (!input.seats?.proven.has(key)) {
+        if (unproven >= maxUnproven) continue;
+        unproven++;
+      }
+    }
+    chosen.set(key, c.key);
   }
   for (const s of standby) {
     if (chosen.size >= count) break;

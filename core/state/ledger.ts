@@ -17,23 +17,25 @@ import { allInputs, checkTransaction as checkStateless, messageHash, verifyWitne
 import { checkBlock, type Block, type CheckedBlock } from '../block/block.ts';
 import { merkleRoot } from '../block/merkle.ts';
 import { blockHash, checkHeaderWitnessScript, verifyHeaderSignatures } from '../block/header.ts';
-import { ANTCOIN_ID, ANTSHARE_ID, nextMinerOf } from '../block/genesis.ts';
+import { ANTCOIN_ID, ANTSHARE_ID, consensusThreshold, nextMinerOf } from '../block/genesis.ts';
+import { compressPublicKey } from '../crypto/keys.ts';
+import { participationAttribute } from '../tx/miner.ts';
 import { assetHex, heightKey, outpointKey } from './keys.ts';
 import { stateError } from './errors.ts';
 import { genesisOf, type NetworkSettings } from './settings.ts';
 import {
-  AssetRecord, CandidateRecord, HeaderRecord, Journal, MetaRecord, SnapshotChunk, Table, VoteRecord, type Delta, type HistoryRecord, type TxRecord, type Utxo,
+  AssetRecord, CandidateRecord, HeaderRecord, Journal, MetaRecord, SeatRecord, SnapshotChunk, Table, VoteRecord, type Delta, type HistoryRecord, type TxRecord, type Utxo,
 } from './tables.ts';
 import { drawHolder, newAntCoin } from './antcoin.ts';
 import { encodeSnapshotChunk, historyCodec, schemaCodec, txCodec, utxoCodec } from './codecs.ts';
-import { electValidators } from './election.ts';
+import { ABSENCE_BLOCKS, EXCLUSION_BLOCKS, electValidators } from './election.ts';
 import type { BlockContext, TxContext } from './rules/context.ts';
 import { applyOutputs, applySpends, checkSignersPresent, checkValueAndFees, collectSigners, resolveInputs, sumFlows } from './rules/common.ts';
 import { applyRegister, checkRegister } from './rules/register.ts';
 import { applyIssue, checkIssue } from './rules/issue.ts';
 import { applyEnrollment, checkEnrollment } from './rules/enrollment.ts';
 import { applyVoting, checkVoting } from './rules/voting.ts';
-import { checkMiner, expectedMinerOutputs } from './rules/miner.ts';
+import { checkMiner, checkMinerParticipation, expectedMinerOutputs } from './rules/miner.ts';
 import { checkAgency } from './rules/agency.ts';
 import { expandOrder, verifyOrder } from '../tx/order.ts';
 
@@ -101,6 +103,8 @@ export class Ledger {
   readonly headers: Table<HeaderRecord>;
   readonly history: Table<HistoryRecord>;
   readonly meta: Table<MetaRecord>;
+  /** Elected candidates' seats: when each took its seat, last dealt, may be elected again (election.ts). */
+  readonly seats: Table<SeatRecord>;
   readonly #tables: Table<unknown>[];
 
   // Derived indexes, kept in step with the utxo table (never stored: rebuilt on load).
@@ -122,7 +126,8 @@ export class Ledger {
     this.headers = new Table(6, 'headers', schemaCodec(HeaderRecord, 'HeaderRecord'), j);
     this.history = new Table(7, 'history', historyCodec, j);
     this.meta = new Table(8, 'meta', schemaCodec(MetaRecord, 'MetaRecord'), j);
-    this.#tables = [this.utxos, this.txs, this.assets, this.candidates, this.votes, this.headers, this.history, this.meta] as Table<unknown>[];
+    this.seats = new Table(9, 'seats', schemaCodec(SeatRecord, 'SeatRecord'), j);
+    this.#tables = [this.utxos, this.txs, this.assets, this.candidates, this.votes, this.headers, this.history, this.meta, this.seats] as Table<unknown>[];
     this.utxos.onChange = (key, before, after) => {
       if (before) this.#index(key, before, false);
       if (after) this.#index(key, after, true);
@@ -206,7 +211,7 @@ export class Ledger {
       }
       applyOutputs(c);
     }
-    const validators = electValidators(this.#electionInput());
+    const validators = electValidators(this.#electionInput(0));
     this.headers.set(heightKey(0), { hash, timestamp: block.timestamp });
     this.meta.set(TIP, { height: 0, blockHash: hash, timestamp: block.timestamp, antCoinMinted: 0n, antCoinBurned: 0n, validators });
     return this.#takeDelta(0, hash);
@@ -231,10 +236,52 @@ export class Ledger {
     };
   }
 
-  #electionInput() {
+  /** The election's input for the block after `height` (the seats as they stand after it). */
+  #electionInput(height = this.height) {
     const candidates = new Map<string, Uint8Array>();
     for (const [k, c] of this.candidates.entries()) candidates.set(k, c.publicKey);
-    return { candidates, votes: this.votes.values(), standbyValidators: this.settings.standbyValidators };
+    const excluded = new Set<string>();
+    const proven = new Set<string>();
+    for (const [key, seat] of this.seats.entries()) {
+      if (seat.excludedUntil > height + 1) excluded.add(key);
+      if (seat.joined > 0 && seat.seen >= seat.joined) proven.add(key);
+    }
+    return { candidates, votes: this.votes.values(), standbyValidators: this.settings.standbyValidators, seats: { excluded, proven } };
+  }
+
+  /**
+   * The seats, as block `height` leaves them (docs/consensus-design.md, "Elections that cannot stop
+   * the chain"): each elected candidate of the block's validators (`current`) that the block's
+   * participation record marks (or every one, without a record) was seen; one that has held its
+   * seat ABSENCE_BLOCKS blocks without being seen in the last ABSENCE_BLOCKS is excluded for
+   * EXCLUSION_BLOCKS; then the next validators are elected, and the seats of those who join or
+   * leave are noted. Standby validators have no seat record. Returns the next validators.
+   */
+  #electAfter(height: number, current: readonly Uint8Array[], participation: readonly boolean[] | null): Uint8Array[] {
+    current.forEach((key, i) => {
+      const hex = bytesToHex(key);
+      const seat = this.seats.get(hex);
+      if (!seat) return;
+      let next = participation === null || participation[i] ? { ...seat, seen: height } : seat;
+      if (next.joined > 0 && height - next.joined + 1 >= ABSENCE_BLOCKS && next.seen <= height - ABSENCE_BLOCKS) {
+        next = { ...next, joined: 0, excludedUntil: height + 1 + EXCLUSION_BLOCKS };
+      }
+      if (next !== seat) this.seats.set(hex, next);
+    });
+    const validators = electValidators(this.#electionInput(height));
+    const standby = new Set(this.settings.standbyValidators.map((k) => bytesToHex(compressPublicKey(k))));
+    const seated = new Set(validators.map(bytesToHex));
+    for (const key of seated) {
+      if (standby.has(key)) continue;
+      const seat = this.seats.get(key);
+      if (!seat || seat.joined === 0) this.seats.set(key, { joined: height + 1, seen: seat?.seen ?? 0, excludedUntil: seat?.excludedUntil ?? 0 });
+    }
+    for (const [key, seat] of [...this.seats.entries()]) {
+      if (seated.has(key)) continue;
+      if (seat.excludedUntil <= height + 1) this.seats.delete(key);
+      else if (seat.joined !== 0) this.seats.set(key, { ...seat, joined: 0 });
+    }
+    return validators;
   }
 
   /** The outpoint keys a block spent, read from its delta (the unspent outputs it removed). */
@@ -310,6 +357,7 @@ export class Ledger {
     if (reuse) this.#reusedChecks++;
     const { reward, holder } = this.#draw(block.consensusData);
     checkMiner(block.transactions[0], expectedMinerOutputs({ reward, holder, byteFees: ctx.byteFees, validators: tip.validators }));
+    const participation = checkMinerParticipation(block.transactions[0], tip.validators.length, consensusThreshold(tip.validators.length));
 
     // Phase B: the signatures, which have been verifying meanwhile.
     await signatures;
@@ -317,7 +365,7 @@ export class Ledger {
     // Phase C: the effects, undone if the header's nextMiner turns out wrong.
     this.#journal.clear();
     try {
-      const validators = this.#applyAll(txCtxs);
+      const validators = this.#applyAll(txCtxs, participation);
       if (!equalBytes(nextMinerOf(validators), block.nextMiner)) {
         throw stateError('BLOCK_NEXT_MINER_WRONG', "nextMiner is not the script of the next block's validators", {
           expected: uintToString(nextMinerOf(validators)), actual: uintToString(block.nextMiner),
@@ -359,13 +407,13 @@ export class Ledger {
   }
 
   /** Phase C: outputs first, then spends (a transaction may spend a later one's output); returns the next validators. */
-  #applyAll(txCtxs: readonly TxContext[]): Uint8Array[] {
+  #applyAll(txCtxs: readonly TxContext[], participation: readonly boolean[] | null): Uint8Array[] {
     for (const c of txCtxs) {
       applyOutputs(c);
       this.#applyType(c);
     }
     for (const c of txCtxs) applySpends(c);
-    return electValidators(this.#electionInput());
+    return this.#electAfter(txCtxs[0].block.height, this.tip.validators, participation);
   }
 
   /**
@@ -375,7 +423,11 @@ export class Ledger {
    * only when votes could change them). `messages`: the transactions' signed bytes, when the
    * caller has them (a pool does).
    */
-  prepareBlock(params: { transactions: readonly Transaction[]; messages?: readonly Uint8Array[]; timestamp: number; consensusData: bigint; nonce?: number }): Omit<Block, 'witness'> {
+  prepareBlock(params: {
+    transactions: readonly Transaction[]; messages?: readonly Uint8Array[]; timestamp: number; consensusData: bigint; nonce?: number;
+    /** Which of the block's validators dealt in its fixed set (the participation record); none: no record. */
+    participation?: readonly boolean[];
+  }): Omit<Block, 'witness'> {
     this.#prepared = undefined;
     const tip = this.tip;
     const height = tip.height + 1;
@@ -387,7 +439,8 @@ export class Ledger {
     const placeholder: Transaction = { type: 'MinerTransaction', version: 0, nonce: 0, attributes: [], inputs: [], outputs: [], witnesses: [] };
     const { ctx, txCtxs: checked } = this.#checkAll(height, [placeholder, ...params.transactions], [signingMessage(placeholder), ...bodies]);
     const miner: Transaction = {
-      type: 'MinerTransaction', version: 0, nonce: params.nonce ?? height, attributes: [], inputs: [], witnesses: [],
+      type: 'MinerTransaction', version: 0, nonce: params.nonce ?? height, inputs: [], witnesses: [],
+      attributes: params.participation ? [participationAttribute(params.participation)] : [],
       outputs: expectedMinerOutputs({ reward, holder, byteFees: ctx.byteFees, validators: tip.validators }),
     };
     const transactions = [miner, ...params.transactions];
@@ -397,13 +450,13 @@ export class Ledger {
     // standby list whatever the block does; otherwise apply the block, read them, undo it.
     let validators: Uint8Array[];
     let checkedOnly = false;
-    if (this.votes.size === 0 && !params.transactions.some((t) => t.type === 'VotingTransaction')) {
+    if (this.votes.size === 0 && this.seats.size === 0 && !params.transactions.some((t) => t.type === 'VotingTransaction')) {
       validators = electValidators(this.#electionInput());
       checkedOnly = true;
     } else {
       this.#journal.clear();
       try {
-        validators = this.#applyAll(txCtxs);
+        validators = this.#applyAll(txCtxs, params.participation ?? null);
       } finally {
         this.#journal.revert();
       }

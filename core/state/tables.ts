@@ -40,6 +40,15 @@ export type AssetRecord = P.UnwrapCoder<typeof AssetRecord>;
 export const CandidateRecord = P.struct({ publicKey: ECPoint, height: P.U32LE });
 export type CandidateRecord = P.UnwrapCoder<typeof CandidateRecord>;
 
+/**
+ * An elected candidate's seat (docs/consensus-design.md, "Elections that cannot stop the chain"),
+ * keyed by its public key (hex, compressed): the height from which it holds its current seat
+ * (0: none now), the last height whose block records its deal in the fixed set, and the height
+ * before which it may not be elected again after it was found absent.
+ */
+export const SeatRecord = P.struct({ joined: P.U32LE, seen: P.U32LE, excludedUntil: P.U32LE });
+export type SeatRecord = P.UnwrapCoder<typeof SeatRecord>;
+
 /** AntShare of an unspent output of a VotingTransaction, voting for each named candidate. */
 export const VoteRecord = P.struct({ enrollments: varArray(1024, UInt256), value: Fixed8, scriptHash: UInt160 });
 export type VoteRecord = P.UnwrapCoder<typeof VoteRecord>;

@@ -10,6 +10,8 @@ import { ANTCOIN_ID } from '../../block/genesis.ts';
 import type { TransactionOutput } from '../../tx/io.ts';
 import type { Transaction } from '../../tx/transaction.ts';
 import { stateError } from '../errors.ts';
+import { AttributeUsage } from '../../tx/attribute.ts';
+import { participationBits } from '../../tx/miner.ts';
 
 /** The outputs a block's MinerTransaction must have. */
 export function expectedMinerOutputs(params: {
@@ -42,4 +44,25 @@ export function checkMiner(tx: Transaction, expected: readonly TransactionOutput
       expected: show(expected), actual: show(tx.outputs),
     });
   }
+}
+
+/**
+ * The MinerTransaction's participation record (core/tx/miner.ts), checked against the block's `n`
+ * validators, `m` of whom must have dealt: none (a block made before the record existed: nobody
+ * is marked absent), or one Remark attribute of ceil(n / 8) bytes with at least m bits set and none
+ * past n. Returns who dealt (null: no record).
+ */
+export function checkMinerParticipation(tx: Transaction, n: number, m: number): boolean[] | null {
+  if (tx.attributes.length === 0) return null;
+  const [a] = tx.attributes;
+  const fail = (why: string): never => {
+    throw stateError('BLOCK_MINER_PARTICIPATION_WRONG', `the MinerTransaction's participation record ${why}`, { validators: n });
+  };
+  if (tx.attributes.length > 1 || a.usage !== AttributeUsage.Remark) fail('is one Remark attribute, and nothing else');
+  if (a.data.length !== Math.ceil(n / 8)) fail(`has ${a.data.length} bytes, not ${Math.ceil(n / 8)}`);
+  const bits = participationBits(a.data, n);
+  if (bits.filter(Boolean).length < m) fail(`marks fewer than the ${m} validators a set needs`);
+  const past = a.data.length * 8 > n && (a.data[a.data.length - 1] >> (n & 7 || 8)) !== 0;
+  if (past) fail(`marks validators past the ${n} there are`);
+  return bits;
 }
