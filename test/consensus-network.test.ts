@@ -140,9 +140,24 @@ describe('four validators over real libp2p, on disk', () => {
     const badId = bad.node.peerId.toString();
     await until('the mesh', () => hearsSubscriber(a.peer, a.peer.topics.consensus, bad) && hearsSubscriber(bad, a.peer.topics.consensus, a.peer));
     const before = a.height;
-    // Garbage, then a well-formed message signed by a key that is not the sender's.
+    // Garbage: dropped and banned.
     await bad.publish(bad.topics.consensus, Uint8Array.of(1, 2, 3));
     await until('the sender is dropped', () => !a.peer.connections().includes(badId), 10_000);
+    expect(a.peer.isBanned(badId)).toBe(true);
+    // A well-formed message for the next height that names validator 1 but is signed by another
+    // key (validator 2's): dropped and banned too, and not forwarded to the others.
+    const forger = await Peer.start({ magic: net.settings.magic, listen: LISTEN });
+    running.add(forger);
+    forger.subscribe(forger.topics.consensus, () => 'accept', () => {});
+    await forger.dial(a.peer.addresses()[0]);
+    const forgerId = forger.node.peerId.toString();
+    await until('the forger in the mesh', () => hearsSubscriber(a.peer, a.peer.topics.consensus, forger) && hearsSubscriber(forger, a.peer.topics.consensus, a.peer));
+    const sorted = net.ledger.nextValidators().map(bytesToHex);
+    const signer = net.validators.find((x) => bytesToHex(x.publicKey) === sorted[2])!;
+    const forged = sealMessage(net.settings.magic, { height: a.height + 1, round: 0, sender: 1, body: { kind: 'prevote', set: null } }, signer.key);
+    await forger.publish(forger.topics.consensus, forged);
+    await until('the forger is dropped', () => !a.peer.connections().includes(forgerId), 10_000);
+    expect(a.peer.bans.find((b) => b.peer === forgerId)?.reason).toMatch(/not signed by validator 1/);
     await until('blocks go on', () => a.height > before + 1, 30_000);
     await expectOneChain(v);
   });

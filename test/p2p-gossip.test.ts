@@ -1,5 +1,5 @@
 import { hearsSubscriber, until } from './helpers.ts';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import { bytesToHex, isInputError } from '../core/encoding/index.ts';
 import { decodeTransaction, encodeTransaction } from '../core/tx/index.ts';
 import { Peer, type Verdict } from '../core/p2p/peer.ts';
@@ -131,5 +131,37 @@ describe('what gossip alone cannot make a peer pay for (issue 15)', () => {
     await new Promise((r) => setTimeout(r, 1500)); // a heartbeat or two: scores computed
     await b.publish(b.topics.blocks, Uint8Array.of(1, 2, 3));
     await until('b heard by a', () => got.includes('010203'), 5000);
+  });
+});
+
+describe("a peer's standing (issue 15)", () => {
+  it('scores recover with time, quiet peers are forgotten, and a ban is recorded once per peer with its count', async () => {
+    const p = await Peer.start({ magic: MAGIC, listen: [] });
+    peers.push(p);
+    let now = Date.now();
+    const clock = vi.spyOn(Date, 'now').mockImplementation(() => now);
+    try {
+      await p.penalize('peerA', 50, 'slow');
+      expect(p.score('peerA')).toBe(-50);
+      now += 20_000;
+      expect(p.score('peerA')).toBe(-30); // a point a second back
+      for (let i = 0; i < 30; i++) {
+        await p.penalize(`quiet${i}`, 5, 'over the rate');
+        p.admit(`quiet${i}`, 'transactions');
+      }
+      expect(p.remembered).toBeGreaterThanOrEqual(31);
+      now += 6 * 60_000; // quiet for six minutes: forgotten at the next sweep
+      p.admit('someoneElse', 'transactions');
+      expect(p.remembered).toBeLessThanOrEqual(1);
+      // One burst of invalid messages: one ban, counted once; banned again later: the same entry, count 2.
+      for (let i = 0; i < 4; i++) await p.penalize('mallory', 100, 'garbage');
+      expect(p.bans.filter((b) => b.peer === 'mallory')).toEqual([expect.objectContaining({ count: 1, reason: 'garbage' })]);
+      now += 11 * 60_000;
+      expect(p.isBanned('mallory')).toBe(false);
+      await p.penalize('mallory', 100, 'garbage again');
+      expect(p.bans.filter((b) => b.peer === 'mallory')).toEqual([expect.objectContaining({ count: 2, reason: 'garbage again' })]);
+    } finally {
+      clock.mockRestore();
+    }
   });
 });

@@ -129,6 +129,22 @@ describe('request/response protocols: deadlines, bounds, rate limits, penalties 
     await until('the liar banned', () => client.isBanned(id));
   });
 
+  it('an answer past the byte bound (500 blocks of 4 MiB could be buffered, on e4033aa) bans its server', async () => {
+    const big = await peer();
+    await big.node.handle(syncProtocolOf(settings.magic), async (stream) => {
+      const lp = lpStream(stream, { maxDataLength: 8 << 20 });
+      await lp.read();
+      for (let i = 0; i < 6; i++) await lp.write(new Uint8Array(4 << 20)); // 24 MiB, 6 "blocks" of 4 MiB
+      await lp.write(new Uint8Array(0));
+      await stream.close();
+    });
+    const client = await peer();
+    await client.dial(big.addresses()[0]);
+    const id = big.node.peerId.toString();
+    await expect(fetchBlocks(client, settings.magic, id, 1, 100)).rejects.toThrow(/more than 16777216 bytes/);
+    await until('the server banned', () => client.isBanned(id));
+  });
+
   it('a peer that floods requests is refused past its rate and banned; one that never sends its request is penalised at the deadline', async () => {
     const server = await peer();
     const source = await Chain.open(new MemoryStore(), settings);

@@ -73,6 +73,27 @@ describe('sealed secrets', () => {
   });
 });
 
+describe('stored records that are not what the wallet wrote (issue 15)', () => {
+  it('malformed records and keys give WALLET_KEY_FORMAT, never a raw TypeError or RangeError; costly scrypt parameters are refused before any work', async () => {
+    const sealed = await sealSecret(hexToBytes('11'.repeat(32)), 'correct horse', 'a', { params: FAST });
+    const bad: unknown[] = [
+      null, 7, 'x', {}, { ...sealed, version: 2 }, { ...sealed, N: 'big' }, { ...sealed, N: 1000 }, { ...sealed, r: 0 }, { ...sealed, salt: 'zz' },
+      { ...sealed, salt: sealed.salt.slice(2) }, { ...sealed, nonce: 5 }, { ...sealed, ciphertext: 'abc' }, { ...sealed, ciphertext: undefined },
+    ];
+    for (const record of bad) expect(await code(openSecret(record as typeof sealed, 'correct horse', 'a')), JSON.stringify(record)).toBe('WALLET_KEY_FORMAT');
+    // N = 2^20, p = 16: 25 s of scrypt before failing, on e4033aa. Refused at once now.
+    const t0 = performance.now();
+    expect(await code(openSecret({ ...sealed, N: 1 << 20, p: 16 }, 'correct horse', 'a'))).toBe('WALLET_KEY_FORMAT');
+    expect(performance.now() - t0).toBeLessThan(200);
+    // The account records around them.
+    const record = await createAccount({ mnemonic: MNEMONIC, queryPassword: 'query password', payPassword: 'pay password one', label: 'main', scrypt: FAST });
+    for (const broken of [{ ...record, payPublicKey: 'nothex' }, { ...record, queryPublicKey: undefined }, { ...record, query: null }, { ...record, pay: { nonce: 1 } }, null]) {
+      expect(await code(openQueryKey(broken as AccountRecord, 'query password')), JSON.stringify(broken)).toBe('WALLET_KEY_FORMAT');
+      expect(await code(openPayKey(broken as AccountRecord, 'pay password one'))).toBe('WALLET_KEY_FORMAT');
+    }
+  });
+});
+
 describe('accounts', () => {
   it('two passwords: the query password opens the query key only, the pay password the pay key and the mnemonic', async () => {
     expect(await code(createAccount({ mnemonic: MNEMONIC, queryPassword: 'same password', payPassword: 'same password', label: 'x', scrypt: FAST }))).toBe('WALLET_PASSWORDS_SAME');

@@ -111,6 +111,14 @@ export const SERVE_DEADLINE_MS = 20_000;
 export const REQUEST_DEADLINE_MS = 10_000;
 export const REQUEST_IDLE_MS = 5_000;
 
+/**
+ * How much a stream may hold unread: a whole message of the largest size and the start of the
+ * next (libp2p's default, 4 MiB, overflowed on a block of 4 MiB followed by anything).
+ */
+function readBufferFor(maxMessageBytes: number): number {
+  return Math.max(4 << 20, 2 * maxMessageBytes + (64 << 10));
+}
+
 /** A message over the stream's limit is the sender's fault: a DecodeError (which bans it), not a stream error. */
 function tooLong(e: unknown): never {
   if (e instanceof Error && e.name.startsWith('InvalidDataLength')) throw new DecodeError('Message', `longer than asked for (${e.message})`);
@@ -258,7 +266,7 @@ export class Peer {
       }
       this.#serving.set(key, open + 1);
       const signal = AbortSignal.timeout(SERVE_DEADLINE_MS);
-      const lp = lpStream(stream, { maxDataLength: maxRequestBytes });
+      const lp = lpStream(stream, { maxDataLength: maxRequestBytes, maxBufferSize: readBufferFor(maxRequestBytes) });
       try {
         await handler({ read: async () => (await lp.read({ signal }).catch(tooLong)).subarray(), write: (bytes) => lp.write(bytes, { signal }) }, from);
         await stream.close({ signal });
@@ -293,7 +301,7 @@ export class Peer {
     let stream: Awaited<ReturnType<Libp2p['dialProtocol']>> | undefined;
     try {
       stream = await this.node.dialProtocol(peerIdFromString(remote), protocol, { signal: timed(AbortSignal.any([overall, AbortSignal.timeout(idleMs)])), runOnLimitedConnection: deadline.runOnLimitedConnection });
-      const lp = lpStream(stream, { maxDataLength: maxMessageBytes });
+      const lp = lpStream(stream, { maxDataLength: maxMessageBytes, maxBufferSize: readBufferFor(maxMessageBytes) });
       const result = await exchange({
         read: async () => (await lp.read({ signal: timed(AbortSignal.any([overall, AbortSignal.timeout(idleMs)])) }).catch(tooLong)).subarray(),
         write: (bytes) => lp.write(bytes, { signal: timed(overall) }),

@@ -10,7 +10,7 @@ import { getPublicKey } from '../crypto/keys.ts';
 import { addressFromScriptHash, dualKeyAccount, scriptHash, singleKeyScript } from '../script/accounts.ts';
 import { signTransaction, type Transaction } from '../tx/transaction.ts';
 import { dualKeysFromMnemonic, normalizeMnemonic } from './keys.ts';
-import { openSecret, sealSecret, type ScryptParams, type SealedSecret } from './keystore.ts';
+import { checkSealed, openSecret, sealSecret, type ScryptParams, type SealedSecret } from './keystore.ts';
 import { walletError } from './errors.ts';
 
 export interface AccountRecord {
@@ -91,8 +91,30 @@ export async function createWatchAccount(params: {
   return { address, label: params.label, payPublicKey: bytesToHex(account.payKey), queryPublicKey: bytesToHex(account.queryKey), query, created: Date.now() };
 }
 
+/**
+ * A stored account record checked before any of it is used: anything malformed (a field missing,
+ * public keys that are not 33 bytes of hex, a sealed key that is not one: checkSealed) is
+ * WALLET_KEY_FORMAT, never a raw TypeError or RangeError (issue 15).
+ */
+export function checkAccountRecord(record: unknown): AccountRecord {
+  const fail = (why: string): never => {
+    throw walletError('WALLET_KEY_FORMAT', `this stored account cannot be read: ${why}`, {});
+  };
+  if (typeof record !== 'object' || record === null) return fail('not an object');
+  const r = record as Record<string, unknown>;
+  if (typeof r.address !== 'string' || r.address.length === 0 || r.address.length > 64) fail('no address');
+  for (const field of ['payPublicKey', 'queryPublicKey'] as const) {
+    if (typeof r[field] !== 'string' || !/^0[23][0-9a-f]{64}$/.test(r[field])) fail(`its ${field === 'payPublicKey' ? 'pay' : 'query'} public key is not a compressed key`);
+  }
+  checkSealed(r.query);
+  if (r.pay !== undefined) checkSealed(r.pay);
+  if (r.mnemonic !== undefined) checkSealed(r.mnemonic);
+  return record as AccountRecord;
+}
+
 /** The query private key (WALLET_WRONG_PASSWORD for a wrong query password). */
 export async function openQueryKey(record: AccountRecord, queryPassword: string): Promise<Uint8Array> {
+  checkAccountRecord(record);
   const key = await openSecret(record.query, queryPassword, label(record.address, 'query'));
   if (!equalBytes(getPublicKey(key), hexToBytes(record.queryPublicKey))) throw walletError('WALLET_KEY_FORMAT', 'the stored query key does not match its public key');
   return key;
@@ -100,6 +122,7 @@ export async function openQueryKey(record: AccountRecord, queryPassword: string)
 
 /** The pay private key (WALLET_WRONG_PASSWORD for a wrong pay password; WALLET_WATCH_ONLY without one). */
 export async function openPayKey(record: AccountRecord, payPassword: string): Promise<Uint8Array> {
+  checkAccountRecord(record);
   if (!record.pay) throw walletError('WALLET_WATCH_ONLY', 'this is a query-only account: it cannot sign');
   const key = await openSecret(record.pay, payPassword, label(record.address, 'pay'));
   if (!equalBytes(getPublicKey(key), hexToBytes(record.payPublicKey))) throw walletError('WALLET_KEY_FORMAT', 'the stored pay key does not match its public key');
@@ -108,6 +131,7 @@ export async function openPayKey(record: AccountRecord, payPassword: string): Pr
 
 /** The mnemonic kept for the backup check (pay password). */
 export async function openMnemonic(record: AccountRecord, payPassword: string): Promise<string> {
+  checkAccountRecord(record);
   if (!record.mnemonic) throw walletError('WALLET_KEY_FORMAT', 'this account keeps no mnemonic (its backup was checked, or it was imported)');
   return new TextDecoder().decode(await openSecret(record.mnemonic, payPassword, label(record.address, 'mnemonic')));
 }

@@ -56,14 +56,42 @@ export async function sealSecret(secret: Uint8Array, password: string, label: st
   return { version: 1, kdf: 'scrypt', N: params.N, r: params.r, p: params.p, salt: bytesToHex(salt), cipher: 'xchacha20poly1305', nonce: bytesToHex(nonce), ciphertext: bytesToHex(ciphertext) };
 }
 
-/** Opens a sealed secret: WALLET_WRONG_PASSWORD when the password (or the label) is not the one it was sealed with. */
+/**
+ * The most work a record may ask of scrypt (128 · N · r · p): twice the default's, so that records
+ * sealed with stronger parameters later still open, while a tampered record cannot make an unlock
+ * run for tens of seconds (N = 2^20, p = 16 took 25 s) before it fails.
+ */
+const MAX_SCRYPT_COST = 2 * DEFAULT_SCRYPT.N * DEFAULT_SCRYPT.r * DEFAULT_SCRYPT.p;
+
+const HEX = /^(?:[0-9a-f]{2})*$/;
+
+/**
+ * A stored record checked field by field before anything is done with it: anything that is not a
+ * sealed secret this wallet wrote (a missing field, bad hex, lengths that are not a salt's or a
+ * nonce's, scrypt parameters out of range or too costly) is WALLET_KEY_FORMAT, never a raw
+ * TypeError or RangeError.
+ */
+export function checkSealed(record: unknown): SealedSecret {
+  const fail = (why: string): never => {
+    throw walletError('WALLET_KEY_FORMAT', `this key record cannot be read: ${why}`, {});
+  };
+  if (typeof record !== 'object' || record === null) return fail('not an object');
+  const r = record as Record<string, unknown>;
+  if (r.version !== 1 || r.kdf !== 'scrypt' || r.cipher !== 'xchacha20poly1305') return fail('a format this wallet does not read');
+  const { N, r: blocks, p } = r;
+  if (![N, blocks, p].every((x) => Number.isSafeInteger(x) && (x as number) >= 1)) return fail('scrypt parameters that are not whole numbers');
+  const [n, rr, pp] = [N, blocks, p] as number[];
+  if (n < 2 || (n & (n - 1)) !== 0 || rr > 32 || pp > 16 || n * rr * pp > MAX_SCRYPT_COST) return fail(`scrypt parameters out of range (N ${n}, r ${rr}, p ${pp})`);
+  for (const [field, bytes] of [['salt', 16], ['nonce', 24]] as const) {
+    if (typeof r[field] !== 'string' || !HEX.test(r[field]) || r[field].length !== 2 * bytes) fail(`a ${field} that is not ${bytes} bytes of hex`);
+  }
+  if (typeof r.ciphertext !== 'string' || !HEX.test(r.ciphertext) || r.ciphertext.length < 32 || r.ciphertext.length > 2 * 4096) fail('a ciphertext that is not hex of a sealed key');
+  return record as SealedSecret;
+}
+
+/** Opens a sealed secret: WALLET_WRONG_PASSWORD when the password (or the label) is not the one it was sealed with; WALLET_KEY_FORMAT for a record that is not one (checkSealed). */
 export async function openSecret(sealed: SealedSecret, password: string, label: string, onProgress?: (f: number) => void): Promise<Uint8Array> {
-  if (sealed.version !== 1 || sealed.kdf !== 'scrypt' || sealed.cipher !== 'xchacha20poly1305') {
-    throw walletError('WALLET_KEY_FORMAT', 'this key record is of a format this wallet does not read', { version: sealed.version });
-  }
-  if (!(sealed.N >= 2 && sealed.N <= 1 << 20 && sealed.r >= 1 && sealed.r <= 32 && sealed.p >= 1 && sealed.p <= 16)) {
-    throw walletError('WALLET_KEY_FORMAT', 'the key record asks for scrypt parameters out of range', { N: sealed.N, r: sealed.r, p: sealed.p });
-  }
+  checkSealed(sealed);
   const key = await keyOf(password, hexToBytes(sealed.salt), sealed, onProgress);
   try {
     return xchacha20poly1305(key, hexToBytes(sealed.nonce), utf8.encode(label)).decrypt(hexToBytes(sealed.ciphertext));
