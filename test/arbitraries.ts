@@ -12,9 +12,13 @@ const u8 = fc.integer({ min: 0, max: 255 });
 const u16 = fc.integer({ min: 0, max: 0xffff });
 const u32 = fc.nat({ max: 0xffffffff });
 
-// Real points, in each accepted encoding, and the point at infinity.
+// Real points in their canonical encodings (compressed), and the point at infinity. A key received
+// uncompressed is read compressed (ECPoint, as the reference does): protocol-transactions.test.ts
+// checks that on its own.
 const keyPool = Array.from({ length: 6 }, (_, i) => privateKeyFromHex((0x1234567 + i * 7919).toString(16).padStart(64, '0')));
-export const publicKey = fc.constantFrom(INFINITY, ...keyPool.map((k) => getPublicKey(k, true)), ...keyPool.map((k) => getPublicKey(k, false)));
+export const publicKey = fc.constantFrom(INFINITY, ...keyPool.map((k) => getPublicKey(k, true)));
+/** The same points uncompressed (0x04, 65 bytes). */
+export const uncompressedKeys = keyPool.map((k) => getPublicKey(k, false));
 
 export const input = fc.record({ prevHash: uint256, prevIndex: u16 });
 export const output = fc.record({ assetId: uint256, value: fixed8, scriptHash: uint160 });

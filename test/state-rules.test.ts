@@ -168,12 +168,13 @@ describe('assets: register and issue', () => {
     assetId = await registerAndIssue(net, issuer, admin, 'Currency', 1000n * FIXED8_ONE, 2, [{ to: alice, value: 600n * FIXED8_ONE }]);
   });
 
-  it('registers with the service fee; without it: TX_FEE_TOO_SMALL; native types: ASSET_TYPE_RESERVED; no issuer key: ASSET_ISSUER_INVALID', async () => {
+  it('registers with the service fee; without it: TX_FEE_TOO_SMALL; native types: ASSET_TYPE_RESERVED; a type without rules here: ASSET_TYPE_UNKNOWN; no issuer key: ASSET_ISSUER_INVALID', async () => {
     expect(net.ledger.assets.get(bytesToHex(assetId))).toMatchObject({ assetType: 'Currency', issued: 600n * FIXED8_ONE, precision: 2 });
-    const reg = (fee: bigint, assetType: 'Currency' | 'AntCoin' = 'Currency', issuerKey = issuer.publicKey) =>
+    const reg = (fee: bigint, assetType: 'Currency' | 'AntCoin' | '0x40' = 'Currency', issuerKey = issuer.publicKey) =>
       build(net, issuer, { type: 'RegisterTransaction', assetType, name: 'X', amount: FIXED8_ONE, precision: 0, issuer: issuerKey, admin: admin.scriptHash } as Transaction, [issuer], fee);
     expect(await refusal(net, reg(FEE))).toBe('TX_FEE_TOO_SMALL');
     expect(await refusal(net, reg(net.settings.fees.register + FEE, 'AntCoin'))).toBe('ASSET_TYPE_RESERVED');
+    expect(await refusal(net, reg(net.settings.fees.register + FEE, '0x40'))).toBe('ASSET_TYPE_UNKNOWN'); // the reference's CreditFlag alone
     expect(await refusal(net, reg(net.settings.fees.register + FEE, 'Currency', INFINITY))).toBe('ASSET_ISSUER_INVALID');
   });
 

@@ -4,7 +4,7 @@ import { bytesToHex, concatBytes, equalBytes } from '../encoding/bytes.ts';
 import { ProtocolError, isInputError } from '../encoding/errors.ts';
 import { VarInt, decodeStrict, uintToString, varArray } from '../encoding/primitives.ts';
 import { AddressVersion, addressFromScriptHash } from '../script/accounts.ts';
-import { Transaction, allInputs, checkTransaction, encodeTransaction, messageHash, messagesOf, transactionHash, transactionList, witnessesSize } from '../tx/transaction.ts';
+import { Transaction, allInputs, checkTransaction, encodeTransaction, messageHash, messagesOf, transactionHash, transactionList } from '../tx/transaction.ts';
 import { toJsonView, transactionToJson, type Json } from '../tx/json.ts';
 import { Header, HeaderWitness, blockHash, headerFields } from './header.ts';
 import { merkleRoot } from './merkle.ts';
@@ -105,7 +105,7 @@ export function checkBlock(block: Block, messages?: readonly Uint8Array[]): Chec
     seenTx.add(id);
     let keys: string[];
     try {
-      keys = checkTransaction(tx, messages ? messages[i].length + witnessesSize(tx.witnesses) : undefined);
+      keys = checkTransaction(tx, undefined, { inBlock: true });
     } catch (e) {
       if (!isInputError(e)) throw e;
       const shown = uintToString(hashes[i]);

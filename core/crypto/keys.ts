@@ -158,6 +158,9 @@ export const ECPoint: P.CoderType<Uint8Array> = P.wrap({
     } catch {
       throw r.err('public key is not a point on P-256');
     }
-    return key;
+    // As the reference does (its ECPoint keeps the point, and serialises it compressed), an
+    // uncompressed key is read as its compressed form: the transaction's hash and signed bytes are
+    // those of the compressed encoding (issue 15), whatever bytes carried it.
+    return len === 65 ? compressPublicKey(key) : key;
   },
 });

@@ -9,6 +9,8 @@ export const AttributeUsage = {
   ECDH02: 0x02,
   ECDH03: 0x03,
   Script: 0x20,
+  /** The reference's vote attribute (32 bytes); read and kept, given no meaning by this protocol. */
+  Vote: 0x30,
   DescriptionUrl: 0x81,
   Description: 0x90,
   Hash1: 0xa1,
@@ -19,7 +21,7 @@ export const AttributeUsage = {
 
 /** What follows the usage byte: fixed bytes, a u8-length string, or var-bytes. */
 function layoutOf(usage: number): number | 'u8' | 'var' | undefined {
-  if (usage === AttributeUsage.ContractHash || usage === AttributeUsage.ECDH02 || usage === AttributeUsage.ECDH03) return 32;
+  if (usage === AttributeUsage.ContractHash || usage === AttributeUsage.ECDH02 || usage === AttributeUsage.ECDH03 || usage === AttributeUsage.Vote) return 32;
   if (usage >= AttributeUsage.Hash1 && usage <= AttributeUsage.Hash15) return 32;
   if (usage === AttributeUsage.Script) return 20;
   if (usage === AttributeUsage.DescriptionUrl) return 'u8';

@@ -13,15 +13,35 @@ import { MAX_ASSET_NAME } from './limits.ts';
  * Asset types (docs/protocol.md): Currency transfers need no receiver signature; Share (equity,
  * precision 0) needs the receiver's and the admin's; Invoice (debt) needs the receiver's.
  */
-export const AssetType = P.map(P.U8, {
-  AntShare: 0x00,
-  AntCoin: 0x01,
-  Currency: 0x08,
-  Token: 0x60,
-  Share: 0x90,
-  Invoice: 0x98,
+export const ASSET_TYPES = { AntShare: 0x00, AntCoin: 0x01, Currency: 0x08, Token: 0x60, Share: 0x90, Invoice: 0x98 } as const;
+export type KnownAssetType = keyof typeof ASSET_TYPES;
+/** A named type, or any other byte as the reference reads it (`0x40`): decoded, never registered here. */
+export type AssetType = KnownAssetType | `0x${string}`;
+
+const TYPE_NAMES = new Map<number, KnownAssetType>(Object.entries(ASSET_TYPES).map(([k, v]) => [v, k as KnownAssetType]));
+
+/** True for the six types this protocol gives rules to. */
+export function isKnownAssetType(t: AssetType): t is KnownAssetType {
+  return t in ASSET_TYPES;
+}
+
+/**
+ * The asset type byte. The reference reads any byte here (an enum cast), so a transaction it
+ * reads decodes here too and hashes the same; a byte other than the six is shown as `0x..` and
+ * the ledger refuses to register it (ASSET_TYPE_UNKNOWN: no rule of this protocol says who must
+ * sign its transfers).
+ */
+export const AssetType: P.CoderType<AssetType> = P.wrap({
+  encodeStream(w, t: AssetType) {
+    const byte = isKnownAssetType(t) ? ASSET_TYPES[t] : /^0x[0-9a-f]{2}$/.test(t) ? parseInt(t.slice(2), 16) : -1;
+    if (byte < 0) throw w.err(`asset type ${t}`);
+    w.byte(byte);
+  },
+  decodeStream(r): AssetType {
+    const byte = r.byte();
+    return TYPE_NAMES.get(byte) ?? `0x${byte.toString(16).padStart(2, '0')}`;
+  },
 });
-export type AssetType = P.UnwrapCoder<typeof AssetType>;
 
 /** Amount meaning "no cap": -0.00000001. */
 export const UNLIMITED_AMOUNT = -1n;
