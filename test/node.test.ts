@@ -160,6 +160,42 @@ describe('claims that a node is behind (issue 15)', () => {
   });
 });
 
+describe('a validator stopping', () => {
+  it('does not crash when its consensus log is pruned while the store closes (issue 15: "Database is not open")', { timeout: 90_000 }, async () => {
+    // One validator (it makes blocks alone, at once), on a store that closes for real and is slow
+    // to read ranges: a prune of the log begun at a height is still reading when the node stops.
+    const solo = testNet(1, keyOf(41));
+    class SlowStore extends MemoryStore {
+      closed = false;
+      override async range(gte: Uint8Array, lt: Uint8Array) {
+        await new Promise((r) => setTimeout(r, 150));
+        if (this.closed) throw new Error('Database is not open');
+        return super.range(gte, lt);
+      }
+      override async batch(ops: Parameters<MemoryStore['batch']>[0]) {
+        if (this.closed) throw new Error('Database is not open');
+        return super.batch(ops);
+      }
+      override async close() {
+        this.closed = true;
+      }
+    }
+    const unhandled: unknown[] = [];
+    const onUnhandled = (e: unknown) => unhandled.push(e);
+    process.on('unhandledRejection', onUnhandled);
+    try {
+      const node = await Node.start({ settings: solo.settings, store: new SlowStore(), listen: LISTEN, validator: { privateKey: solo.validators[0].key, idleMs: 0, timeoutMs: 200 } });
+      await until('past the log kept (16 heights)', () => node.height >= 18, 60_000);
+      await new Promise<void>((r) => node.onTip(() => r())); // a height begins: its prune starts reading
+      await node.stop();
+      await new Promise((r) => setTimeout(r, 500));
+      expect(unhandled).toEqual([]);
+    } finally {
+      process.off('unhandledRejection', onUnhandled);
+    }
+  });
+});
+
 describe('a stopped Node peer', () => {
   // Issue 15 saw 287, 605, then 917 MB of heap after three starts and stops; on this checkout (and on
   // e4033aa, tried with memory and disk stores, a relay and a validator) every part of a stopped

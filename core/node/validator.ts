@@ -145,7 +145,11 @@ export class Validator {
 
   /** Starts at the node's tip and follows it. */
   async start(): Promise<void> {
-    this.#node.onTip(() => void this.#begin());
+    // A height begun as the node stops may find the store closed: that is no failure. Any other
+    // (a disk that cannot be read) is left to crash the process, as it should.
+    this.#node.onTip(() => void this.#begin().catch((e: unknown) => {
+      if (!this.#stopped) throw e;
+    }));
     await this.#begin();
     this.#timer = setInterval(() => {
       if (!this.#stopped) this.#engine.tick();
