@@ -241,7 +241,13 @@ export class Load {
 
 /** POST /tx to a host; a refusal by the rules throws an error with the code, anything else a plain error. */
 export async function postTx(host: Host, bytes: Uint8Array): Promise<void> {
-  const res = await fetch(`${host.statusUrl}/tx`, { method: 'POST', body: bytesToHex(bytes), signal: AbortSignal.timeout(5000) });
+  let res: Response;
+  try {
+    res = await fetch(`${host.statusUrl}/tx`, { method: 'POST', body: bytesToHex(bytes), signal: AbortSignal.timeout(5000) });
+  } catch (e) {
+    // Not an answer (down, cut off, too slow): another host may take it. No code, so not a refusal.
+    throw new Error(`${host.name} did not answer: ${(e as Error).message}`);
+  }
   if (res.ok) return;
   const body = (await res.json().catch(() => ({}))) as { error?: string; message?: string };
   const error = new Error(`${host.name} refused: ${body.error} ${body.message}`) as Error & { code?: string };
