@@ -177,8 +177,10 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosSummary> {
   let cluster: Cluster | undefined;
   let load: Load | undefined;
   let progress: Progress | undefined;
+  // Stopped from outside (Ctrl-C, a timeout): the namespaces, links and processes are removed still.
   const onSignal = () => void Promise.all(cleanup.reverse().map((c) => c())).finally(() => process.exit(130));
   process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
   try {
     if (options.namespaces) {
       if (!namespacesAvailable()) throw new Error('--netns needs root and iproute2 (ip netns)');
@@ -380,6 +382,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosSummary> {
     };
   } finally {
     process.removeListener('SIGINT', onSignal);
+    process.removeListener('SIGTERM', onSignal);
     progress?.stop();
     for (const c of cleanup.reverse()) await c();
     if (!options.dir && problems.length === 0) rmSync(dir, { recursive: true, force: true });

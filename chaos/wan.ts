@@ -31,29 +31,39 @@ const SEGMENT = 1448;
 const rto = (delayMs: number) => Math.max(200, 4 * delayMs);
 
 
-/** Forwards `from` to `to` through a delaying, lossy pipe, in order. */
+/**
+ * Forwards `from` to `to` through a delaying, lossy pipe, in order: one queue per direction and
+ * one timer that writes whatever is due (timers of different delays may fire in either order when
+ * they fall due in the same millisecond: a timer per segment reordered bytes).
+ */
 function pipeDelayed(from: Socket, to: Socket, options: WanOptions, random: () => number): void {
+  const queue: { due: number; data: Buffer }[] = [];
   let last = 0; // when the previous segment is due: nothing overtakes it
-  let pending = 0;
+  let timer: ReturnType<typeof setTimeout> | undefined;
   let ended = false;
+  const pump = () => {
+    timer = undefined;
+    const now = Date.now();
+    while (queue.length > 0 && queue[0].due <= now) {
+      const { data } = queue.shift()!;
+      if (!to.destroyed) to.write(data);
+    }
+    if (queue.length > 0) timer = setTimeout(pump, queue[0].due - now);
+    else if (ended && !to.destroyed) to.end();
+  };
   from.on('data', (chunk: Buffer) => {
     for (let i = 0; i < chunk.length; i += SEGMENT) {
-      const segment = chunk.subarray(i, i + SEGMENT);
       let due = Date.now() + options.delayMs + random() * options.jitterMs;
       if (random() < options.loss) due += rto(options.delayMs);
       due = Math.max(due, last);
       last = due;
-      pending++;
-      setTimeout(() => {
-        pending--;
-        if (!to.destroyed) to.write(segment);
-        if (pending === 0 && ended && !to.destroyed) to.end();
-      }, due - Date.now());
+      queue.push({ due, data: chunk.subarray(i, i + SEGMENT) });
     }
+    timer ??= setTimeout(pump, Math.max(0, queue[0].due - Date.now()));
   });
   from.on('end', () => {
     ended = true;
-    if (pending === 0) to.end();
+    timer ??= setTimeout(pump, 0);
   });
   from.on('close', () => {
     // A reset (not an end) cuts the other side too, after what was in flight.
