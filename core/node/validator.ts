@@ -65,6 +65,8 @@ const logKey = (height: number, seq: number, prefix = LOG_PREFIX) => {
   v.setUint32(5, seq, false);
   return k;
 };
+/** Peers asked at once for a deal's transactions this validator lacks. */
+const FETCH_PARALLEL = 4;
 /** Heights of log kept behind the tip. */
 const LOG_KEEP = 16;
 const TICK_MS = 50;
@@ -353,27 +355,35 @@ export class Validator {
     const wanted = hashes.filter((h) => !this.#fetching.has(bytesToHex(h)));
     if (wanted.length === 0) return;
     for (const h of wanted) this.#fetching.add(bytesToHex(h));
-    try {
-      for (const remote of this.#node.peer.connections()) {
-        const still = wanted.filter((h) => !this.#fetched.has(bytesToHex(h)) && !this.#node.mempool.has(h));
-        if (still.length === 0) break;
-        let got: (Uint8Array | undefined)[];
+    const still = () => wanted.filter((h) => !this.#fetched.has(bytesToHex(h)) && !this.#node.mempool.has(h));
+    const ask = async (remote: string) => {
+      const asked = still();
+      if (asked.length === 0) return;
+      let got: (Uint8Array | undefined)[];
+      try {
+        got = await fetchTransactions(this.#node.peer, this.#node.settings.magic, remote, asked);
+      } catch {
+        return; // slow or gone (its penalty is Peer.request's): the others are asked too
+      }
+      await Promise.all(got.map(async (bytes, i) => {
+        if (!bytes || this.#fetched.has(bytesToHex(asked[i]))) return;
         try {
-          got = await fetchTransactions(this.#node.peer, this.#node.settings.magic, remote, still);
+          const { tx, message } = decodeTransactionWithMessage(bytes);
+          if (!equalBytes(messageHash(message), asked[i])) return;
+          await this.#node.chain.ledger.verifyTransactionWitnesses(tx, message);
+          this.#fetched.set(bytesToHex(asked[i]), { tx, bytes });
         } catch {
-          continue;
+          // Bytes that are not that transaction, or whose witnesses fail: another peer's will do.
         }
-        await Promise.all(got.map(async (bytes, i) => {
-          if (!bytes) return;
-          try {
-            const { tx, message } = decodeTransactionWithMessage(bytes);
-            if (!equalBytes(messageHash(message), still[i])) return;
-            await this.#node.chain.ledger.verifyTransactionWitnesses(tx, message);
-            this.#fetched.set(bytesToHex(still[i]), { tx, bytes });
-          } catch {
-            // Bytes that are not that transaction, or whose witnesses fail: ask the next peer.
-          }
-        }));
+      }));
+    };
+    try {
+      // A few peers at a time, in parallel: one that never answers costs its deadline only to
+      // itself (asked one after another, each slow peer held the height up: seconds on a WAN).
+      const peers = this.#node.peer.connections();
+      for (let i = 0; i < peers.length && still().length > 0; i += FETCH_PARALLEL) {
+        await Promise.all(peers.slice(i, i + FETCH_PARALLEL).map(ask));
+        this.#engine.retry();
       }
     } finally {
       for (const h of wanted) this.#fetching.delete(bytesToHex(h));
