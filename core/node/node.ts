@@ -179,6 +179,8 @@ export class Node {
   /** Stall handling: when it began, what was tried, and what the last re-sync found. */
   #stall: { since: number; tries: number; found: number; code: NonNullable<Health['code']>; reason: string } | null = null;
   #stopped = false;
+  /** When a block last came by gossip or was made here (a sync's blocks do not count: see #checkStall). */
+  #gossipAt = Date.now();
   /** Set once start's own first syncs are under way (connections before that are synced by start). */
   #started = false;
 
@@ -342,17 +344,17 @@ export class Node {
   }
 
   /**
-   * Notices a chain that stopped moving here while peers are connected: asks every peer for
-   * blocks. When those syncs bring blocks that gossip did not, gossip stopped reaching this node:
-   * it resubscribes to the topics, and the next time reconnects to its peers.
+   * Notices a chain that stopped moving here while peers are connected (no block for
+   * STALL_INTERVALS block intervals): a stall begins, and lasts until a block comes by gossip (or
+   * is made here) again; catching up by request does not end it. Once per stall interval the node
+   * asks every peer for blocks; when those syncs bring blocks that gossip did not, gossip stopped
+   * reaching this node: it resubscribes to the topics, and the next time reconnects to its peers.
    */
   #checkStall(connections: number): void {
     const age = Date.now() - this.lastBlockAt;
     const limit = STALL_INTERVALS * this.settings.blockTimeMs;
-    if (age < limit || connections === 0) {
-      if (age < limit) this.#stall = null;
-      return;
-    }
+    if (this.#stall === null && (age < limit || connections === 0)) return;
+    if (connections === 0) return;
     const stall = (this.#stall ??= { since: Date.now(), tries: 0, found: 0, code: 'ASKING_PEERS', reason: '' });
     if (Date.now() - stall.since < stall.tries * limit) return; // one attempt per stall interval
     stall.tries++;
@@ -379,12 +381,20 @@ export class Node {
     const ago = Math.round((Date.now() - this.lastBlockAt) / 1000);
     const peers = this.peer.connections().length;
     if (peers === 0) return { state: 'offline', code: 'NO_PEERS', reason: 'no peer connected', lastBlockAgoSeconds: ago, peers };
+    const stall = this.#stall;
+    if (stall || ago * 1000 >= STALL_INTERVALS * this.settings.blockTimeMs) {
+      const gossipAgo = Math.round((Date.now() - this.#gossipAt) / 1000);
+      return { state: 'stalled', code: stall?.code ?? 'ASKING_PEERS', reason: `no block by gossip for ${gossipAgo} s: ${stall?.reason || 'asking the peers for blocks'}`, lastBlockAgoSeconds: ago, peers };
+    }
     const p = this.progress;
     if (p.syncing || p.best > p.height) return { state: 'syncing', lastBlockAgoSeconds: ago, peers };
-    if (ago * 1000 >= STALL_INTERVALS * this.settings.blockTimeMs) {
-      return { state: 'stalled', code: this.#stall?.code ?? 'ASKING_PEERS', reason: `no block for ${ago} s: ${this.#stall?.reason || 'asking the peers for blocks'}`, lastBlockAgoSeconds: ago, peers };
-    }
     return { state: 'synced', lastBlockAgoSeconds: ago, peers };
+  }
+
+  /** A block came by gossip or was made here: the chain is followed again (a stall, if any, is over). */
+  #followed(): void {
+    this.#gossipAt = Date.now();
+    this.#stall = null;
   }
 
   /** An announcement: a Node peer's addresses go into the book; a browser's are remembered (most recent 64) when we want browsers. */
@@ -561,6 +571,7 @@ export class Node {
       if (height !== this.chain.height + 1) return 'ignore' as Verdict;
       try {
         await this.#apply(received.block, received.messages, data, hash);
+        this.#followed();
         return 'accept' as Verdict;
       } catch (e) {
         return verdictOf(e);
@@ -675,6 +686,7 @@ export class Node {
     await this.#serial(async () => {
       const { block, messages } = made ?? decodeBlockWithMessages(bytes);
       await this.#apply(block, messages, bytes);
+      this.#followed();
     });
     await this.peer.publish(this.peer.topics.blocks, bytes);
   }
