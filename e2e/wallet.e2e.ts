@@ -5,7 +5,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import type { PreviewServer } from 'vite';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { bytesToHex } from '../core/encoding/bytes.ts';
+import { getPublicKey, privateKeyFromWif } from '../core/crypto/keys.ts';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { launchChromium, launchPersistentChromium } from './browser.ts';
@@ -267,10 +269,26 @@ describe('the wallet against a local network', () => {
     expect(await alice.getByTestId('validators').locator('li').count()).toBe(4);
     await alice.getByTestId('enrol-cost').waitFor();
     expect(await alice.getByTestId('enrol-cost').textContent()).toMatch(/Deposit: 1 AntCoin/);
+    // It says a candidate must run a validator, and enrols a validator key made for it, not the pay key.
+    expect(await alice.getByTestId('enrol-warning').textContent()).toMatch(/must run a validator/);
     await alice.locator('#enrol-pay-password').fill('alice pay pw');
-    await alice.getByRole('button', { name: 'Enrol as a validator candidate' }).click();
+    await alice.getByRole('button', { name: 'Make a validator key and enrol it' }).click();
     await alice.getByTestId('enrolled').waitFor({ timeout: 60_000 });
     const key = await alice.getByTestId('candidates').locator('tr').first().getAttribute('data-key');
+    const payKey = await alice.evaluate(async () => {
+      const db = await new Promise<IDBDatabase>((r) => { const q = indexedDB.open('antshares-wallet'); q.onsuccess = () => r(q.result); });
+      const all = await new Promise<{ payPublicKey: string; validator?: { publicKey: string } }[]>((r) => { const q = db.transaction('accounts').objectStore('accounts').getAll(); q.onsuccess = () => r(q.result); });
+      return all.map((a) => [a.payPublicKey, a.validator?.publicKey]);
+    });
+    expect(payKey.map((p) => p[0])).not.toContain(key);
+    expect(payKey.map((p) => p[1])).toContain(key);
+    // The key file for `ans node --key`: the validator key's WIF, after the pay password.
+    expect(await alice.getByTestId('run-command').textContent()).toMatch(/npx ans node --network \S+ --data \.\/validator --key validator-\w+\.key/);
+    await alice.locator('#validator-key-password').fill('alice pay pw');
+    await alice.getByRole('button', { name: 'Make the key file' }).click();
+    const [download] = await Promise.all([alice.waitForEvent('download'), alice.getByTestId('key-file').click()]);
+    const wif = readFileSync(await download.path(), 'utf8').trim();
+    expect(bytesToHex(getPublicKey(privateKeyFromWif(wif)))).toBe(key);
     // Bob needs AntCoin for the fee: the faucet (100 AntShare, 10 AntCoin), then his vote.
     await bob.getByRole('button', { name: 'Get test funds (faucet)' }).click();
     await bob.waitForFunction(() => document.querySelector('[data-testid="balances"] tr[data-asset="AntCoin"]') !== null, undefined, { timeout: 60_000 });

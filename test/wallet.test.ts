@@ -191,6 +191,34 @@ describe('asset registration and issue from a dual-key account', () => {
   });
 });
 
+describe('enrolling a validator key, not the pay key (issue 15)', () => {
+  it('makes a validator key sealed under the pay password, enrols it with the account paying, and writes the key file ans node reads', async () => {
+    const w = await import('../core/wallet/index.ts');
+    const net = testNet(4, keyOf(6));
+    await step(net);
+    const plain = await createAccount({ mnemonic: MNEMONIC, queryPassword: 'query password', payPassword: 'pay password', label: 'main', scrypt: FAST });
+    const me = accountScriptHash(plain);
+    await step(net, [transfer(net, net.holder, me, ANTCOIN_ID, 5n * FIXED8_ONE, 400n * net.settings.fees.perByte)]);
+    expect(await code(w.addValidatorKey(plain, 'wrong password'))).toBe('WALLET_WRONG_PASSWORD');
+    const record = await w.addValidatorKey(plain, 'pay password', FAST);
+    expect(record.validator!.publicKey).not.toBe(record.payPublicKey);
+    w.checkAccountRecord(record);
+    const queryKey = await openQueryKey(record, 'query password');
+    const { tx, deposit } = w.buildEnrollment({ ledger: net.ledger, settings: net.settings, account: record, candidate: hexToBytes(record.validator!.publicKey) });
+    const signed = await signWithAccount(tx, record, queryKey, 'pay password', { asValidator: true });
+    await net.ledger.checkTransaction(signed);
+    await step(net, [signed]);
+    const candidate = [...net.ledger.candidates.values()][0];
+    expect(bytesToHex(candidate.publicKey)).toBe(record.validator!.publicKey);
+    expect(deposit).toBe(net.settings.enrollmentDeposit);
+    // The key file: the WIF of the validator key, which `ans node --key` reads.
+    const { privateKeyFromWif } = await import('../core/crypto/keys.ts');
+    const file = w.validatorKeyFile(await w.openValidatorKey(record, 'pay password'));
+    expect(bytesToHex(getPublicKey(privateKeyFromWif(file.trim())))).toBe(record.validator!.publicKey);
+    expect(await code(w.openValidatorKey(record, 'query password'))).toBe('WALLET_WRONG_PASSWORD');
+  });
+});
+
 describe('a swap contract between two dual-key accounts', () => {
   it('proposed and signed by one, checked, signed and final with the other; a mangled offer is refused', async () => {
     const w = await import('../core/wallet/index.ts');

@@ -6,7 +6,7 @@
  * key while the wallet is unlocked, the pay key while one transaction is signed.
  */
 import { bytesToHex, equalBytes, hexToBytes } from '../encoding/bytes.ts';
-import { getPublicKey } from '../crypto/keys.ts';
+import { generatePrivateKey, getPublicKey } from '../crypto/keys.ts';
 import { addressFromScriptHash, dualKeyAccount, scriptHash, singleKeyScript } from '../script/accounts.ts';
 import { signTransaction, type Transaction } from '../tx/transaction.ts';
 import { dualKeysFromMnemonic, normalizeMnemonic } from './keys.ts';
@@ -24,6 +24,12 @@ export interface AccountRecord {
   readonly pay?: SealedSecret;
   /** Present until the backup check passes. */
   readonly mnemonic?: SealedSecret;
+  /**
+   * The key this account enrolled as a validator candidate (governance.ts), sealed under the pay
+   * password: not the pay key, since it is meant to leave the browser, as the key file a node
+   * runs with (`ans node --key`). It controls only the candidacy's deposit.
+   */
+  readonly validator?: { readonly publicKey: string; readonly key: SealedSecret };
   readonly created: number;
 }
 
@@ -49,7 +55,7 @@ export function accountScriptHash(record: Pick<AccountRecord, 'payPublicKey' | '
   return scriptHash(accountScript(record));
 }
 
-const label = (address: string, what: 'query' | 'pay' | 'mnemonic') => `antshares-web/${address}/${what}`;
+const label = (address: string, what: 'query' | 'pay' | 'mnemonic' | 'validator') => `antshares-web/${address}/${what}`;
 
 function checkPasswords(queryPassword: string, payPassword: string): void {
   if (queryPassword === payPassword) throw walletError('WALLET_PASSWORDS_SAME', 'the query password and the pay password must differ: one leaked password must not give both keys');
@@ -109,6 +115,11 @@ export function checkAccountRecord(record: unknown): AccountRecord {
   checkSealed(r.query);
   if (r.pay !== undefined) checkSealed(r.pay);
   if (r.mnemonic !== undefined) checkSealed(r.mnemonic);
+  if (r.validator !== undefined) {
+    const v = r.validator as Record<string, unknown> | null;
+    if (typeof v !== 'object' || v === null || typeof v.publicKey !== 'string' || !/^0[23][0-9a-f]{64}$/.test(v.publicKey)) fail('its validator key is not a compressed key');
+    checkSealed(v!.key);
+  }
   return record as AccountRecord;
 }
 
@@ -149,15 +160,43 @@ export function issuerScript(record: Pick<AccountRecord, 'payPublicKey'>): Uint8
  * opened with the pay password for this signature and wiped after it. `asIssuer` adds the pay
  * key's own signature (an asset registration).
  */
-export async function signWithAccount(tx: Transaction, record: AccountRecord, queryKey: Uint8Array, payPassword: string, options: { asIssuer?: boolean } = {}): Promise<Transaction> {
+export async function signWithAccount(tx: Transaction, record: AccountRecord, queryKey: Uint8Array, payPassword: string, options: { asIssuer?: boolean; asValidator?: boolean } = {}): Promise<Transaction> {
   const payKey = await openPayKey(record, payPassword);
+  const validatorKey = options.asValidator ? await openValidatorKey(record, payPassword) : undefined;
   try {
     const signers = [{ script: accountScript(record), keys: [payKey, queryKey] }];
     if (options.asIssuer) signers.push({ script: issuerScript(record), keys: [payKey] });
+    if (validatorKey) signers.push({ script: singleKeyScript(getPublicKey(validatorKey)), keys: [validatorKey] });
     return signTransaction(tx, signers);
   } finally {
     payKey.fill(0);
+    validatorKey?.fill(0);
   }
+}
+
+/**
+ * A validator key for the account (a new random key, not the pay key), sealed under the pay
+ * password, which must be the account's (it opens the pay key first). Returns the record with it.
+ */
+export async function addValidatorKey(record: AccountRecord, payPassword: string, scrypt?: ScryptParams): Promise<AccountRecord> {
+  const payKey = await openPayKey(record, payPassword);
+  payKey.fill(0);
+  const key = generatePrivateKey();
+  try {
+    const sealed = await sealSecret(key, payPassword, label(record.address, 'validator'), { params: scrypt });
+    return { ...record, validator: { publicKey: bytesToHex(getPublicKey(key)), key: sealed } };
+  } finally {
+    key.fill(0);
+  }
+}
+
+/** The account's validator private key (pay password), for signing its enrolment or writing its key file. */
+export async function openValidatorKey(record: AccountRecord, payPassword: string): Promise<Uint8Array> {
+  checkAccountRecord(record);
+  if (!record.validator) throw walletError('WALLET_KEY_FORMAT', 'this account has no validator key');
+  const key = await openSecret(record.validator.key, payPassword, label(record.address, 'validator'));
+  if (!equalBytes(getPublicKey(key), hexToBytes(record.validator.publicKey))) throw walletError('WALLET_KEY_FORMAT', 'the stored validator key does not match its public key');
+  return key;
 }
 
 /** Words of the mnemonic the backup check asks for: `count` distinct positions, random. */

@@ -2,10 +2,17 @@ import { useMemo, useState } from 'react';
 import { bytesToHex, hexToBytes } from '../../core/encoding/bytes.ts';
 import { formatFixed8 } from '../../core/encoding/primitives.ts';
 import { ANTSHARE_ID } from '../../core/block/genesis.ts';
-import { accountScriptHash, buildEnrollment, buildVote, type AccountRecord } from '../../core/wallet/index.ts';
+import { accountScriptHash, addValidatorKey, buildEnrollment, buildVote, openValidatorKey, validatorKeyFile, type AccountRecord } from '../../core/wallet/index.ts';
 import { currentNode, usePeer } from '../peer/browserNode.ts';
+import { saveAccount } from '../wallet/walletStore.ts';
 import { errorText, useT } from '../i18n.ts';
 import { pendingSpends, SubmitStatus, useSubmit } from './submit.tsx';
+
+/**
+ * Stands in for a validator key not made yet, when the enrolment's fee is shown: any key's
+ * single-key witness has the same size (the generator point of P-256, compressed).
+ */
+const ANY_KEY = hexToBytes('036b17d1f2e12c4247f8bce6e563a440f277037d812deb33a0f4a13945d898c296');
 
 /** Candidates, their votes and the elected validators; enrol this account; vote with its AntShare. */
 export function Governance({ account, queryKey }: { account: AccountRecord; queryKey: Uint8Array }) {
@@ -16,7 +23,8 @@ export function Governance({ account, queryKey }: { account: AccountRecord; quer
     if (!node) return null;
     const ledger = node.chain.ledger;
     const validators = ledger.nextValidators().map(bytesToHex);
-    const candidates = ledger.candidateVotes().map((c) => ({ id: bytesToHex(c.enrollment), key: bytesToHex(c.publicKey), votes: c.votes, mine: bytesToHex(c.publicKey) === account.payPublicKey }));
+    const mineKeys = [account.validator?.publicKey, account.payPublicKey];
+    const candidates = ledger.candidateVotes().map((c) => ({ id: bytesToHex(c.enrollment), key: bytesToHex(c.publicKey), votes: c.votes, mine: mineKeys.includes(bytesToHex(c.publicKey)) }));
     candidates.sort((a, b) => (a.votes === b.votes ? a.key.localeCompare(b.key) : a.votes > b.votes ? -1 : 1));
     return { validators, candidates, weight: ledger.balance(accountScriptHash(account), ANTSHARE_ID) };
   }, [node, account, version]);
@@ -27,7 +35,8 @@ export function Governance({ account, queryKey }: { account: AccountRecord; quer
   const enrolPlan = useMemo(() => {
     if (!node) return null;
     try {
-      return buildEnrollment({ ledger: node.chain.ledger, settings: node.settings, account, skip: pendingSpends });
+      const candidate = account.validator ? hexToBytes(account.validator.publicKey) : ANY_KEY;
+      return buildEnrollment({ ledger: node.chain.ledger, settings: node.settings, account, skip: pendingSpends, candidate });
     } catch (e) {
       return { error: errorText(t, e) };
     }
@@ -41,7 +50,24 @@ export function Governance({ account, queryKey }: { account: AccountRecord; quer
     }
   }, [node, account, chosen, t, version]);
   if (!view) return null;
-  const enrolled = view.candidates.some((c) => c.mine);
+  const mine = view.candidates.find((c) => c.mine);
+  const enrolled = mine !== undefined;
+  /** Makes the validator key (once), then enrols it, the account paying. */
+  const enrolNow = async () => {
+    const node = currentNode();
+    if (!node) return;
+    let record = account;
+    try {
+      if (!record.validator) {
+        record = await addValidatorKey(account, payPassword);
+        await saveAccount(record);
+      }
+      const { tx } = buildEnrollment({ ledger: node.chain.ledger, settings: node.settings, account: record, skip: pendingSpends, candidate: hexToBytes(record.validator!.publicKey) });
+      if (await enrol.submit(tx, payPassword, { asValidator: true }, record)) setPayPassword('');
+    } catch (e) {
+      enrol.fail(e);
+    }
+  };
   return (
     <>
       <section className="card" aria-labelledby="validators-title">
@@ -81,20 +107,65 @@ export function Governance({ account, queryKey }: { account: AccountRecord; quer
         <section className="card" aria-labelledby="enrol-title">
           <h2 id="enrol-title">{t.enrol}</h2>
           <p>{t.enrolText}</p>
+          <p className="warning" data-testid="enrol-warning">{t.enrolMustRun}</p>
           {enrolPlan && 'deposit' in enrolPlan && <p data-testid="enrol-cost">{t.deposit}: {formatFixed8(enrolPlan.deposit)} AntCoin · {t.serviceFee}: {formatFixed8(enrolPlan.fee)} AntCoin</p>}
           {enrolPlan && 'error' in enrolPlan && <p className="error" role="alert">{enrolPlan.error}</p>}
-          <form onSubmit={async (e) => {
+          <form onSubmit={(e) => {
             e.preventDefault();
-            if (enrolPlan && 'tx' in enrolPlan && await enrol.submit(enrolPlan.tx, payPassword, { asIssuer: true })) setPayPassword('');
+            void enrolNow();
           }}>
             <label htmlFor="enrol-pay-password">{t.payPassword}</label>
             <input id="enrol-pay-password" type="password" autoComplete="off" value={payPassword} onChange={(e) => setPayPassword(e.target.value)} />
-            <button type="submit" disabled={!enrolPlan || 'error' in enrolPlan || payPassword === '' || enrol.busy}>{t.enrol}</button>
+            <button type="submit" disabled={!enrolPlan || 'error' in enrolPlan || payPassword === '' || enrol.busy}>{t.enrolButton}</button>
           </form>
           <SubmitStatus state={enrol.state} testId="enrol" />
         </section>
       )}
-      {enrolled && <p className="ok" data-testid="enrolled">{t.enrolled} <code>{account.payPublicKey.slice(0, 18)}…</code></p>}
+      {enrolled && <RunValidator account={account} candidateKey={mine.key} />}
     </>
+  );
+}
+
+/** After enrolling: which key is the candidate, and how to run a validator with it (its key file, the command). */
+function RunValidator({ account, candidateKey }: { account: AccountRecord; candidateKey: string }) {
+  const t = useT();
+  const config = usePeer((s) => s.config);
+  const [password, setPassword] = useState('');
+  const [error, setError] = useState<string | null>(null);
+  const [file, setFile] = useState<{ url: string; name: string } | null>(null);
+  const isPayKey = candidateKey === account.payPublicKey;
+  const name = `validator-${account.address.slice(0, 8)}.key`;
+  const network = config?.faucet ?? 'URL-OF-THE-NETWORK';
+  return (
+    <section className="card" aria-labelledby="run-validator-title">
+      <h2 id="run-validator-title">{t.runValidator}</h2>
+      <p className="ok" data-testid="enrolled">{t.enrolled} <code>{candidateKey.slice(0, 18)}…</code></p>
+      {isPayKey ? <p className="warning">{t.candidateIsPayKey}</p> : (
+        <>
+          <p>{t.runValidatorText}</p>
+          <pre data-testid="run-command"><code>{`npx ans node --network ${network} --data ./validator --key ${name}`}</code></pre>
+          <p className="hint">{t.keyFileWarning}</p>
+          <form onSubmit={async (e) => {
+            e.preventDefault();
+            setError(null);
+            try {
+              const key = await openValidatorKey(account, password);
+              const url = URL.createObjectURL(new Blob([validatorKeyFile(key)], { type: 'text/plain' }));
+              key.fill(0);
+              setFile({ url, name });
+              setPassword('');
+            } catch (err) {
+              setError(errorText(t, err));
+            }
+          }}>
+            <label htmlFor="validator-key-password">{t.payPassword}</label>
+            <input id="validator-key-password" type="password" autoComplete="off" value={password} onChange={(e) => setPassword(e.target.value)} />
+            <button type="submit" disabled={password === ''}>{t.makeKeyFile}</button>
+          </form>
+          {error && <p className="error" role="alert">{error}</p>}
+          {file && <p><a href={file.url} download={file.name} data-testid="key-file" onClick={() => setTimeout(() => URL.revokeObjectURL(file.url), 1000)}>{t.downloadKeyFile} ({file.name})</a></p>}
+        </>
+      )}
+    </section>
   );
 }

@@ -42,7 +42,7 @@ export type SubmitState =
  * account administers and the transaction moves has approved it (PolicyRefused otherwise:
  * nothing is signed); the approved transfers go into the admin's log.
  */
-export async function signChecked(tx: Transaction, account: AccountRecord, queryKey: Uint8Array, payPassword: string, options: { asIssuer?: boolean } = {}): Promise<Transaction> {
+export async function signChecked(tx: Transaction, account: AccountRecord, queryKey: Uint8Array, payPassword: string, options: { asIssuer?: boolean; asValidator?: boolean } = {}): Promise<Transaction> {
   const node = currentNode();
   if (!node) throw new Error('the peer has not started');
   const review = adminReview(node.chain.ledger, tx, accountScriptHash(account), node.settings.addressVersion);
@@ -64,12 +64,13 @@ export function useSubmit(account: AccountRecord, queryKey: Uint8Array) {
   if (state.phase === 'submitted' && ledger?.txs.has(bytesToHex(state.hash))) {
     setState({ phase: 'final', hash: state.hash, height: ledger.txs.get(bytesToHex(state.hash))!.height });
   }
-  const submit = async (tx: Transaction, payPassword: string, options: { asIssuer?: boolean } = {}): Promise<boolean> => {
+  /** `record`: the account as just saved, when it changed since this form was drawn (a validator key added). */
+  const submit = async (tx: Transaction, payPassword: string, options: { asIssuer?: boolean; asValidator?: boolean } = {}, record: AccountRecord = account): Promise<boolean> => {
     const node = currentNode();
     if (!node) return false;
     setState({ phase: 'signing' });
     try {
-      const signed = await signChecked(tx, account, queryKey, payPassword, options);
+      const signed = await signChecked(tx, record, queryKey, payPassword, options);
       if (missingSigners(node.chain.ledger, signed).length > 0) {
         setState({ phase: 'signed', tx: signed });
         return true;
@@ -87,7 +88,9 @@ export function useSubmit(account: AccountRecord, queryKey: Uint8Array) {
       return false;
     }
   };
-  return { state, submit, busy: state.phase === 'signing' };
+  /** Shows a failure of a step before signing (the form's own). */
+  const fail = (e: unknown) => setState({ phase: 'error', message: errorText(t, e) });
+  return { state, submit, fail, busy: state.phase === 'signing' };
 }
 
 export function SubmitStatus({ state, testId = 'send' }: { state: SubmitState; testId?: string }) {
