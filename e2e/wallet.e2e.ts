@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import { launchChromium, launchPersistentChromium } from './browser.ts';
 import { startLocalNetwork, type LocalNetwork } from '../devnet/network.ts';
 import { serveApp } from '../devnet/app.ts';
+import { absentPauseBoundMs } from '../chaos/elections.ts';
 
 let browser: Browser;
 let server: PreviewServer;
@@ -298,6 +299,43 @@ describe('the wallet against a local network', () => {
     await bob.getByRole('button', { name: 'Vote', exact: true }).click();
     await bob.getByTestId('vote-status').getByText('Final in block').waitFor({ timeout: 60_000 });
     await alice.waitForFunction((k) => document.querySelector(`[data-testid="candidates"] tr[data-key="${k}"] td.votes`)?.textContent === '107', key, { timeout: 30_000 });
+  });
+
+  it('two wallets enrol and vote themselves in, no node runs their keys: blocks keep coming, with no gap above the bound (issue 15: the chain stopped for good)', { timeout: 240_000 }, async () => {
+    // Alice enrolled above (Bob voted for her); Bob enrols too, and each votes for itself.
+    await bob.getByRole('button', { name: 'Governance' }).click();
+    await bob.locator('#enrol-pay-password').fill('bob pay pw!!');
+    await bob.getByRole('button', { name: 'Make a validator key and enrol it' }).click();
+    await bob.getByTestId('enrolled').waitFor({ timeout: 60_000 });
+    const mine = async (page: Page) => (await page.getByTestId('enrolled').locator('code').textContent())!.replace('…', '');
+    const voteFor = async (page: Page, prefix: string, pay: string) => {
+      const box = page.getByTestId('candidates').locator(`tr[data-key^="${prefix}"] input[type="checkbox"]`);
+      await box.waitFor({ timeout: 30_000 });
+      for (const other of await page.getByTestId('candidates').locator('input[type="checkbox"]:checked').all()) await other.uncheck();
+      await box.check();
+      await page.locator('#vote-pay-password').fill(pay);
+      await page.getByRole('button', { name: 'Vote', exact: true }).click();
+      await page.getByTestId('vote-status').getByText('Final in block').waitFor({ timeout: 60_000 });
+    };
+    await voteFor(bob, await mine(bob), 'bob pay pw!!');
+    await voteFor(alice, await mine(alice), 'alice pay pw');
+    // Watch the chain for a minute: every block's time at the relay.
+    const times: number[] = [];
+    const start = network.relay.height;
+    const keys = [await mine(alice), await mine(bob)];
+    let together = 0;
+    network.relay.onTip(() => {
+      times.push(Date.now());
+      const seated = network.relay.chain.ledger.nextValidators().map(bytesToHex).filter((k) => keys.some((p) => k.startsWith(p)));
+      together = Math.max(together, seated.length);
+    });
+    await new Promise((r) => setTimeout(r, 60_000));
+    const gaps = times.slice(1).map((t, i) => t - times[i]);
+    const bound = absentPauseBoundMs(network.settings.blockTimeMs);
+    console.log(`elections e2e: ${network.relay.height - start} blocks in 60 s, longest gap ${Math.max(...gaps)} ms (bound ${bound} ms), at most ${together} of the two seated at once`);
+    expect(network.relay.height - start).toBeGreaterThanOrEqual(60_000 / bound);
+    expect(Math.max(...gaps)).toBeLessThanOrEqual(bound);
+    expect(together).toBeLessThanOrEqual(1); // at most f = 1 absent validator at a time
   });
 
   it('a Share transfer refused by the admin policy is never signed; one the policy allows is co-signed, sent straight to the receiver\'s wallet, consented to and final', async () => {
