@@ -48,6 +48,8 @@ export interface ChaosOptions {
   readonly rate: number;
   /** The chain must move again within this of N - f validators being up. */
   readonly boundMs: number;
+  /** How long the election step watches the chain after the vote (default six bounds). */
+  readonly electionWatchMs?: number;
   readonly dir?: string;
   readonly log?: (line: string) => void;
 }
@@ -340,7 +342,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosSummary> {
     for (let i = 0; i < options.elections; i++) {
       await step(`two candidates elected that never run a node (${i + 1}/${options.elections})`, async (w) => {
         const found: string[] = [];
-        const result = await electNoShows(l, c, 2, bound * 6);
+        const result = await electNoShows(l, c, 2, options.electionWatchMs ?? bound * 6);
         found.push(...result.problems);
         if (w.longestGap() > result.pauseBoundMs) found.push(`a gap of ${(w.longestGap() / 1000).toFixed(1)} s between blocks, above the documented bound of ${(result.pauseBoundMs / 1000).toFixed(1)} s`);
         return { detail: result.detail, problems: found };
@@ -400,7 +402,8 @@ export function summarize(s: ChaosSummary, bound: number): string[] {
   lines.push(`chaos summary (seed ${s.seed}, ${(s.elapsedMs / 60_000).toFixed(1)} min):`);
   for (const [kind, list] of kinds) {
     const moved = list.map((x) => x.movedMs).filter((x): x is number => x !== undefined);
-    lines.push(`  ${kind}: ${list.length}x; chain moved again after at most ${moved.length ? (Math.max(...moved) / 1000).toFixed(1) : '-'} s (bound ${bound / 1000} s); longest gap between blocks ${(Math.max(...list.map((x) => x.longestGapMs)) / 1000).toFixed(1)} s; ${list.filter((x) => x.problems.length).length} with problems`);
+    const movedText = moved.length ? `chain moved again after at most ${(Math.max(...moved) / 1000).toFixed(1)} s of N - f up (bound ${bound / 1000} s); ` : '';
+    lines.push(`  ${kind}: ${list.length}x; ${movedText}longest gap between blocks ${(Math.max(...list.map((x) => x.longestGapMs)) / 1000).toFixed(1)} s; ${list.filter((x) => x.problems.length).length} with problems`);
   }
   if (s.attacks.length) {
     const at = (names: readonly string[]) => s.attacks.filter((a) => names.includes(a.attack));
