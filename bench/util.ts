@@ -27,12 +27,17 @@ export function fmt(n: number): string {
   return Math.round(n).toLocaleString('en-US');
 }
 
+/** Every line printed since the run began, by section: what `npm run bench` writes into the README. */
+export const report: { section: string; rows: { label: string; value: string; note: string }[] }[] = [];
+
 export function header(title: string): void {
   console.log(`\n## ${title}`);
+  report.push({ section: title, rows: [] });
 }
 
 export function line(label: string, value: string, note = ''): void {
   console.log(`${label.padEnd(58)} ${value.padStart(12)}  ${note}`);
+  report.at(-1)?.rows.push({ label, value, note });
 }
 
 export function machine(): string {

@@ -16,7 +16,7 @@
  * Every step's figures are printed; the summary last; exit 1 if any check failed.
  *
  *   npm run chaos -- [--seed N] [--cycles 100] [--whole 10] [--two-down 3] [--hostile-minutes 20]
- *                    [--partitions 10] [--elections 1] [--netns] [--latency MS --jitter MS --loss F]
+ *                    [--partitions 10] [--elections 1] [--netns] [--latency MS --jitter MS --loss F] [--bandwidth KBIT]
  *                    [--rate 10] [--dir DIR]
  */
 import { createWriteStream, mkdtempSync, rmSync } from 'node:fs';
@@ -44,6 +44,8 @@ export interface ChaosOptions {
   readonly elections: number;
   readonly namespaces: boolean;
   readonly wan?: { delayMs: number; jitterMs: number; loss: number };
+  /** Each host's link limited to this many kilobits a second each way (tbf; with namespaces only). */
+  readonly bandwidthKbit?: number;
   /** Transfers offered a second throughout. */
   readonly rate: number;
   /** The chain must move again within this of N - f validators being up. */
@@ -169,7 +171,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosSummary> {
   const between = (a: number, b: number) => a + Math.floor(random() * (b - a));
   const started = Date.now();
   const dir = options.dir ?? mkdtempSync(join(tmpdir(), 'ans-chaos-'));
-  log(`chaos: seed ${options.seed}, data and logs in ${dir}${options.namespaces ? ', each host in its own network namespace' : ', on loopback'}${options.wan ? `, WAN ${options.wan.delayMs} ms one way (+ up to ${options.wan.jitterMs} ms), ${(options.wan.loss * 100).toFixed(1)} % of segments and connections lost` : ''}`);
+  log(`chaos: seed ${options.seed}, data and logs in ${dir}${options.namespaces ? `, each host in its own network namespace${options.bandwidthKbit ? ` (links of ${options.bandwidthKbit} kbit/s)` : ''}` : ', on loopback'}${options.wan ? `, WAN ${options.wan.delayMs} ms one way (+ up to ${options.wan.jitterMs} ms), ${(options.wan.loss * 100).toFixed(1)} % of segments and connections lost` : ''}`);
   let ns: Namespaces | undefined;
   let wan: ChildProcess | undefined;
   const cleanup: (() => Promise<void> | void)[] = [];
@@ -188,6 +190,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosSummary> {
       if (!namespacesAvailable()) throw new Error('--netns needs root and iproute2 (ip netns)');
       ns = makeNamespaces(5);
       cleanup.push(() => ns!.destroy());
+      if (options.bandwidthKbit) for (let i = 0; i < ns.hosts.length; i++) ns.limit(i, options.bandwidthKbit);
       if (options.wan) {
         wan = await startWan(ns, options.wan, options.seed);
         cleanup.push(() => void wan!.kill());
@@ -439,6 +442,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     seed, cycles: num('cycles', 100), wholeKills: num('whole', 10), twoDown: num('two-down', 3), hostileMs: num('hostile-minutes', 20) * 60_000,
     partitions: num('partitions', 10), elections: num('elections', 1), namespaces: f.has('netns'), rate: num('rate', 10), boundMs: num('bound', 10) * 1000,
     wan: latency > 0 || num('loss', 0) > 0 ? { delayMs: latency, jitterMs: num('jitter', 0), loss: num('loss', 0) } : undefined,
+    bandwidthKbit: f.has('bandwidth') ? num('bandwidth', 0) : undefined,
     dir: f.get('dir'),
   };
   const summary = await runChaos(options);
