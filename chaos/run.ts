@@ -266,8 +266,8 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosSummary> {
         await victim.kill('SIGKILL');
         const downMs = between(500, 4000);
         await sleep(downMs);
-        const t = Date.now();
         await victim.start();
+        const t = Date.now(); // all N up again (N - f were up throughout: the gaps below say whether the chain waited)
         const back = await caughtUp(victim, () => p.best, 30_000);
         if (back === undefined) found.push(`${victim.name} did not catch up within 30 s of its restart`);
         // N - f were up throughout: the chain never had to wait for the victim.

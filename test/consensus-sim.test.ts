@@ -92,6 +92,32 @@ describe('consensus in the simulator: safety, liveness, no censorship, random nu
     });
   });
 
+  it('elected validators that never show up, f of them (the most the seat rule lets in): every height is final, none waits longer than three round-0 timeouts past a normal one', { timeout: 300_000 }, () => {
+    // The seat rule (core/state/election.ts) keeps at most f absent validators in any set; here
+    // the consensus side: with f of N silent from the start, blocks keep coming, and the longest
+    // wait between final blocks stays within the bound of docs/consensus-design.md, in the
+    // simulator's units (round-0 timeout 200 ms, deal 50 ms after the height begins).
+    const failures: string[] = [];
+    for (const n of [4, 7]) {
+      const { f } = { f: Math.floor((n - 1) / 3) };
+      for (const seed of seeds(20_000 + n * 1_000).slice(0, Math.ceil(SEEDS / 4))) {
+        const r = rng(seed);
+        const silent = new Set<number>();
+        while (silent.size < f) silent.add(Math.floor(r() * n));
+        try {
+          const result = simulate(seed, { n, heights: 8, limitMs: 60_000, maxDelayMs: 40, behaviours: Object.fromEntries([...silent].map((i) => [i, 'silent' as Behaviour])) });
+          const times = [0, ...[...result.finalAt.values()].sort((a, b) => a - b)];
+          const longest = Math.max(...times.slice(1).map((t, i) => t - times[i]));
+          const bound = 50 + 6 * 200 + 8 * 40; // deal, three round-0 timeouts doubled, message delays
+          if (longest > bound) failures.push(`seed ${seed} (n ${n}): ${longest} ms between final blocks, bound ${bound}`);
+        } catch (e) {
+          failures.push((e as Error).message);
+        }
+      }
+    }
+    expect(failures).toEqual([]);
+  });
+
   it('a partition heals and blocks resume', { timeout: 300_000 }, () => {
     runAll(4_000, (seed) => {
       const r = rng(seed);
