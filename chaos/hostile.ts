@@ -43,6 +43,8 @@ export interface AttackResult {
   readonly target: string;
   /** Milliseconds from the first offending message to the host closing the connection (undefined: not closed). */
   readonly banMs?: number;
+  /** Whether anything offending left: a dial refused before that (the host's limit of new connections a second) is no attack. */
+  readonly sent: boolean;
   readonly error?: string;
 }
 
@@ -190,7 +192,7 @@ export async function attack(name: AttackName, target: string, context: HostileC
     const until = Date.now() + (name === 'unfinished-request' ? 2000 : 1500);
     while (closedAt === undefined && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
     const banMs = closedAt !== undefined && firstAt !== undefined ? Math.max(0, closedAt - firstAt) : undefined;
-    return { attack: name, target: targetId, banMs, ...(banMs === undefined && error ? { error } : {}) };
+    return { attack: name, target: targetId, banMs, sent: firstAt !== undefined, ...(banMs === undefined && error ? { error } : {}) };
   } finally {
     await peer.stop().catch(() => {});
   }

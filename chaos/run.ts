@@ -330,14 +330,15 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosSummary> {
           const result = await attack(name, target.address, context);
           attacks.push(result);
           const limit = INVALID_AT_ONCE.includes(name) ? 1000 : INVALID_IN_A_BURST.includes(name) ? 3000 : undefined;
-          if (limit !== undefined && (result.banMs === undefined || result.banMs > limit)) {
+          if (limit !== undefined && result.sent && (result.banMs === undefined || result.banMs > limit)) {
             found.push(`${name} against ${target.name}: ${result.banMs === undefined ? 'not banned' : `banned after ${result.banMs} ms`}${result.error ? ` (${result.error})` : ''}`);
           }
         }
         if (w.longestGap() > bound) found.push(`a gap of ${(w.longestGap() / 1000).toFixed(1)} s between blocks under attack`);
         const banned = attacks.filter((a) => a.banMs !== undefined);
         const worst = Math.max(0, ...attacks.filter((a) => INVALID_AT_ONCE.includes(a.attack) && a.banMs !== undefined).map((a) => a.banMs!));
-        return { detail: `${attacks.length} attacks, ${banned.length} ended in a ban; the slowest ban of a provably invalid message ${worst} ms`, problems: found };
+        const undelivered = attacks.filter((a) => !a.sent).length;
+        return { detail: `${attacks.length} attacks (${undelivered} never got a message out: the host refused the dial), ${banned.length} ended in a ban; the slowest ban of a provably invalid message ${worst} ms`, problems: found };
       });
     }
 
@@ -410,9 +411,11 @@ export function summarize(s: ChaosSummary, bound: number): string[] {
   }
   if (s.attacks.length) {
     const at = (names: readonly string[]) => s.attacks.filter((a) => names.includes(a.attack));
-    const once = at(INVALID_AT_ONCE);
-    const burst = at(INVALID_IN_A_BURST);
-    lines.push(`  hostile: ${s.attacks.length} attacks; provably invalid: ${once.filter((a) => a.banMs !== undefined && a.banMs <= 1000).length}/${once.length} banned within 1 s (slowest ${Math.max(0, ...once.map((a) => a.banMs ?? Infinity))} ms); bursts: ${burst.filter((a) => a.banMs !== undefined).length}/${burst.length} banned`);
+    const once = at(INVALID_AT_ONCE).filter((a) => a.sent);
+    const burst = at(INVALID_IN_A_BURST).filter((a) => a.sent);
+    const banMs = once.filter((a) => a.banMs !== undefined).map((a) => a.banMs!).sort((a, b) => a - b);
+    const median = banMs.length ? banMs[Math.floor(banMs.length / 2)] : 0;
+    lines.push(`  hostile: ${s.attacks.length} attacks (${s.attacks.filter((a) => !a.sent).length} never sent: dial refused); provably invalid: ${once.filter((a) => a.banMs !== undefined && a.banMs <= 1000).length}/${once.length} banned within 1 s (median ${median} ms, slowest ${banMs.at(-1) ?? '-'} ms); bursts: ${burst.filter((a) => a.banMs !== undefined && a.banMs <= 3000).length}/${burst.length} banned within 3 s`);
   }
   const t = s.transfers;
   lines.push(`  transfers: ${t.offered} offered, ${t.final} final, ${t.refused} refused ${JSON.stringify(t.refusedBy)}, ${t.waiting} not final at the end`);
