@@ -25,16 +25,22 @@ export function absentPauseBoundMs(blockTimeMs: number): number {
 async function submitAndWait(load: Load, cluster: Cluster, tx: Transaction, ms: number): Promise<boolean> {
   const hash = bytesToHex(transactionHash(tx));
   const bytes = encodeTransaction(tx);
-  const hosts = cluster.hosts.filter((h) => h.running);
-  for (const h of hosts) {
-    try {
-      await postTx(h, bytes);
-      break;
-    } catch (e) {
-      if ((e as { code?: string }).code) throw e;
-    }
-  }
   const until = Date.now() + ms;
+  // A host a block behind the observer refuses what builds on that block (a vote for a candidate
+  // just enrolled: VOTE_CANDIDATE_UNKNOWN), as it should: asked again once it has the block.
+  for (let sent = false; !sent;) {
+    for (const h of cluster.hosts.filter((x) => x.running)) {
+      try {
+        await postTx(h, bytes);
+        sent = true;
+        break;
+      } catch (e) {
+        if ((e as { code?: string }).code && Date.now() > until - ms / 2) throw e;
+      }
+    }
+    if (!sent && Date.now() > until) return false;
+    if (!sent) await new Promise((r) => setTimeout(r, 500));
+  }
   while (Date.now() < until) {
     if (load.observer.chain.ledger.txs.has(hash)) return true;
     await new Promise((r) => setTimeout(r, 200));

@@ -28,8 +28,8 @@ import { getJson, type Cluster, type Host } from './cluster.ts';
 interface Account {
   readonly key: Uint8Array;
   readonly hash: Uint8Array;
-  /** A transfer of it waiting to be final (hex hash), and since when. */
-  pending?: { tx: string; at: number };
+  /** A transfer of it waiting to be final (hex hash, its bytes), since when, and when last sent. */
+  pending?: { tx: string; bytes: Uint8Array; at: number; sentAt: number };
 }
 
 export interface Transfer {
@@ -46,6 +46,8 @@ export class Load {
   readonly #random: () => number;
   readonly transfers = new Map<string, Transfer>();
   readonly refused = new Map<string, number>();
+  /** Transfers not made because their account could not pay the fee (the load ran dry). */
+  dry = 0;
   /** Block hashes by height, as first seen on any host. */
   readonly #hashes: string[] = [];
   readonly #bannedSeen = new Set<string>();
@@ -77,7 +79,8 @@ export class Load {
     const ledger = this.observer.chain.ledger;
     const outputs = this.#accounts.flatMap((a) => [
       { assetId: ANTSHARE_ID, value: 1000n * FIXED8_ONE, scriptHash: a.hash },
-      { assetId: ANTCOIN_ID, value: parseFixed8('0.5'), scriptHash: a.hash },
+      // A transfer's byte fee is about 0.003 AntCoin on the devnet: 3 AntCoin pay for ~1,000 each.
+      { assetId: ANTCOIN_ID, value: parseFixed8('3'), scriptHash: a.hash },
     ]);
     for (;;) {
       try {
@@ -125,19 +128,29 @@ export class Load {
       // A transfer not final after a minute is given up on (its node may have died holding it):
       // its account may spend the same outputs again, and only one of the two can become final.
       const ready = this.#accounts.filter((a) => !a.pending || now - a.pending.at > 60_000);
+      // As a wallet does: a transfer not final after 10 s is sent again (the pool that held it may
+      // have died with its node); the same bytes, so at most one of them can ever be final.
+      const stale = this.#accounts.find((a) => a.pending && now - a.pending.at <= 60_000 && now - a.pending.sentAt > 10_000);
+      if (stale?.pending) {
+        stale.pending.sentAt = now;
+        await this.#submitAnywhere(stale.pending.bytes).catch(() => {}); // known, final, or refused: its fate is read from the chain
+      }
       if (ready.length === 0) return;
       const from = ready[Math.floor(this.#random() * ready.length)];
       const to = this.#accounts[Math.floor(this.#random() * this.#accounts.length)];
       let tx;
       try {
         tx = payment({ ledger, settings: this.observer.settings, key: from.key, outputs: [{ assetId: ANTSHARE_ID, value: FIXED8_ONE, scriptHash: to.hash }] });
-      } catch {
-        return; // its last transfer is final but the observer has not applied the block yet
+      } catch (e) {
+        // Its last transfer is final but the observer has not applied the block yet; or it is dry.
+        if ((e as { code?: string }).code === 'PAYMENT_FUNDS_LOW') this.dry++;
+        return;
       }
       const hash = bytesToHex(transactionHash(tx));
+      const bytes = encodeTransaction(tx);
       try {
-        const host = await this.#submitAnywhere(encodeTransaction(tx));
-        from.pending = { tx: hash, at: now };
+        const host = await this.#submitAnywhere(bytes);
+        from.pending = { tx: hash, bytes, at: now, sentAt: now };
         this.transfers.set(hash, { submittedAt: now, host });
       } catch (e) {
         const code = (e as { code?: string }).code ?? 'NO_HOST';

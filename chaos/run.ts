@@ -235,6 +235,8 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosSummary> {
     const step = async (name: string, body: (w: ReturnType<Progress['begin']>) => Promise<{ movedMs?: number; detail: string; problems?: string[] }>) => {
       const w = p.begin();
       const t0 = Date.now();
+      const before = l.counts().offered;
+      const dryBefore = l.dry;
       let result: Awaited<ReturnType<typeof body>>;
       try {
         result = await body(w);
@@ -243,6 +245,8 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosSummary> {
       }
       const checked = await l.check();
       const found = [...(result.problems ?? []), ...checked.problems];
+      // Transfers are offered throughout: a long step with none offered tests less than it says.
+      if (Date.now() - t0 >= 20_000 && l.counts().offered === before) found.push(`no transfer offered in ${((Date.now() - t0) / 1000).toFixed(0)} s${l.dry > dryBefore ? ' (the accounts ran out of AntCoin for fees)' : ''}`);
       const record: StepRecord = { step: name, movedMs: result.movedMs, longestGapMs: w.longestGap(), problems: found, detail: result.detail };
       steps.push(record);
       problems.push(...found.map((x) => `${name}: ${x}`));
