@@ -5,6 +5,8 @@ import { StatusBar } from './components/StatusBar.tsx';
 import { Onboarding } from './components/Onboarding.tsx';
 import { Unlock } from './components/Unlock.tsx';
 import { Wallet } from './components/Wallet.tsx';
+import { Guard } from './components/Guard.tsx';
+import { useOfferLink } from './components/Contracts.tsx';
 import { startPeer } from './peer/browserNode.ts';
 import { loadAccounts, lock, useWallet } from './wallet/walletStore.ts';
 import { useLang, useT } from './i18n.ts';
@@ -24,6 +26,7 @@ export function App() {
     return () => clearTimeout(id);
   }, []);
   const account = wallet.accounts.find((a) => a.address === wallet.current);
+  const badLink = useOfferLink((s) => s.damaged);
   return (
     <div className="app">
       <header className="app-header">
@@ -44,14 +47,19 @@ export function App() {
       </header>
       <StatusBar />
       <main>
-        {!wallet.loaded ? null
-          : wallet.accounts.length === 0 || adding ? <Onboarding onDone={(address) => { setAdding(false); useWallet.setState({ current: address }); }} />
-          : !wallet.queryKey || !account ? <Unlock onAdd={() => setAdding(true)} />
-          : <Wallet account={account} queryKey={wallet.queryKey} />}
+        {badLink && <p className="error card" role="alert" data-testid="bad-link">{t.badOfferLink}</p>}
+        <Guard resetKey={`${wallet.current} ${adding}`}>
+          {!wallet.loaded ? null
+            : wallet.accounts.length === 0 || adding ? <Onboarding onDone={(address) => { setAdding(false); useWallet.setState({ current: address }); }} />
+            : !wallet.queryKey || !account ? <Unlock onAdd={() => setAdding(true)} />
+            : <Wallet account={account} queryKey={wallet.queryKey} />}
+        </Guard>
         <details className="tools">
           <summary>{t.tools}</summary>
-          <AddressTool />
-          <DecodeTool />
+          <Guard>
+            <AddressTool />
+            <DecodeTool />
+          </Guard>
         </details>
       </main>
     </div>

@@ -186,6 +186,20 @@ const en = {
   savePolicy: 'Save the policy',
   needsConsent: 'This asset needs the receiver\'s signature (and for Share, the admin\'s): send it as a contract (Contracts tab, nothing asked back).',
   policySaved: 'Saved.',
+  // asset identity
+  nativeAsset: 'native',
+  nativeAssetHint: 'A native asset of the Antshares network, known by its id',
+  assetIdHint: 'The first digits of the asset\'s id: names can be copied, ids cannot',
+  noAssetName: '(no name)',
+  imitatesNative: 'not the native asset: it only has its name',
+  sameNameAsAnother: 'another asset here has a name like this one',
+  notRequested: 'Not requested',
+  notRequestedHint: 'Assets that arrived without your asking: anyone can issue an asset to any address, under any name. They stay here, apart, and are not offered for sending until you accept them.',
+  acceptAsset: 'Accept',
+  // errors shown instead of a blank page
+  somethingBroke: 'This part of the app met data it cannot show. The rest of the app still works.',
+  tryAgain: 'Try again',
+  badOfferLink: 'This link is cut or damaged (the part after #): the app opened without it. If it was an offer, ask its sender to send it again.',
   // errors by code
   errors: {
     WALLET_WRONG_PASSWORD: 'Wrong password. Nothing was signed or sent.',
@@ -374,6 +388,18 @@ const zh: Strings = {
   savePolicy: '保存策略',
   needsConsent: '该资产的转让需要收款方签名（股权还需管理员签名）：请在“合约”中发起（不要求对方付出）。',
   policySaved: '已保存。',
+  nativeAsset: '原生',
+  nativeAssetHint: '小蚁网络的原生资产，以其标识识别',
+  assetIdHint: '资产标识的前几位：名称可以仿冒，标识不能',
+  noAssetName: '（无名称）',
+  imitatesNative: '不是原生资产：仅名称相同',
+  sameNameAsAnother: '此处另有名称相似的资产',
+  notRequested: '未请求的资产',
+  notRequestedHint: '未经你请求而收到的资产：任何人都可以用任何名称向任何地址发行资产。它们单独列在这里，接受之前不会出现在发送列表中。',
+  acceptAsset: '接受',
+  somethingBroke: '应用的这一部分遇到了无法显示的数据。应用的其余部分仍可使用。',
+  tryAgain: '重试',
+  badOfferLink: '此链接不完整或已损坏（# 之后的部分）：应用已忽略它打开。如果它是一份合约，请让发送者重新发送。',
   errors: {
     WALLET_WRONG_PASSWORD: '密码错误。没有签名，也没有发送任何交易。',
     WALLET_PASSWORDS_SAME: '两个密码必须不同。',
@@ -426,15 +452,4 @@ export function errorText(t: Strings, e: unknown): string {
   if (code === 'POLICY_REFUSED' && reasons) return `${t.policyRefused} ${reasons.map((r) => t.policyReason(r.code, r.data) ?? r.message).join(' ')}`;
   if (code && t.errors[code]) return t.errors[code];
   return e instanceof Error ? e.message : String(e);
-}
-
-/** An asset's name in the language, from the registration's JSON name list (or the plain name). */
-export function assetName(name: string, lang: Lang): string {
-  try {
-    const list = JSON.parse(name) as { lang: string; name: string }[];
-    const pick = list.find((n) => (lang === 'zh' ? n.lang.startsWith('zh') : n.lang.startsWith('en'))) ?? list[0];
-    return pick?.name ?? name;
-  } catch {
-    return name;
-  }
 }

@@ -7,3 +7,4 @@ export * from './payment.ts';
 export * from './contract.ts';
 export * from './governance.ts';
 export * from './stealth.ts';
+export * from './asset-names.ts';

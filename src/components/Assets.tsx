@@ -5,7 +5,8 @@ import { addressFromScriptHash, addressToScriptHash, isValidAddress } from '../.
 import { precisionUnit, UNLIMITED_AMOUNT, type AssetType } from '../../core/tx/register.ts';
 import { accountScript, accountScriptHash, buildPayment, issuerScript, type AccountRecord } from '../../core/wallet/index.ts';
 import { currentNode, usePeer } from '../peer/browserNode.ts';
-import { assetName, errorText, useLang, useT } from '../i18n.ts';
+import { errorText, useT } from '../i18n.ts';
+import { assetText, useAssetInfo } from '../wallet/assets.tsx';
 import { pendingSpends, SubmitStatus, useSubmit } from './submit.tsx';
 import { loadPolicy, savePolicy } from '../wallet/policy.ts';
 
@@ -14,14 +15,14 @@ const TYPES: AssetType[] = ['Currency', 'Share', 'Invoice', 'Token'];
 /** Assets this account administers: register, issue in batches, see holders. */
 export function Assets({ account, queryKey }: { account: AccountRecord; queryKey: Uint8Array }) {
   const t = useT();
-  const { lang } = useLang();
   const version = usePeer((s) => s.version);
+  const info = useAssetInfo();
   const mine = useMemo(() => {
     const ledger = currentNode()?.chain.ledger;
     if (!ledger) return [];
     const me = accountScriptHash(account);
-    return [...ledger.assets.entries()].filter(([, a]) => equalBytes(a.admin, me)).map(([hex, a]) => ({ hex, ...a, shown: assetName(a.name, lang) }));
-  }, [account, version, lang]);
+    return [...ledger.assets.entries()].filter(([, a]) => equalBytes(a.admin, me)).map(([hex, a]) => ({ hex, ...a, shown: assetText(info(hex), t.noAssetName) }));
+  }, [account, version, info, t]);
   const [selected, setSelected] = useState('');
   const asset = mine.find((a) => a.hex === selected) ?? mine[0];
   return (

@@ -1,7 +1,7 @@
 import { useEffect, useMemo, useState } from 'react';
 import { create } from 'zustand';
-import { bytesToHex, hexToBytes } from '../../core/encoding/bytes.ts';
-import { formatFixed8, parseFixed8 } from '../../core/encoding/primitives.ts';
+import { hexToBytes } from '../../core/encoding/bytes.ts';
+import { formatFixed8, parseFixed8, uintToString } from '../../core/encoding/primitives.ts';
 import { addressFromScriptHash, addressToScriptHash, isValidAddress } from '../../core/script/accounts.ts';
 import { transactionHash, type Transaction } from '../../core/tx/transaction.ts';
 import { precisionUnit } from '../../core/tx/register.ts';
@@ -11,28 +11,46 @@ import {
 import { equalBytes } from '../../core/encoding/bytes.ts';
 import { adminReview } from '../wallet/policy.ts';
 import { currentNode, usePeer } from '../peer/browserNode.ts';
-import { assetName, errorText, useLang, useT } from '../i18n.ts';
+import { errorText, useT } from '../i18n.ts';
+import { lookAlikes } from '../../core/wallet/asset-names.ts';
+import { acceptAssets, AssetName, assetText, useAssetInfo } from '../wallet/assets.tsx';
 import { pendingSpends, SubmitStatus, useSubmit } from './submit.tsx';
 import { dismissOffer, setReceiving, useInbox } from '../wallet/inbox.ts';
 import { useContacts } from '../wallet/contacts.ts';
 
-/** An offer opened from a link (`…/#ans-offer:…`), waiting for the wallet to be unlocked. */
-export function offerFromLink(): string {
-  return decodeURIComponent(globalThis.location?.hash ?? '').includes('ans-offer:') ? decodeURIComponent(location.hash.slice(1)) : '';
+/**
+ * An offer opened from a link (`…/#ans-offer:…`), waiting for the wallet to be unlocked. A link
+ * cut short or mangled on its way (`#ans-offer:%E0%A4%A`, `#%`) is `damaged`: said so, not thrown.
+ */
+export function offerFromLink(): { text: string; damaged: boolean } {
+  const hash = globalThis.location?.hash ?? '';
+  if (hash.length <= 1) return { text: '', damaged: false };
+  let decoded: string;
+  try {
+    decoded = decodeURIComponent(hash.slice(1));
+  } catch {
+    return { text: '', damaged: true };
+  }
+  return decoded.includes('ans-offer:') ? { text: decoded, damaged: false } : { text: '', damaged: false };
 }
 
 /** The offer of the page's link, also when a link is opened in a page already open. */
-export const useOfferLink = create<{ text: string }>(() => ({ text: offerFromLink() }));
-globalThis.addEventListener?.('hashchange', () => useOfferLink.setState({ text: offerFromLink() }));
+export const useOfferLink = create<{ text: string; damaged: boolean }>(() => offerFromLink());
+globalThis.addEventListener?.('hashchange', () => useOfferLink.setState(offerFromLink()));
 
+/** Every asset on chain, as the lists of a contract show them: native first, each with its identity. */
 function useAssets() {
-  const { lang } = useLang();
+  const t = useT();
   const version = usePeer((s) => s.version);
+  const info = useAssetInfo();
   return useMemo(() => {
     const ledger = currentNode()?.chain.ledger;
     if (!ledger) return [];
-    return [...ledger.assets.entries()].map(([hex, a]) => ({ hex, name: assetName(a.name, lang), precision: a.precision })).sort((a, b) => a.name.localeCompare(b.name));
-  }, [lang, version]);
+    const list = [...ledger.assets.entries()].map(([hex, a]) => ({ hex, info: info(hex), precision: a.precision }));
+    const alike = lookAlikes(list.map((a) => ({ hex: a.hex, name: a.info.name })));
+    return list.map((a) => ({ ...a, name: assetText(a.info, t.noAssetName, alike.has(a.hex)) }))
+      .sort((a, b) => Number(b.info.native) - Number(a.info.native) || a.info.name.localeCompare(b.info.name) || a.hex.localeCompare(b.hex));
+  }, [version, info, t]);
 }
 
 /** Contracts between parties: propose a swap (signed by us, shared as a link or QR code), or review and sign one. */
@@ -64,7 +82,7 @@ function Inbox() {
             <li key={o.text}>
               <span>{new Date(o.at).toLocaleString()} · {t.offerFromPeer} <code>{o.from.slice(-8)}</code></span>
               <div className="actions">
-                <button type="button" onClick={() => useOfferLink.setState({ text: o.text })}>{t.openOffer}</button>
+                <button type="button" onClick={() => useOfferLink.setState({ text: o.text, damaged: false })}>{t.openOffer}</button>
                 <button type="button" className="secondary" onClick={() => dismissOffer(o.text)}>{t.dismiss}</button>
               </div>
             </li>
@@ -164,7 +182,6 @@ type Reviewed = { tx: Transaction; gives: [string, bigint][]; gets: [string, big
 function Review({ account, queryKey }: { account: AccountRecord; queryKey: Uint8Array }) {
   const t = useT();
   const node = currentNode();
-  const assets = useAssets();
   const linked = useOfferLink((s) => s.text);
   const [text, setText] = useState(linked);
   const [reviewed, setReviewed] = useState<Reviewed | null>(null);
@@ -175,7 +192,8 @@ function Review({ account, queryKey }: { account: AccountRecord; queryKey: Uint8
   }, [linked]);
   const [payPassword, setPayPassword] = useState('');
   const { state, submit, busy } = useSubmit(account, queryKey);
-  const nameOf = (hex: string) => assets.find((a) => a.hex === hex)?.name ?? hex.slice(0, 8);
+  const info = useAssetInfo();
+  const amounts = (list: [string, bigint][]) => list.map(([k, v], i) => <span key={k}>{i > 0 && ', '}{formatFixed8(v)} <AssetName info={info(k)} /></span>);
   const { contacts } = useContacts();
   const contactOf = (address: string) => contacts.find((c) => c.address === address)?.name;
   const review = async () => {
@@ -210,22 +228,24 @@ function Review({ account, queryKey }: { account: AccountRecord; queryKey: Uint8
         <form onSubmit={async (e) => {
           e.preventDefault();
           if (await submit(reviewed.tx, payPassword)) {
+            // What this account takes in a contract it signed, it asked for.
+            acceptAssets(account.address, reviewed.gets.map(([k]) => k));
             setPayPassword('');
             dismissOffer(text);
           }
         }}>
           <dl className="summary" data-testid="offer-summary">
             <dt>{t.youGive}</dt>
-            <dd>{reviewed.gives.length ? reviewed.gives.map(([k, v]) => `${formatFixed8(v)} ${nameOf(k)}`).join(', ') : '—'}</dd>
+            <dd>{reviewed.gives.length ? amounts(reviewed.gives) : '—'}</dd>
             <dt>{t.youGet}</dt>
-            <dd>{reviewed.gets.map(([k, v]) => `${formatFixed8(v)} ${nameOf(k)}`).join(', ')}</dd>
+            <dd>{amounts(reviewed.gets)}</dd>
             <dt>{t.fee}</dt>
             <dd>{formatFixed8(reviewed.fee)} AntCoin ({t.paidByProposer})</dd>
             {reviewed.roles.length > 0 && <><dt>{t.yourRoles}</dt><dd data-testid="offer-roles">{reviewed.roles.join(', ')}</dd></>}
             <dt>{t.signedBy}</dt>
             <dd>{reviewed.from.map((a) => <span key={a}><code>{a}</code>{contactOf(a) && ` (${contactOf(a)})`} </span>)}</dd>
             <dt>{t.transaction}</dt>
-            <dd><code>{bytesToHex(transactionHash(reviewed.tx)).slice(0, 16)}…</code></dd>
+            <dd><code data-testid="offer-hash">{uintToString(transactionHash(reviewed.tx))}</code></dd>
           </dl>
           <label htmlFor="review-pay-password">{t.payPassword}</label>
           <input id="review-pay-password" type="password" autoComplete="off" value={payPassword} onChange={(e) => setPayPassword(e.target.value)} />

@@ -10,13 +10,16 @@ import { precisionUnit } from '../../core/tx/register.ts';
 import { accountScript, accountScriptHash, buildPayment, openMnemonic, type AccountRecord } from '../../core/wallet/index.ts';
 import { currentNode, usePeer } from '../peer/browserNode.ts';
 import { saveAccount } from '../wallet/walletStore.ts';
-import { assetName, errorText, useLang, useT } from '../i18n.ts';
+import { errorText, useT } from '../i18n.ts';
+import { lookAlikes } from '../../core/wallet/asset-names.ts';
+import { acceptAssets, AssetName, assetText, useAssetInfo, useRequested, type AssetInfo } from '../wallet/assets.tsx';
 import { BackupCheck } from './Onboarding.tsx';
 import { saveContact, useContacts } from '../wallet/contacts.ts';
 import { Assets } from './Assets.tsx';
 import { Governance } from './Governance.tsx';
 import { Contracts, useOfferLink } from './Contracts.tsx';
 import { pendingSpends, SubmitStatus, useSubmit } from './submit.tsx';
+import { Guard } from './Guard.tsx';
 
 type Tab = 'home' | 'send' | 'receive' | 'assets' | 'contracts' | 'governance';
 
@@ -38,12 +41,14 @@ export function Wallet({ account, queryKey }: { account: AccountRecord; queryKey
           </button>
         ))}
       </nav>
-      {tab === 'home' && <Home account={account} />}
-      {tab === 'send' && <Send account={account} queryKey={queryKey} />}
-      {tab === 'receive' && <Receive account={account} queryKey={queryKey} />}
-      {tab === 'assets' && <Assets account={account} queryKey={queryKey} />}
-      {tab === 'contracts' && <Contracts account={account} queryKey={queryKey} />}
-      {tab === 'governance' && <Governance account={account} queryKey={queryKey} />}
+      <Guard resetKey={`${tab} ${account.address}`}>
+        {tab === 'home' && <Home account={account} />}
+        {tab === 'send' && <Send account={account} queryKey={queryKey} />}
+        {tab === 'receive' && <Receive account={account} queryKey={queryKey} />}
+        {tab === 'assets' && <Assets account={account} queryKey={queryKey} />}
+        {tab === 'contracts' && <Contracts account={account} queryKey={queryKey} />}
+        {tab === 'governance' && <Governance account={account} queryKey={queryKey} />}
+      </Guard>
     </>
   );
 }
@@ -52,24 +57,34 @@ function useLedgerVersion(): number {
   return usePeer((s) => s.version);
 }
 
-/** Balances of the account, by asset, from the ledger this page validated. */
-function useBalances(account: AccountRecord): { id: Uint8Array; hex: string; name: string; units: bigint }[] {
+interface Balance { id: Uint8Array; hex: string; info: AssetInfo; name: string; units: bigint; requested: boolean; alike: boolean }
+
+/**
+ * Balances of the account, by asset, from the ledger this page validated: native assets first,
+ * then by name; each with its identity, whether the account asked for it, and whether another
+ * asset held looks like it.
+ */
+function useBalances(account: AccountRecord): Balance[] {
   const version = useLedgerVersion();
-  const { lang } = useLang();
+  const info = useAssetInfo();
+  const requested = useRequested(account);
+  const t = useT();
   return useMemo(() => {
     const ledger = currentNode()?.chain.ledger;
     if (!ledger) return [];
     const holdings = ledger.accounts.get(bytesToHex(accountScriptHash(account)))?.holdings ?? new Map();
-    return [...holdings.entries()].map(([hex, h]) => {
-      const asset = ledger.assets.get(hex);
-      return { id: hexToBytes(hex), hex, name: asset ? assetName(asset.name, lang) : hex.slice(0, 8), units: h.units };
-    }).sort((a, b) => a.name.localeCompare(b.name));
-  }, [account, version, lang]);
+    const list = [...holdings.entries()].map(([hex, h]) => ({ hex, units: h.units as bigint, info: info(hex) }));
+    const alike = lookAlikes(list.map((b) => ({ hex: b.hex, name: b.info.name })));
+    return list.map((b) => ({ ...b, id: hexToBytes(b.hex), name: assetText(b.info, t.noAssetName, alike.has(b.hex)), requested: requested(b.hex), alike: alike.has(b.hex) }))
+      .sort((a, b) => Number(b.info.native) - Number(a.info.native) || a.info.name.localeCompare(b.info.name) || a.hex.localeCompare(b.hex));
+  }, [account, version, info, requested, t]);
 }
 
 function Home({ account }: { account: AccountRecord }) {
   const t = useT();
-  const balances = useBalances(account);
+  const all = useBalances(account);
+  const balances = all.filter((b) => b.requested);
+  const unasked = all.filter((b) => !b.requested);
   const config = usePeer((s) => s.config);
   const faucet = useMutation({
     mutationFn: async () => {
@@ -87,10 +102,29 @@ function Home({ account }: { account: AccountRecord }) {
           <table className="balances" data-testid="balances">
             <tbody>
               {balances.map((b) => (
-                <tr key={b.hex} data-asset={b.name}><th scope="row">{b.name}</th><td className="amount">{formatFixed8(b.units)}</td></tr>
+                <tr key={b.hex} data-asset={b.info.name} data-asset-id={b.info.shortId} data-native={b.info.native || undefined}>
+                  <th scope="row"><AssetName info={b.info} alike={b.alike} /></th><td className="amount">{formatFixed8(b.units)}</td>
+                </tr>
               ))}
             </tbody>
           </table>
+        )}
+        {unasked.length > 0 && (
+          <div className="unasked" data-testid="not-requested">
+            <h3>{t.notRequested}</h3>
+            <p className="hint">{t.notRequestedHint}</p>
+            <table className="balances">
+              <tbody>
+                {unasked.map((b) => (
+                  <tr key={b.hex} data-asset={b.info.name} data-asset-id={b.info.shortId}>
+                    <th scope="row"><AssetName info={b.info} alike={b.alike} /></th>
+                    <td className="amount">{formatFixed8(b.units)}</td>
+                    <td><button type="button" className="secondary" onClick={() => acceptAssets(account.address, [b.hex])}>{t.acceptAsset}</button></td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
         )}
         {config?.faucet && (
           <>
@@ -137,7 +171,6 @@ function History({ account }: { account: AccountRecord }) {
 /** One transaction of the history: its type, and what it took from and gave to this account per asset. */
 function TxDetail({ account, hash, height }: { account: AccountRecord; hash: Uint8Array; height: number }) {
   const t = useT();
-  const { lang } = useLang();
   const detail = useQuery({
     queryKey: ['tx', bytesToHex(hash)],
     queryFn: async () => {
@@ -160,18 +193,14 @@ function TxDetail({ account, hash, height }: { account: AccountRecord; hash: Uin
       return { type: tx.type, flows: [...flows].filter(([, v]) => v !== 0n) };
     },
   });
-  const ledger = currentNode()?.chain.ledger;
-  const nameOf = (hex: string) => {
-    const a = ledger?.assets.get(hex);
-    return a ? assetName(a.name, lang) : hex.slice(0, 8);
-  };
+  const info = useAssetInfo();
   if (detail.isPending) return <p className="hint">…</p>;
   if (detail.isError) return <p className="error">{errorText(t, detail.error)}</p>;
   return (
     <dl className="summary tx-detail" data-testid="tx-detail">
       <dt>{t.transaction}</dt><dd>{detail.data.type} · <code>{uintToString(hash)}</code></dd>
       {detail.data.flows.map(([k, v]) => (
-        <div key={k} className="flow"><dt>{nameOf(k)}</dt><dd className={v < 0n ? 'out' : 'in'}>{v > 0n ? '+' : ''}{formatFixed8(v)}</dd></div>
+        <div key={k} className="flow"><dt><AssetName info={info(k)} /></dt><dd className={v < 0n ? 'out' : 'in'}>{v > 0n ? '+' : ''}{formatFixed8(v)}</dd></div>
       ))}
     </dl>
   );
@@ -179,7 +208,7 @@ function TxDetail({ account, hash, height }: { account: AccountRecord; hash: Uin
 
 function Send({ account, queryKey }: { account: AccountRecord; queryKey: Uint8Array }) {
   const t = useT();
-  const balances = useBalances(account);
+  const balances = useBalances(account).filter((b) => b.requested);
   const peer = usePeer();
   const [assetHex, setAssetHex] = useState('');
   const [amount, setAmount] = useState('');
