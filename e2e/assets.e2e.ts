@@ -161,3 +161,23 @@ describe('asset identity (issue 16)', () => {
     expect(problems).toEqual([]);
   });
 });
+
+describe('accessibility (issue 16)', () => {
+  it('the app opened in Chinese says so in <html lang>; each onboarding step puts the focus on its heading; only the phase is a live region', { timeout: 60_000 }, async () => {
+    const context = await browser.newContext({ locale: 'zh-CN' });
+    const page = await context.newPage();
+    page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
+    await page.goto(url);
+    await page.getByRole('button', { name: '创建新钱包' }).waitFor();
+    expect(await page.evaluate(() => document.documentElement.lang)).toBe('zh-CN');
+    await page.getByRole('button', { name: '创建新钱包' }).click();
+    expect(await page.evaluate(() => document.activeElement?.tagName + ' ' + document.activeElement?.textContent)).toBe('H3 你的助记词');
+    await page.getByRole('button', { name: '我已抄写' }).click();
+    expect(await page.evaluate(() => document.activeElement?.tagName)).toBe('H3');
+    // The live region: the phase's words only; the bar's ticking figures sit outside it.
+    const live = await page.locator('[role="status"]').evaluateAll((els) => els.map((e) => e.closest('[data-testid="status"]') ? e.getAttribute('data-testid') : null).filter(Boolean));
+    expect(live).toEqual(['status-state']);
+    await context.close();
+    expect(problems).toEqual([]);
+  });
+});

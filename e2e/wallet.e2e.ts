@@ -139,6 +139,8 @@ describe('the wallet against a local network', () => {
     await alice.waitForFunction(() => document.querySelector('[data-testid="balances"] tr[data-asset="AntShare"]') !== null, undefined, { timeout: 60_000 });
     expect(await balance(alice, 'AntShare')).toBe('100');
     expect(await balance(alice, 'AntCoin')).toBe('10');
+    // The faucet's note says they arrived, in which block (issue 16: it kept saying "next block").
+    await alice.getByTestId('faucet-status').getByText(/^The faucet's funds arrived: final in block \d+\.$/).waitFor({ timeout: 10_000 });
   });
 
   it('a wrong pay password is refused with a clear message, and nothing is sent', async () => {
@@ -146,8 +148,21 @@ describe('the wallet against a local network', () => {
     bobAddress = await createWallet(bob, 'bob query pw!', 'bob pay pw!!');
     await alice.getByRole('button', { name: 'Send' }).click();
     await alice.getByLabel('Asset').selectOption({ label: 'AntShare (100)' });
-    await alice.getByLabel('Amount').fill('12.5');
-    await alice.getByText('AntShare is counted in whole units of 1').waitFor(); // indivisible: refused before signing
+    // Each wrong amount says what is wrong with it, before anything is signed (issue 16).
+    const said = async (typed: string, message: string) => {
+      await alice.getByLabel('Amount').fill(typed);
+      await expect.poll(() => alice.getByTestId('amount-error').first().textContent(), { message: typed }).toBe(message);
+    };
+    await said('12.5', 'AntShare is counted in whole units: no decimals.');
+    await said('-1', 'An amount cannot be negative.');
+    await said('abc', 'Not a number: type digits with a point, like 12.5.');
+    await said('101', 'More than you hold: 100 AntShare.');
+    await alice.getByLabel('Asset').selectOption({ label: 'AntCoin (10)' });
+    await said('1.123456789', 'AntCoin has at most 8 decimals.');
+    await alice.getByLabel('Recipient address').fill(bobAddress);
+    await alice.getByLabel('Amount').fill('10');
+    await alice.getByTestId('plan-error').getByText(/^More than you hold with the fee: you hold 10 AntCoin, the fee is 0\.\d+, so at most 9\.\d+ can be sent\.$/).waitFor();
+    await alice.getByLabel('Asset').selectOption({ label: 'AntShare (100)' });
     await alice.getByLabel('Amount').fill('12');
     await alice.getByLabel('Recipient address').fill(bobAddress.slice(0, -1) + (bobAddress.endsWith('a') ? 'b' : 'a'));
     await alice.getByText('This address is mistyped').waitFor();
@@ -458,6 +473,9 @@ describe('the wallet against a local network', () => {
     await alice.getByRole('heading', { name: 'Unlock' }).waitFor({ timeout: 30_000 });
     await alice.waitForSelector('[data-testid="status"]:not([data-height="-1"])', { timeout: 30_000 });
     expect(Number(await alice.getByTestId('status').getAttribute('data-height'))).toBeGreaterThanOrEqual(height);
+    // Said as it is: offline, not "connecting" (issue 16).
+    await alice.waitForSelector('[data-testid="status"][data-phase="offline"]', { timeout: 10_000 });
+    expect(await alice.getByTestId('status-state').textContent()).toBe('offline');
     await alice.getByLabel('Query password').fill('alice query pw');
     await alice.getByRole('button', { name: 'Unlock' }).click();
     await alice.getByRole('heading', { name: 'Balances' }).waitFor({ timeout: 30_000 });

@@ -6,6 +6,8 @@
 import { create } from 'zustand';
 import { addressFromScriptHash } from '../core/script/accounts.ts';
 import { hexToBytes } from '../core/encoding/bytes.ts';
+import { formatFixed8 } from '../core/encoding/primitives.ts';
+import type { AmountProblem } from '../core/wallet/amount.ts';
 
 /** An account shown by the ledger's errors as display hex (reversed script hash), as an address. */
 function displayAddress(account: unknown): string {
@@ -76,6 +78,7 @@ const en = {
   noBalance: 'Nothing here yet.',
   getFunds: 'Get test funds (faucet)',
   faucetAsked: 'Asked the faucet: the funds arrive with the next block.',
+  faucetArrived: (height: number) => `The faucet's funds arrived: final in block ${height}.`,
   history: 'History',
   noHistory: 'No transactions yet.',
   more: 'More',
@@ -110,6 +113,16 @@ const en = {
   addressInvalid: 'This address is mistyped (its checksum does not match).',
   amountInvalid: 'Enter an amount above zero.',
   precision: (asset: string, unit: string) => `${asset} is counted in whole units of ${unit}.`,
+  amountProblem: (p: AmountProblem, asset: string): string => ({
+    'empty': '',
+    'not-a-number': 'Not a number: type digits with a point, like 12.5.',
+    'negative': 'An amount cannot be negative.',
+    'zero': 'Enter an amount above zero.',
+    'too-precise': p.problem === 'too-precise' && p.decimals === 0 ? `${asset} is counted in whole units: no decimals.` : `${asset} has at most ${p.problem === 'too-precise' ? p.decimals : 8} decimals.`,
+    'too-large': 'That is more than any amount can be.',
+    'above-balance': p.problem === 'above-balance' ? `More than you hold: ${formatFixed8(p.balance)} ${asset}.` : '',
+  })[p.problem],
+  aboveBalanceWithFee: (held: string, fee: string, most: string) => `More than you hold with the fee: you hold ${held} AntCoin, the fee is ${fee}, so at most ${most} can be sent.`,
   notSynced: 'Wait until the wallet has caught up with the network.',
   assets: 'Assets',
   registerAsset: 'Register an asset',
@@ -280,6 +293,7 @@ const zh: Strings = {
   noBalance: '暂无资产。',
   getFunds: '领取测试资金（水龙头）',
   faucetAsked: '已向水龙头申请：资金将在下一个区块到账。',
+  faucetArrived: (height: number) => `水龙头的资金已到账：在区块 ${height} 中最终确认。`,
   history: '交易记录',
   noHistory: '暂无交易。',
   more: '更多',
@@ -312,6 +326,16 @@ const zh: Strings = {
   addressInvalid: '地址输入有误（校验码不符）。',
   amountInvalid: '请输入大于零的数量。',
   precision: (asset: string, unit: string) => `${asset} 的最小单位是 ${unit}。`,
+  amountProblem: (p: AmountProblem, asset: string): string => ({
+    'empty': '',
+    'not-a-number': '不是数字：请输入数字和小数点，例如 12.5。',
+    'negative': '数量不能为负数。',
+    'zero': '请输入大于零的数量。',
+    'too-precise': p.problem === 'too-precise' && p.decimals === 0 ? `${asset} 以整数计：不能有小数。` : `${asset} 最多 ${p.problem === 'too-precise' ? p.decimals : 8} 位小数。`,
+    'too-large': '超出了任何数量的上限。',
+    'above-balance': p.problem === 'above-balance' ? `超过你的余额：${formatFixed8(p.balance)} ${asset}。` : '',
+  })[p.problem],
+  aboveBalanceWithFee: (held: string, fee: string, most: string) => `加上手续费超过余额：你持有 ${held} 小蚁币，手续费 ${fee}，最多可发送 ${most}。`,
   notSynced: '请等待钱包与网络同步完成。',
   assets: '资产',
   registerAsset: '注册资产',
@@ -432,14 +456,23 @@ function initialLang(): Lang {
   return asked.length > 0 && asked[0].toLowerCase().startsWith('zh') ? 'zh' : 'en';
 }
 
-export const useLang = create<{ lang: Lang; setLang: (l: Lang) => void }>((set) => ({
-  lang: initialLang(),
-  setLang: (lang) => {
-    localStorage.setItem('lang', lang);
-    document.documentElement.lang = lang === 'zh' ? 'zh-CN' : 'en';
-    set({ lang });
-  },
-}));
+/** The page's language for browsers, screen readers and search engines (`<html lang>`). */
+function markPage(lang: Lang): void {
+  if (globalThis.document) document.documentElement.lang = lang === 'zh' ? 'zh-CN' : 'en';
+}
+
+export const useLang = create<{ lang: Lang; setLang: (l: Lang) => void }>((set) => {
+  const lang = initialLang();
+  markPage(lang); // the language the app starts in, not only one chosen later
+  return {
+    lang,
+    setLang: (next) => {
+      localStorage.setItem('lang', next);
+      markPage(next);
+      set({ lang: next });
+    },
+  };
+});
 
 export function useT(): Strings {
   return STRINGS[useLang((s) => s.lang)];

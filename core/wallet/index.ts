@@ -8,3 +8,4 @@ export * from './contract.ts';
 export * from './governance.ts';
 export * from './stealth.ts';
 export * from './asset-names.ts';
+export * from './amount.ts';

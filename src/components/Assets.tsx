@@ -1,9 +1,9 @@
 import { useMemo, useState } from 'react';
 import { equalBytes, hexToBytes } from '../../core/encoding/bytes.ts';
-import { formatFixed8, parseFixed8 } from '../../core/encoding/primitives.ts';
+import { formatFixed8 } from '../../core/encoding/primitives.ts';
 import { addressFromScriptHash, addressToScriptHash, isValidAddress } from '../../core/script/accounts.ts';
-import { precisionUnit, UNLIMITED_AMOUNT, type AssetType } from '../../core/tx/register.ts';
-import { accountScript, accountScriptHash, buildPayment, issuerScript, type AccountRecord } from '../../core/wallet/index.ts';
+import { UNLIMITED_AMOUNT, type AssetType } from '../../core/tx/register.ts';
+import { accountScript, accountScriptHash, buildPayment, issuerScript, readAmount, type AccountRecord } from '../../core/wallet/index.ts';
 import { currentNode, usePeer } from '../peer/browserNode.ts';
 import { errorText, useT } from '../i18n.ts';
 import { assetText, useAssetInfo } from '../wallet/assets.tsx';
@@ -36,7 +36,7 @@ export function Assets({ account, queryKey }: { account: AccountRecord; queryKey
             {mine.map((a) => <option key={a.hex} value={a.hex}>{a.shown} ({a.assetType})</option>)}
           </select>
           <p data-testid="asset-supply">{t.issued}: {formatFixed8(asset.issued)} / {asset.amount === UNLIMITED_AMOUNT ? t.unlimited : formatFixed8(asset.amount)}</p>
-          <Issue account={account} queryKey={queryKey} assetHex={asset.hex} precision={asset.precision} />
+          <Issue account={account} queryKey={queryKey} assetHex={asset.hex} precision={asset.precision} assetName={info(asset.hex).name || t.noAssetName} />
           {asset.assetType === 'Share' && <PolicyEditor admin={account.address} assetHex={asset.hex} />}
           <Holders assetHex={asset.hex} />
         </section>
@@ -58,13 +58,9 @@ function Register({ account, queryKey }: { account: AccountRecord; queryKey: Uin
   const effectivePrecision = type === 'Share' ? 0 : precision;
   const plan = useMemo(() => {
     if (!node || (nameZh.trim() === '' && nameEn.trim() === '')) return null;
-    let amount: bigint;
-    try {
-      amount = total.trim() === '' ? UNLIMITED_AMOUNT : parseFixed8(total.trim());
-    } catch {
-      return { error: t.amountInvalid };
-    }
-    if (amount !== UNLIMITED_AMOUNT && (amount <= 0n || amount % precisionUnit(effectivePrecision) !== 0n)) return { error: t.amountInvalid };
+    const reading = total.trim() === '' ? { value: UNLIMITED_AMOUNT } : readAmount(total, { precision: effectivePrecision });
+    if ('problem' in reading) return { error: t.amountProblem(reading, nameEn.trim() || nameZh.trim()) };
+    const amount = reading.value;
     const names = [...(nameZh.trim() ? [{ lang: 'zh-CN', name: nameZh.trim() }] : []), ...(nameEn.trim() ? [{ lang: 'en', name: nameEn.trim() }] : [])];
     try {
       return buildPayment({
@@ -111,7 +107,7 @@ function Register({ account, queryKey }: { account: AccountRecord; queryKey: Uin
 }
 
 /** Issues to many addresses in one transaction: one "address amount" per line. */
-function Issue({ account, queryKey, assetHex, precision }: { account: AccountRecord; queryKey: Uint8Array; assetHex: string; precision: number }) {
+function Issue({ account, queryKey, assetHex, precision, assetName }: { account: AccountRecord; queryKey: Uint8Array; assetHex: string; precision: number; assetName: string }) {
   const t = useT();
   const node = currentNode();
   const [lines, setLines] = useState('');
@@ -124,13 +120,9 @@ function Issue({ account, queryKey, assetHex, precision }: { account: AccountRec
     for (const [n, line] of lines.trim().split('\n').entries()) {
       const [address, amount] = line.trim().split(/[\s,;]+/);
       if (!address || !isValidAddress(address, node.settings.addressVersion)) return { error: `${t.line} ${n + 1}: ${t.addressInvalid}` };
-      let value: bigint;
-      try {
-        value = parseFixed8(amount ?? '');
-      } catch {
-        return { error: `${t.line} ${n + 1}: ${t.amountInvalid}` };
-      }
-      if (value <= 0n || value % precisionUnit(precision) !== 0n) return { error: `${t.line} ${n + 1}: ${t.amountInvalid}` };
+      const reading = readAmount(amount ?? '', { precision });
+      if ('problem' in reading) return { error: `${t.line} ${n + 1}: ${reading.problem === 'empty' ? t.amountProblem({ problem: 'zero' }, assetName) : t.amountProblem(reading, assetName)}` };
+      const value = reading.value;
       created.push({ assetId, value, scriptHash: addressToScriptHash(address, node.settings.addressVersion) });
     }
     try {
@@ -138,7 +130,7 @@ function Issue({ account, queryKey, assetHex, precision }: { account: AccountRec
     } catch (e) {
       return { error: errorText(t, e) };
     }
-  }, [node, lines, assetHex, precision, account, t]);
+  }, [node, lines, assetHex, precision, assetName, account, t]);
   return (
     <form onSubmit={async (e) => {
       e.preventDefault();

@@ -1,12 +1,11 @@
 import { useEffect, useMemo, useState } from 'react';
 import { create } from 'zustand';
 import { hexToBytes } from '../../core/encoding/bytes.ts';
-import { formatFixed8, parseFixed8, uintToString } from '../../core/encoding/primitives.ts';
+import { formatFixed8, uintToString } from '../../core/encoding/primitives.ts';
 import { addressFromScriptHash, addressToScriptHash, isValidAddress } from '../../core/script/accounts.ts';
 import { transactionHash, type Transaction } from '../../core/tx/transaction.ts';
-import { precisionUnit } from '../../core/tx/register.ts';
 import {
-  accountScript, accountScriptHash, buildSwap, checkPresentWitnesses, decodeOffer, feeOf, missingSigners, netFlows, type AccountRecord,
+  accountScript, accountScriptHash, buildSwap, readAmount, type AmountReading, checkPresentWitnesses, decodeOffer, feeOf, missingSigners, netFlows, type AccountRecord,
 } from '../../core/wallet/index.ts';
 import { equalBytes } from '../../core/encoding/bytes.ts';
 import { adminReview } from '../wallet/policy.ts';
@@ -93,20 +92,12 @@ function Inbox() {
   );
 }
 
-function amountOf(text: string, precision: number | undefined): bigint | null {
-  try {
-    const v = parseFixed8(text.trim());
-    return v > 0n && (precision === undefined || v % precisionUnit(precision) === 0n) ? v : null;
-  } catch {
-    return null;
-  }
-}
-
-/** An amount and the asset it is of: one side of a swap. */
+/** An amount and the asset it is of: one side of a swap; what is wrong with the amount, said under it. */
 function AmountOf(p: {
   id: string; label: string; assetLabel: string; assets: { hex: string; name: string }[];
-  amount: string; setAmount: (v: string) => void; asset: string; setAsset: (v: string) => void;
+  amount: string; setAmount: (v: string) => void; asset: string; setAsset: (v: string) => void; reading: AmountReading; assetName: string;
 }) {
+  const t = useT();
   return (
     <>
       <label htmlFor={p.id}>{p.label}</label>
@@ -116,6 +107,7 @@ function AmountOf(p: {
           {p.assets.map((a) => <option key={a.hex} value={a.hex}>{a.name}</option>)}
         </select>
       </div>
+      {'problem' in p.reading && p.reading.problem !== 'empty' && <p className="error" role="alert" data-testid={`${p.id}-error`}>{t.amountProblem(p.reading, p.assetName)}</p>}
     </>
   );
 }
@@ -135,11 +127,13 @@ function Propose({ account, queryKey }: { account: AccountRecord; queryKey: Uint
   const { contacts } = useContacts();
   const ga = assets.find((a) => a.hex === giveAsset) ?? assets[0];
   const gb = assets.find((a) => a.hex === getAsset) ?? assets[0];
+  const giving = readAmount(give, { precision: ga?.precision });
+  // Nothing asked back: a transfer that needs the counterparty's signature (Share, Invoice).
+  const getting = get.trim() === '' ? { value: 0n } : readAmount(get, { precision: gb?.precision });
+  const gv = 'value' in giving ? giving.value : null;
+  const tv = 'value' in getting ? getting.value : null;
   const plan = useMemo(() => {
     if (!node || !ga || !gb || !isValidAddress(who.trim(), node.settings.addressVersion)) return null;
-    const gv = amountOf(give, ga.precision);
-    // Nothing asked back: a transfer that needs the counterparty's signature (Share, Invoice).
-    const tv = get.trim() === '' ? 0n : amountOf(get, gb.precision);
     if (gv === null || tv === null) return null;
     try {
       return buildSwap({
@@ -150,7 +144,7 @@ function Propose({ account, queryKey }: { account: AccountRecord; queryKey: Uint
     } catch (e) {
       return { error: errorText(t, e) };
     }
-  }, [node, ga, gb, who, give, get, account, t, version]);
+  }, [node, ga, gb, who, gv, tv, account, t, version]);
   return (
     <section className="card" aria-labelledby="propose-title">
       <h2 id="propose-title">{t.proposeSwap}</h2>
@@ -164,8 +158,8 @@ function Propose({ account, queryKey }: { account: AccountRecord; queryKey: Uint
         <datalist id="swap-contacts">{contacts.map((c) => <option key={c.address} value={c.address}>{c.name}</option>)}</datalist>
         {who.trim() !== '' && node && !isValidAddress(who.trim(), node.settings.addressVersion) && <p className="error">{t.addressInvalid}</p>}
         {contacts.some((c) => c.address === who.trim()) && <p className="hint">{contacts.find((c) => c.address === who.trim())!.name}</p>}
-        <AmountOf id="swap-give" label={t.youGive} assetLabel={`${t.youGive}: ${t.asset}`} assets={assets} amount={give} setAmount={setGive} asset={ga?.hex ?? ''} setAsset={setGiveAsset} />
-        <AmountOf id="swap-get" label={t.youGet} assetLabel={`${t.youGet}: ${t.asset}`} assets={assets} amount={get} setAmount={setGet} asset={gb?.hex ?? ''} setAsset={setGetAsset} />
+        <AmountOf id="swap-give" label={t.youGive} assetLabel={`${t.youGive}: ${t.asset}`} assets={assets} amount={give} setAmount={setGive} asset={ga?.hex ?? ''} setAsset={setGiveAsset} reading={giving} assetName={ga?.info.name || t.noAssetName} />
+        <AmountOf id="swap-get" label={t.youGet} assetLabel={`${t.youGet}: ${t.asset}`} assets={assets} amount={get} setAmount={setGet} asset={gb?.hex ?? ''} setAsset={setGetAsset} reading={getting} assetName={gb?.info.name || t.noAssetName} />
         {plan && 'fee' in plan && <p data-testid="swap-fee">{t.fee} ({t.youPay}): {formatFixed8(plan.fee)} AntCoin</p>}
         {plan && 'error' in plan && <p className="error" role="alert">{plan.error}</p>}
         <label htmlFor="swap-pay-password">{t.payPassword}</label>

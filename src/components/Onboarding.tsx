@@ -1,4 +1,4 @@
-import { useMemo, useState } from 'react';
+import { useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import { backupCheckPositions, createAccount, createWatchAccount, isValidMnemonic, newMnemonic, normalizeMnemonic, passwordStrength } from '../../core/wallet/index.ts';
 import { hexToBytes } from '../../core/encoding/bytes.ts';
 import { privateKeyFromWif } from '../../core/crypto/keys.ts';
@@ -6,6 +6,13 @@ import { saveAccount, unlock } from '../wallet/walletStore.ts';
 import { errorText, useT } from '../i18n.ts';
 
 type Step = 'choose' | 'words' | 'check' | 'restore' | 'passwords' | 'watch';
+
+/** A step's heading, which takes the focus when the step opens: keyboard and screen reader users start there, not back at the page's top. */
+function StepHeading({ children }: { children: ReactNode }) {
+  const ref = useRef<HTMLHeadingElement>(null);
+  useEffect(() => ref.current?.focus(), []);
+  return <h3 ref={ref} tabIndex={-1} className="step-heading">{children}</h3>;
+}
 
 /** Create (words shown once, then checked) or restore; then the two passwords. */
 export function Onboarding({ onDone, addressVersion }: { onDone: (address: string) => void; addressVersion?: number }) {
@@ -41,7 +48,7 @@ function Words({ mnemonic, onNext }: { mnemonic: string; onNext: () => void }) {
   const t = useT();
   return (
     <>
-      <h3>{t.recoveryWords}</h3>
+      <StepHeading>{t.recoveryWords}</StepHeading>
       <p>{t.recoveryWordsText}</p>
       <ol className="words" data-testid="mnemonic">
         {mnemonic.split(' ').map((w, i) => <li key={i}>{w}</li>)}
@@ -65,7 +72,7 @@ export function BackupCheck({ mnemonic, onPassed, onLater }: { mnemonic: string;
   };
   return (
     <form onSubmit={(e) => { e.preventDefault(); submit(); }}>
-      <h3>{t.checkBackup}</h3>
+      <StepHeading>{t.checkBackup}</StepHeading>
       <p>{t.checkBackupText}</p>
       {positions.map((p, i) => (
         <div key={p}>
@@ -93,6 +100,7 @@ function Restore({ onNext }: { onNext: (mnemonic: string) => void }) {
       if (isValidMnemonic(text)) onNext(normalizeMnemonic(text));
       else setError(t.errors.WALLET_MNEMONIC_INVALID);
     }}>
+      <StepHeading>{t.restoreWallet}</StepHeading>
       <label htmlFor="restore-words">{t.enterWords}</label>
       <textarea id="restore-words" rows={3} value={text} onChange={(e) => setText(e.target.value)} autoComplete="off" spellCheck={false} />
       {error && <p className="error" role="alert">{error}</p>}
@@ -129,7 +137,7 @@ function Passwords({ mnemonic, keepMnemonic, addressVersion, onDone }: { mnemoni
   };
   return (
     <form onSubmit={(e) => { e.preventDefault(); void submit(); }}>
-      <h3>{t.passwords}</h3>
+      <StepHeading>{t.passwords}</StepHeading>
       <p>{t.passwordsText}</p>
       <label htmlFor="account-name">{t.accountName}</label>
       <input id="account-name" value={name} onChange={(e) => setName(e.target.value)} />
@@ -169,7 +177,7 @@ function WatchImport({ onDone }: { onDone: (address: string) => void }) {
         setBusy(false);
       }
     }}>
-      <h3>{t.importWatch}</h3>
+      <StepHeading>{t.importWatch}</StepHeading>
       <p className="hint">{t.watchWarning}</p>
       <label htmlFor="watch-query-key">{t.queryPrivateKey}</label>
       <input id="watch-query-key" type="password" autoComplete="off" value={queryKey} onChange={(e) => setQueryKey(e.target.value)} />

@@ -2,7 +2,10 @@ import { useEffect, useState } from 'react';
 import { usePeer } from '../peer/browserNode.ts';
 import { useT } from '../i18n.ts';
 
-/** Peers, height, sync state and last block age; while syncing, a progress bar with rate and time left. */
+/**
+ * Peers, height, sync state and last block age; while syncing, a progress bar with rate and time
+ * left. Screen readers hear the phase when it changes, not every second's figures.
+ */
 export function StatusBar() {
   const t = useT();
   const p = usePeer();
@@ -17,9 +20,10 @@ export function StatusBar() {
   const behind = Math.max(0, p.best - p.height);
   const left = p.rate > 0 && behind > 0 ? Math.ceil(behind / p.rate) : null;
   return (
-    <div className="status-bar" role="status" data-testid="status" data-phase={p.phase} data-height={p.height} data-start-height={p.startHeight} data-browsers={p.browsers}>
+    <div className="status-bar" data-testid="status" data-phase={p.phase} data-height={p.height} data-start-height={p.startHeight} data-browsers={p.browsers}>
       <span className={`dot ${p.phase}`} aria-hidden="true" />
-      <span data-testid="status-state">{state}{why && <span className="why"> · {why}</span>}</span>
+      {/* Only the phase and its reason are announced (a live region), not the ticking figures beside it. */}
+      <span data-testid="status-state" role="status">{state}{why && <span className="why"> · {why}</span>}</span>
       <span>{t.peers} {p.peers}{p.browsers > 0 && ` (${t.browsers} ${p.browsers})`}</span>
       <span>{t.height} {p.height < 0 ? '–' : p.height}</span>
       {age !== null && <span>{t.lastBlock} {age}{t.secondsAgo}</span>}

@@ -3,11 +3,10 @@ import { useMutation, useQuery } from '@tanstack/react-query';
 import { encodeQR } from '@paulmillr/qr';
 import { bytesToHex, equalBytes, hexToBytes } from '../../core/encoding/bytes.ts';
 import { allInputs, transactionHash } from '../../core/tx/transaction.ts';
-import { formatFixed8, parseFixed8, uintToString } from '../../core/encoding/primitives.ts';
+import { formatFixed8, parseFixed8, uintFromString, uintToString } from '../../core/encoding/primitives.ts';
 import { addressToScriptHash, isValidAddress } from '../../core/script/accounts.ts';
 import { ANTCOIN_ID } from '../../core/block/genesis.ts';
-import { precisionUnit } from '../../core/tx/register.ts';
-import { accountScript, accountScriptHash, buildPayment, openMnemonic, type AccountRecord } from '../../core/wallet/index.ts';
+import { accountScript, accountScriptHash, buildPayment, openMnemonic, readAmount, type AccountRecord } from '../../core/wallet/index.ts';
 import { currentNode, usePeer } from '../peer/browserNode.ts';
 import { saveAccount } from '../wallet/walletStore.ts';
 import { errorText, useT } from '../i18n.ts';
@@ -89,7 +88,7 @@ function Home({ account }: { account: AccountRecord }) {
   const faucet = useMutation({
     mutationFn: async () => {
       const res = await fetch(config?.faucet ?? '/faucet', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ address: account.address }) });
-      const body = (await res.json()) as { error?: string; message?: string };
+      const body = (await res.json()) as { error?: string; message?: string; tx?: string };
       if (!res.ok) throw Object.assign(new Error(body.message ?? res.statusText), { code: body.error });
       return body;
     },
@@ -129,7 +128,7 @@ function Home({ account }: { account: AccountRecord }) {
         {config?.faucet && (
           <>
             <button type="button" className="secondary" disabled={faucet.isPending} onClick={() => faucet.mutate()}>{t.getFunds}</button>
-            {faucet.isSuccess && <p className="ok" role="status">{t.faucetAsked}</p>}
+            {faucet.isSuccess && <FaucetStatus tx={faucet.data.tx} />}
             {faucet.isError && <p className="error" role="alert">{errorText(t, faucet.error)}</p>}
           </>
         )}
@@ -137,6 +136,19 @@ function Home({ account }: { account: AccountRecord }) {
       <History account={account} />
     </>
   );
+}
+
+/** The faucet's payment: asked for, then final in its block (read from the ledger this page validated). */
+function FaucetStatus({ tx }: { tx?: string }) {
+  const t = useT();
+  useLedgerVersion();
+  let height: number | undefined;
+  try {
+    height = tx ? currentNode()?.chain.ledger.txs.get(bytesToHex(uintFromString(tx, 32)))?.height : undefined;
+  } catch {
+    height = undefined; // not a hash: the faucet's answer is not ours to trust
+  }
+  return <p className="ok" role="status" data-testid="faucet-status">{height === undefined ? t.faucetAsked : t.faucetArrived(height)}</p>;
 }
 
 function History({ account }: { account: AccountRecord }) {
@@ -221,31 +233,29 @@ function Send({ account, queryKey }: { account: AccountRecord; queryKey: Uint8Ar
   const node = currentNode();
   const version = node?.settings.addressVersion;
   const toValid = to.trim() !== '' && isValidAddress(to.trim(), version);
-  const value = (() => {
-    try {
-      const v = parseFixed8(amount.trim());
-      return v > 0n ? v : null;
-    } catch {
-      return null;
-    }
-  })();
   const record = asset && node?.chain.ledger.assets.get(asset.hex);
-  // Whole units of the asset's precision (AntShare: 1), checked before anything is signed.
-  const unit = record ? precisionUnit(record.precision) : 1n;
-  const finer = value !== null && value % unit !== 0n;
+  // Read for the asset (its decimals: AntShare none) and the balance, before anything is signed.
+  const reading = readAmount(amount, { precision: record?.precision, balance: asset?.units });
+  const value = 'value' in reading ? reading.value : null;
   // Share and Invoice assets need the receiver's signature: a contract, not a plain payment.
   const consent = record?.assetType === 'Share' || record?.assetType === 'Invoice';
   const plan = useMemo(() => {
-    if (!node || !asset || !toValid || value === null || finer || consent) return null;
+    if (!node || !asset || !toValid || value === null || consent) return null;
     try {
       return buildPayment({
         ledger: node.chain.ledger, settings: node.settings, script: accountScript(account), skip: pendingSpends,
         outputs: [{ assetId: asset.id, value, scriptHash: addressToScriptHash(to.trim(), version) }],
       });
     } catch (e) {
+      // AntCoin sent pays its own fee: short by the fee, say so with the figures.
+      const data = (e as { code?: string; data?: { asset?: string; needed?: string } });
+      if (data.code === 'PAYMENT_FUNDS_LOW' && data.data?.asset === uintToString(ANTCOIN_ID) && asset.hex === bytesToHex(ANTCOIN_ID) && data.data.needed) {
+        const fee = parseFixed8(data.data.needed) - value;
+        if (fee > 0n) return { error: t.aboveBalanceWithFee(formatFixed8(asset.units), formatFixed8(fee), formatFixed8(asset.units > fee ? asset.units - fee : 0n)) };
+      }
       return { error: errorText(t, e) };
     }
-  }, [node, asset?.hex, toValid, to, value, finer, consent, peer.version, account, t]);
+  }, [node, asset?.hex, asset?.units, toValid, to, value, consent, peer.version, account, t]);
   const max = () => {
     if (!asset) return;
     // Max leaves the fee: the fee of a payment of everything, paid from the same AntCoin.
@@ -277,8 +287,7 @@ function Send({ account, queryKey }: { account: AccountRecord; queryKey: Uint8Ar
           <input id="send-amount" inputMode="decimal" value={amount} onChange={(e) => setAmount(e.target.value)} autoComplete="off" />
           <button type="button" className="secondary" onClick={max}>{t.max}</button>
         </div>
-        {amount.trim() !== '' && value === null && <p className="error">{t.amountInvalid}</p>}
-        {finer && asset && <p className="error" role="alert">{t.precision(asset.name, formatFixed8(unit))}</p>}
+        {'problem' in reading && reading.problem !== 'empty' && <p className="error" role="alert" data-testid="amount-error">{t.amountProblem(reading, asset?.info.name || t.noAssetName)}</p>}
         {consent && <p className="hint" role="note">{t.needsConsent}</p>}
         <label htmlFor="send-to">{t.recipient}</label>
         <input id="send-to" list="contacts" value={to} onChange={(e) => setTo(contacts.find((c) => c.name === e.target.value)?.address ?? e.target.value)} spellCheck={false} autoComplete="off" />
@@ -292,7 +301,7 @@ function Send({ account, queryKey }: { account: AccountRecord; queryKey: Uint8Ar
         {toValid && contacts.some((c) => c.address === to.trim()) && <p className="hint">{contacts.find((c) => c.address === to.trim())!.name}</p>}
         {to.trim() !== '' && !toValid && <p className="error" role="alert">{t.addressInvalid}</p>}
         {plan && 'fee' in plan && <p data-testid="fee">{t.fee}: {formatFixed8(plan.fee)} AntCoin</p>}
-        {plan && 'error' in plan && <p className="error" role="alert">{plan.error}</p>}
+        {plan && 'error' in plan && <p className="error" role="alert" data-testid="plan-error">{plan.error}</p>}
         <label htmlFor="send-pay-password">{t.payPassword}</label>
         <input id="send-pay-password" type="password" autoComplete="off" value={payPassword} onChange={(e) => setPayPassword(e.target.value)} />
         {peer.phase !== 'synced' && <p className="hint">{t.notSynced}</p>}

@@ -55,6 +55,9 @@ export function startPeer(): Promise<void> {
   }));
 }
 
+/** How long a page that is online and has no peer yet says 'connecting' before it says 'offline'. */
+const CONNECTING_MS = 20_000;
+
 const PEER_KEY = 'peer-key';
 
 /**
@@ -128,6 +131,7 @@ async function start(): Promise<void> {
   const startHeight = n.height;
   let samples: { at: number; height: number }[] = [];
   let connectedOnce = false;
+  const startedAt = performance.now();
   const refresh = () => {
     const p = n.progress;
     const now = performance.now();
@@ -137,10 +141,12 @@ async function start(): Promise<void> {
     const peers = n.peer.connections().length;
     const health = n.health;
     connectedOnce ||= peers > 0;
+    // No peer yet is 'connecting' for the first seconds of a page that is online; 'offline' when
+    // the browser is offline, when it was connected and is no more, or when no peer answered yet.
+    const connecting = !connectedOnce && navigator.onLine !== false && now - startedAt < CONNECTING_MS;
     usePeer.setState((s) => ({
-      // 'synced' only when it is (Node.health): an old last block with peers is 'stalled'; no
-      // peer is 'connecting' until the first connection, 'offline' after. An error stays shown.
-      phase: s.phase === 'error' ? 'error' : health.state === 'offline' && !connectedOnce ? 'connecting' : health.state,
+      // 'synced' only when it is (Node.health): an old last block with peers is 'stalled'. An error stays shown.
+      phase: s.phase === 'error' ? 'error' : health.state === 'offline' && connecting ? 'connecting' : health.state,
       reason: health.code,
       height: p.height, best: p.best, peers, browsers: n.peer.webRtcConnections().length, lastBlockAt: n.lastBlockAt, rate, startHeight, config,
       version: s.height !== p.height ? s.version + 1 : s.version,
@@ -158,6 +164,8 @@ async function start(): Promise<void> {
   };
   n.onProgress(soon);
   n.onTip(soon);
+  addEventListener('online', soon);
+  addEventListener('offline', soon);
   setInterval(refresh, 1000);
   refresh();
 }
