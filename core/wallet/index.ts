@@ -9,3 +9,4 @@ export * from './governance.ts';
 export * from './stealth.ts';
 export * from './asset-names.ts';
 export * from './amount.ts';
+export * from './lookalike.ts';

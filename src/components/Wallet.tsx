@@ -19,14 +19,22 @@ import { Governance } from './Governance.tsx';
 import { Contracts, useOfferLink } from './Contracts.tsx';
 import { pendingSpends, SubmitStatus, useSubmit } from './submit.tsx';
 import { Guard } from './Guard.tsx';
+import { AddressBook, LookAlikeWarning } from './AddressBook.tsx';
 
-type Tab = 'home' | 'send' | 'receive' | 'assets' | 'contracts' | 'governance';
+type Tab = 'home' | 'send' | 'receive' | 'assets' | 'contracts' | 'governance' | 'contacts';
+
+/** The tabs an account can use: a query-only account cannot sign, so it is not offered what needs a signature. */
+function tabsOf(account: AccountRecord): Tab[] {
+  return account.pay ? ['home', 'send', 'receive', 'assets', 'contracts', 'governance', 'contacts'] : ['home', 'receive', 'contacts'];
+}
 
 /** The open account: balances, history, send, receive. */
 export function Wallet({ account, queryKey }: { account: AccountRecord; queryKey: Uint8Array }) {
   const t = useT();
   const linked = useOfferLink((s) => s.text);
-  const [tab, setTab] = useState<Tab>(linked ? 'contracts' : 'home');
+  const tabs = tabsOf(account);
+  const [chosen, setTab] = useState<Tab>(linked ? 'contracts' : 'home');
+  const tab = tabs.includes(chosen) ? chosen : 'home';
   useEffect(() => {
     if (linked) setTab('contracts');
   }, [linked]);
@@ -34,12 +42,13 @@ export function Wallet({ account, queryKey }: { account: AccountRecord; queryKey
     <>
       {account.mnemonic && <BackupReminder account={account} />}
       <nav className="tabs" aria-label={t.account}>
-        {(['home', 'send', 'receive', 'assets', 'contracts', 'governance'] as const).map((k) => (
+        {tabs.map((k) => (
           <button key={k} type="button" className={tab === k ? 'active' : ''} aria-current={tab === k} onClick={() => setTab(k)}>
-            {{ home: t.balances, send: t.send, receive: t.receive, assets: t.assets, contracts: t.contracts, governance: t.governance }[k]}
+            {{ home: t.balances, send: t.send, receive: t.receive, assets: t.assets, contracts: t.contracts, governance: t.governance, contacts: t.addressBook }[k]}
           </button>
         ))}
       </nav>
+      {!account.pay && <p className="hint card" role="note" data-testid="watch-only">{t.watchOnlyNote}</p>}
       <Guard resetKey={`${tab} ${account.address}`}>
         {tab === 'home' && <Home account={account} />}
         {tab === 'send' && <Send account={account} queryKey={queryKey} />}
@@ -47,6 +56,7 @@ export function Wallet({ account, queryKey }: { account: AccountRecord; queryKey
         {tab === 'assets' && <Assets account={account} queryKey={queryKey} />}
         {tab === 'contracts' && <Contracts account={account} queryKey={queryKey} />}
         {tab === 'governance' && <Governance account={account} queryKey={queryKey} />}
+        {tab === 'contacts' && <AddressBook />}
       </Guard>
     </>
   );
@@ -299,6 +309,8 @@ function Send({ account, queryKey }: { account: AccountRecord; queryKey: Uint8Ar
           </div>
         )}
         {toValid && contacts.some((c) => c.address === to.trim()) && <p className="hint">{contacts.find((c) => c.address === to.trim())!.name}</p>}
+        {toValid && <LookAlikeWarning address={to} />}
+        {toValid && !contacts.some((c) => c.address === to.trim()) && node && !dealtWith(node.chain.ledger, account, addressToScriptHash(to.trim(), version)) && <p className="hint" data-testid="first-payment">{t.firstPayment}</p>}
         {to.trim() !== '' && !toValid && <p className="error" role="alert">{t.addressInvalid}</p>}
         {plan && 'fee' in plan && <p data-testid="fee">{t.fee}: {formatFixed8(plan.fee)} AntCoin</p>}
         {plan && 'error' in plan && <p className="error" role="alert" data-testid="plan-error">{plan.error}</p>}
@@ -312,6 +324,12 @@ function Send({ account, queryKey }: { account: AccountRecord; queryKey: Uint8Ar
       <SubmitStatus state={state} />
     </section>
   );
+}
+
+/** Whether this account and `other` appear in a transaction together (either paid the other). */
+function dealtWith(ledger: { historyOf: (h: Uint8Array, p: { limit: number }) => { items: { txHash: Uint8Array }[] } }, account: AccountRecord, other: Uint8Array): boolean {
+  const mine = new Set(ledger.historyOf(accountScriptHash(account), { limit: 2000 }).items.map((i) => bytesToHex(i.txHash)));
+  return ledger.historyOf(other, { limit: 2000 }).items.some((i) => mine.has(bytesToHex(i.txHash)));
 }
 
 function Receive({ account, queryKey }: { account: AccountRecord; queryKey: Uint8Array }) {

@@ -8,15 +8,21 @@ export interface Contact {
 
 const KEY = 'contacts';
 
+/** The stored list, entries that are not a name and an address left out (another tab, an older version, a hand edit). */
 function load(): Contact[] {
   try {
-    return JSON.parse(globalThis.localStorage?.getItem(KEY) ?? '[]') as Contact[];
+    const list = JSON.parse(globalThis.localStorage?.getItem(KEY) ?? '[]') as unknown;
+    return Array.isArray(list) ? list.filter((c): c is Contact => typeof c?.name === 'string' && typeof c?.address === 'string') : [];
   } catch {
     return [];
   }
 }
 
 export const useContacts = create<{ contacts: Contact[] }>(() => ({ contacts: load() }));
+// Another tab changed the book: the same list here.
+globalThis.addEventListener?.('storage', (e) => {
+  if (e.key === KEY) useContacts.setState({ contacts: load() });
+});
 
 /** Adds or renames the contact of `address`. */
 export function saveContact(contact: Contact): void {
