@@ -11,7 +11,7 @@ import { scriptHash, singleKeyScript } from '../core/script/accounts.ts';
 import { signTransaction, transactionHash, encodeTransaction, type Transaction } from '../core/tx/transaction.ts';
 import { ANTCOIN_ID, ANTSHARE_ID } from '../core/block/genesis.ts';
 import { buildPayment } from '../core/wallet/payment.ts';
-import { postTx, type Load } from './load.ts';
+import type { Load } from './load.ts';
 import type { Cluster } from './cluster.ts';
 
 /** The longest a block may take while an elected validator is absent (the consensus design's bound), for a block time. */
@@ -22,24 +22,21 @@ export function absentPauseBoundMs(blockTimeMs: number): number {
   return 2 * (blockTimeMs + 3 * (blockTimeMs / 2));
 }
 
-async function submitAndWait(load: Load, cluster: Cluster, tx: Transaction, ms: number): Promise<boolean> {
+async function submitAndWait(load: Load, tx: Transaction, ms: number): Promise<boolean> {
   const hash = bytesToHex(transactionHash(tx));
   const bytes = encodeTransaction(tx);
   const until = Date.now() + ms;
   // A host a block behind the observer refuses what builds on that block (a vote for a candidate
   // just enrolled: VOTE_CANDIDATE_UNKNOWN), as it should: asked again once it has the block.
-  for (let sent = false; !sent;) {
-    for (const h of cluster.hosts.filter((x) => x.running)) {
-      try {
-        await postTx(h, bytes);
-        sent = true;
-        break;
-      } catch (e) {
-        if ((e as { code?: string }).code && Date.now() > until - ms / 2) throw e;
-      }
+  for (;;) {
+    try {
+      await load.submitAnywhere(bytes);
+      break;
+    } catch (e) {
+      if ((e as { code?: string }).code && Date.now() > until - ms / 2) throw e;
+      if (Date.now() > until) return false;
+      await new Promise((r) => setTimeout(r, 500));
     }
-    if (!sent && Date.now() > until) return false;
-    if (!sent) await new Promise((r) => setTimeout(r, 500));
   }
   while (Date.now() < until) {
     if (load.observer.chain.ledger.txs.has(hash)) return true;
@@ -69,7 +66,7 @@ export async function electNoShows(load: Load, cluster: Cluster, count: number, 
       template: { type: 'EnrollmentTransaction', version: 0, attributes: [], publicKey: getPublicKey(key) },
     });
     const signed = signTransaction(tx, [{ script: holderScript, keys: [cluster.faucetKey] }, { script: candidate, keys: [key] }]);
-    if (!(await submitAndWait(load, cluster, signed, 30_000))) problems.push(`enrolment ${i + 1} not final within 30 s`);
+    if (!(await submitAndWait(load, signed, 30_000))) problems.push(`enrolment ${i + 1} not final within 30 s`);
     enrollments.push(transactionHash(signed));
     keys.push(getPublicKey(key));
   }
@@ -80,7 +77,7 @@ export async function electNoShows(load: Load, cluster: Cluster, count: number, 
     template: { type: 'VotingTransaction', version: 0, attributes: [], enrollments },
   });
   const votedAt = load.observer.height;
-  if (!(await submitAndWait(load, cluster, signTransaction(vote, [{ script: holderScript, keys: [cluster.faucetKey] }]), 30_000))) problems.push('the vote was not final within 30 s');
+  if (!(await submitAndWait(load, signTransaction(vote, [{ script: holderScript, keys: [cluster.faucetKey] }]), 30_000))) problems.push('the vote was not final within 30 s');
   const t0 = Date.now();
   const start = load.observer.height;
   let seated = 0;
@@ -99,7 +96,7 @@ export async function electNoShows(load: Load, cluster: Cluster, count: number, 
   // validators again, whose failures they count on (an absent candidate's seat uses the one
   // fault four validators tolerate: docs/consensus-design.md).
   const { tx: withdraw } = buildPayment({ ledger, settings, script: holderScript, outputs: [{ assetId: ANTSHARE_ID, value: ledger.balance(holder, ANTSHARE_ID), scriptHash: holder }] });
-  if (!(await submitAndWait(load, cluster, signTransaction(withdraw, [{ script: holderScript, keys: [cluster.faucetKey] }]), 30_000))) problems.push('the vote could not be withdrawn within 30 s');
+  if (!(await submitAndWait(load, signTransaction(withdraw, [{ script: holderScript, keys: [cluster.faucetKey] }]), 30_000))) problems.push('the vote could not be withdrawn within 30 s');
   const until = Date.now() + 30_000;
   while (Date.now() < until && ledger.nextValidators().some((k) => keys.some((c) => bytesToHex(c) === bytesToHex(k)))) await new Promise((r) => setTimeout(r, 250));
   return {

@@ -86,7 +86,7 @@ export class Load {
       try {
         const tx = payment({ ledger, settings: this.observer.settings, key: this.#cluster.faucetKey, outputs });
         const hash = bytesToHex(transactionHash(tx));
-        await this.#submitAnywhere(encodeTransaction(tx));
+        await this.submitAnywhere(encodeTransaction(tx));
         const deadline = Date.now() + 60_000;
         while (!ledger.txs.has(hash) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
         if (ledger.txs.has(hash)) return;
@@ -97,8 +97,8 @@ export class Load {
     }
   }
 
-  /** Posts a transaction to a running host (a random one first); throws the last refusal. */
-  async #submitAnywhere(bytes: Uint8Array): Promise<string> {
+  /** Posts a transaction to a running host (a random one first); throws the refusal (with its code) or, when none answered, the last failure. */
+  async submitAnywhere(bytes: Uint8Array): Promise<string> {
     const hosts = this.#cluster.hosts.filter((h) => h.running).sort(() => this.#random() - 0.5);
     let last: Error = new Error('no host is running');
     for (const h of hosts) {
@@ -133,7 +133,7 @@ export class Load {
       const stale = this.#accounts.find((a) => a.pending && now - a.pending.at <= 60_000 && now - a.pending.sentAt > 10_000);
       if (stale?.pending) {
         stale.pending.sentAt = now;
-        await this.#submitAnywhere(stale.pending.bytes).catch(() => {}); // known, final, or refused: its fate is read from the chain
+        await this.submitAnywhere(stale.pending.bytes).catch(() => {}); // known, final, or refused: its fate is read from the chain
       }
       if (ready.length === 0) return;
       const from = ready[Math.floor(this.#random() * ready.length)];
@@ -149,7 +149,7 @@ export class Load {
       const hash = bytesToHex(transactionHash(tx));
       const bytes = encodeTransaction(tx);
       try {
-        const host = await this.#submitAnywhere(bytes);
+        const host = await this.submitAnywhere(bytes);
         from.pending = { tx: hash, bytes, at: now, sentAt: now };
         this.transfers.set(hash, { submittedAt: now, host });
       } catch (e) {

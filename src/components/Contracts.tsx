@@ -11,8 +11,7 @@ import { equalBytes } from '../../core/encoding/bytes.ts';
 import { adminReview } from '../wallet/policy.ts';
 import { currentNode, usePeer } from '../peer/browserNode.ts';
 import { errorText, useT } from '../i18n.ts';
-import { lookAlikes } from '../../core/wallet/asset-names.ts';
-import { acceptAssets, AssetName, assetText, useAssetInfo } from '../wallet/assets.tsx';
+import { acceptAssets, AssetName, listAssets, useAssetInfo } from '../wallet/assets.tsx';
 import { pendingSpends, SubmitStatus, useSubmit } from './submit.tsx';
 import { dismissOffer, setReceiving, useInbox } from '../wallet/inbox.ts';
 import { useContacts } from '../wallet/contacts.ts';
@@ -45,10 +44,7 @@ function useAssets() {
   return useMemo(() => {
     const ledger = currentNode()?.chain.ledger;
     if (!ledger) return [];
-    const list = [...ledger.assets.entries()].map(([hex, a]) => ({ hex, info: info(hex), precision: a.precision }));
-    const alike = lookAlikes(list.map((a) => ({ hex: a.hex, name: a.info.name })));
-    return list.map((a) => ({ ...a, name: assetText(a.info, t.noAssetName, alike.has(a.hex)) }))
-      .sort((a, b) => Number(b.info.native) - Number(a.info.native) || a.info.name.localeCompare(b.info.name) || a.hex.localeCompare(b.hex));
+    return listAssets([...ledger.assets.entries()].map(([hex, a]) => ({ hex, precision: a.precision })), info, t.noAssetName);
   }, [version, info, t]);
 }
 

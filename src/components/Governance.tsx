@@ -9,10 +9,10 @@ import { errorText, useT } from '../i18n.ts';
 import { pendingSpends, SubmitStatus, useSubmit } from './submit.tsx';
 
 /**
- * Stands in for a validator key not made yet, when the enrolment's fee is shown: any key's
- * single-key witness has the same size (the generator point of P-256, compressed).
+ * Stands in for a validator key not made yet, when the enrolment's fee is shown (every key's
+ * single-key witness has the same size): the generator point of P-256, compressed.
  */
-const ANY_KEY = hexToBytes('036b17d1f2e12c4247f8bce6e563a440f277037d812deb33a0f4a13945d898c296');
+const STAND_IN_KEY = hexToBytes('036b17d1f2e12c4247f8bce6e563a440f277037d812deb33a0f4a13945d898c296');
 
 /** Candidates, their votes and the elected validators; enrol this account; vote with its AntShare. */
 export function Governance({ account, queryKey }: { account: AccountRecord; queryKey: Uint8Array }) {
@@ -35,7 +35,7 @@ export function Governance({ account, queryKey }: { account: AccountRecord; quer
   const enrolPlan = useMemo(() => {
     if (!node) return null;
     try {
-      const candidate = account.validator ? hexToBytes(account.validator.publicKey) : ANY_KEY;
+      const candidate = account.validator ? hexToBytes(account.validator.publicKey) : STAND_IN_KEY;
       return buildEnrollment({ ledger: node.chain.ledger, settings: node.settings, account, skip: pendingSpends, candidate });
     } catch (e) {
       return { error: errorText(t, e) };

@@ -10,8 +10,7 @@ import { accountScript, accountScriptHash, buildPayment, openMnemonic, readAmoun
 import { currentNode, usePeer } from '../peer/browserNode.ts';
 import { saveAccount } from '../wallet/walletStore.ts';
 import { errorText, useT } from '../i18n.ts';
-import { lookAlikes } from '../../core/wallet/asset-names.ts';
-import { acceptAssets, AssetName, assetText, useAssetInfo, useRequested, type AssetInfo } from '../wallet/assets.tsx';
+import { acceptAssets, AssetName, listAssets, useAssetInfo, useRequested, type AssetInfo } from '../wallet/assets.tsx';
 import { BackupCheck } from './Onboarding.tsx';
 import { saveContact, useContacts } from '../wallet/contacts.ts';
 import { Assets } from './Assets.tsx';
@@ -82,10 +81,8 @@ function useBalances(account: AccountRecord): Balance[] {
     const ledger = currentNode()?.chain.ledger;
     if (!ledger) return [];
     const holdings = ledger.accounts.get(bytesToHex(accountScriptHash(account)))?.holdings ?? new Map();
-    const list = [...holdings.entries()].map(([hex, h]) => ({ hex, units: h.units as bigint, info: info(hex) }));
-    const alike = lookAlikes(list.map((b) => ({ hex: b.hex, name: b.info.name })));
-    return list.map((b) => ({ ...b, id: hexToBytes(b.hex), name: assetText(b.info, t.noAssetName, alike.has(b.hex)), requested: requested(b.hex), alike: alike.has(b.hex) }))
-      .sort((a, b) => Number(b.info.native) - Number(a.info.native) || a.info.name.localeCompare(b.info.name) || a.hex.localeCompare(b.hex));
+    const held = [...holdings.entries()].map(([hex, h]) => ({ hex, units: h.units as bigint, id: hexToBytes(hex), requested: requested(hex) }));
+    return listAssets(held, info, t.noAssetName);
   }, [account, version, info, requested, t]);
 }
 
@@ -258,14 +255,16 @@ function Send({ account, queryKey }: { account: AccountRecord; queryKey: Uint8Ar
       });
     } catch (e) {
       // AntCoin sent pays its own fee: short by the fee, say so with the figures.
-      const data = (e as { code?: string; data?: { asset?: string; needed?: string } });
-      if (data.code === 'PAYMENT_FUNDS_LOW' && data.data?.asset === uintToString(ANTCOIN_ID) && asset.hex === bytesToHex(ANTCOIN_ID) && data.data.needed) {
-        const fee = parseFixed8(data.data.needed) - value;
+      const refusal = e as { code?: string; data?: { asset?: string; needed?: string } };
+      if (refusal.code === 'PAYMENT_FUNDS_LOW' && refusal.data?.asset === uintToString(ANTCOIN_ID) && asset.hex === bytesToHex(ANTCOIN_ID) && refusal.data.needed) {
+        const fee = parseFixed8(refusal.data.needed) - value;
         if (fee > 0n) return { error: t.aboveBalanceWithFee(formatFixed8(asset.units), formatFixed8(fee), formatFixed8(asset.units > fee ? asset.units - fee : 0n)) };
       }
       return { error: errorText(t, e) };
     }
   }, [node, asset?.hex, asset?.units, toValid, to, value, consent, peer.version, account, t]);
+  // Read once per recipient and block, not on every keystroke elsewhere in the form.
+  const known = useMemo(() => !toValid || !node || dealtWith(node.chain.ledger, account, addressToScriptHash(to.trim(), version)), [toValid, to, node, account, version, peer.version]);
   const max = () => {
     if (!asset) return;
     // Max leaves the fee: the fee of a payment of everything, paid from the same AntCoin.
@@ -310,7 +309,7 @@ function Send({ account, queryKey }: { account: AccountRecord; queryKey: Uint8Ar
         )}
         {toValid && contacts.some((c) => c.address === to.trim()) && <p className="hint">{contacts.find((c) => c.address === to.trim())!.name}</p>}
         {toValid && <LookAlikeWarning address={to} />}
-        {toValid && !contacts.some((c) => c.address === to.trim()) && node && !dealtWith(node.chain.ledger, account, addressToScriptHash(to.trim(), version)) && <p className="hint" data-testid="first-payment">{t.firstPayment}</p>}
+        {toValid && !contacts.some((c) => c.address === to.trim()) && !known && <p className="hint" data-testid="first-payment">{t.firstPayment}</p>}
         {to.trim() !== '' && !toValid && <p className="error" role="alert">{t.addressInvalid}</p>}
         {plan && 'fee' in plan && <p data-testid="fee">{t.fee}: {formatFixed8(plan.fee)} AntCoin</p>}
         {plan && 'error' in plan && <p className="error" role="alert" data-testid="plan-error">{plan.error}</p>}

@@ -66,9 +66,15 @@ export function AssetName({ info, alike = false }: { info: AssetInfo; alike?: bo
   );
 }
 
-/** Of the assets listed together, those whose names look alike (to mark each of them). */
-export function useLookAlikes(infos: readonly AssetInfo[]): Set<string> {
-  return useMemo(() => lookAlikes(infos.map((i) => ({ hex: i.hex, name: i.name }))), [infos]);
+/**
+ * Assets listed together (a balance table, a contract's asset list): each with its identity, its
+ * text for an option, and whether another in the list looks like it; native first, then by name.
+ */
+export function listAssets<T extends { readonly hex: string }>(items: readonly T[], info: (hex: string) => AssetInfo, noName: string): (T & { info: AssetInfo; name: string; alike: boolean })[] {
+  const withInfo = items.map((item) => ({ ...item, info: info(item.hex) }));
+  const alike = lookAlikes(withInfo.map((a) => ({ hex: a.hex, name: a.info.name })));
+  return withInfo.map((a) => ({ ...a, name: assetText(a.info, noName, alike.has(a.hex)), alike: alike.has(a.hex) }))
+    .sort((a, b) => Number(b.info.native) - Number(a.info.native) || a.info.name.localeCompare(b.info.name) || a.hex.localeCompare(b.hex));
 }
 
 // Assets an account accepted (localStorage, per address): native ones and those it administers are accepted without asking.
