@@ -91,7 +91,7 @@ export async function attack(name: AttackName, target: string, context: HostileC
     firstAt ??= Date.now();
   };
   try {
-    await peer.dial(target, AbortSignal.timeout(5000));
+    await peer.dial(target, 5000);
     // Gossip reaches the host once each side knows the other's subscriptions.
     const pubsub = peer.node.services.pubsub;
     for (let i = 0; i < 50 && !pubsub.getSubscribers(peer.topics.blocks).some((p) => p.toString() === targetId); i++) await new Promise((r) => setTimeout(r, 100));

@@ -8,3 +8,6 @@ if (major < 24) {
 }
 const { main } = await import('./main.ts');
 process.exitCode = await main(process.argv.slice(2));
+// A command that has returned is done: whatever it left open (a pipe it read, a socket still
+// closing) must not keep the process alive. The timer does not itself hold the process.
+globalThis.setTimeout(() => process.exit(), 1000).unref();

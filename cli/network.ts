@@ -17,10 +17,29 @@ import { privateKeyFromWif } from '../core/crypto/keys.ts';
 export const DEFAULT_DATA = '.ans-devnet';
 export const DEFAULT_STATUS_URL = 'http://127.0.0.1:4002';
 
-/** Resolves when the process is asked to stop (Ctrl-C, SIGTERM). */
-export function stopSignal(): Promise<string> {
-  return new Promise((done) => {
-    for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => done(signal));
+/**
+ * Resolves when the process is asked to stop (Ctrl-C, SIGTERM, its terminal closing) or, with
+ * `withParent`, when the process that started it is gone: `npm start` runs us under a shell that
+ * dies of a SIGTERM sent to npm without passing it on, and would leave the network running.
+ */
+export function stopSignal(options: { withParent?: boolean } = {}): Promise<string> {
+  const signals = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+  return new Promise((resolve) => {
+    let watch: ReturnType<typeof setInterval> | undefined;
+    const done = (why: string) => {
+      // A second Ctrl-C while stopping then ends the process at once (the default action).
+      for (const signal of signals) process.off(signal, done);
+      clearInterval(watch);
+      resolve(why);
+    };
+    for (const signal of signals) process.on(signal, done);
+    if (options.withParent) {
+      const parent = process.ppid;
+      watch = setInterval(() => {
+        if (process.ppid !== parent) done('the process that started it exited');
+      }, 1000);
+      watch.unref();
+    }
   });
 }
 
@@ -100,6 +119,7 @@ export async function nodeCommand(argv: readonly string[]): Promise<number> {
       process.stdin.on('end', done).on('close', done).resume();
       void stopSignal().then(() => done());
     });
+    process.stdin.destroy();
   } else {
     out(`Peer ${node.peer.id} at height ${node.height}${key ? ', validating' : ''}${args.flags.has('relay') ? ', relaying for browsers' : ''}: ${node.peer.addresses().join(' ')}`);
     if (status) out(`status at ${status.url}/status`);

@@ -25,8 +25,8 @@ network.relay.onTip(() => {
   if (network.relay.height % 30 === 0) console.log(`  height ${network.relay.height}`);
 });
 
-await stopSignal();
-console.log('\nStopping…');
+const why = await stopSignal({ withParent: true });
+console.log(`\nStopping (${why})…`);
 await server.close();
 await network.stop();
 console.log('Stopped. The next npm start continues this chain.');

@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { promisify } from 'node:util';
 import { until } from './helpers.ts';
 import { startLocalNetwork, type LocalNetwork } from '../devnet/network.ts';
@@ -87,5 +87,33 @@ describe('the local network', () => {
     expect(bytesToHex(blockHash(decodeBlock((await network.relay.chain.blockBytes(height))!)))).toBe(hash);
     await until('blocks after the restart', () => network!.relay.height >= height + 2, 30_000);
     expect(network.relay.chain.ledger.balance(alice.hash, ANTSHARE_ID)).toBe(100n * FIXED8_ONE);
+  });
+
+  // Seen in issue 15's work: after a SIGTERM to `npm start`, the validators ran on until SIGKILL
+  // (the shell npm runs us under dies without passing the signal on; a validator that stopped its
+  // node still had its stdin pipe open, which kept the process alive).
+  it('a validator asked to stop (SIGTERM) exits, and the network stops when the process that started it is gone', { timeout: 60_000 }, async () => {
+    const alive = (pid: number) => {
+      try {
+        process.kill(pid, 0);
+        return true;
+      } catch {
+        return false;
+      }
+    };
+    const pid = network!.validators[3]!.pid!;
+    process.kill(pid, 'SIGTERM');
+    await until('the validator process exits after SIGTERM', () => !alive(pid), 15_000);
+
+    // `npm start` as npm runs it: under `sh -c`; the shell is killed, not us.
+    const script = `const { stopSignal } = await import(${JSON.stringify(new URL('../cli/network.ts', import.meta.url).href)}); const busy = setInterval(() => {}, 60_000); console.log('ready'); console.log(await stopSignal({ withParent: true })); clearInterval(busy);`;
+    const shell = spawn('sh', ['-c', `"${process.execPath}" --input-type=module -e "$0"; true`, script], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const lines: string[] = [];
+    shell.stdout!.on('data', (d: Buffer) => lines.push(...d.toString().trim().split('\n')));
+    await until('the child is ready', () => lines.includes('ready'), 20_000);
+    const child = Number((await run('pgrep', ['-P', String(shell.pid)])).stdout.trim());
+    expect(alive(child)).toBe(true);
+    shell.kill('SIGTERM');
+    await until('the child notices its parent is gone and exits', () => !alive(child), 10_000);
   });
 });

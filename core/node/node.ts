@@ -52,8 +52,6 @@ const RECENT_BLOCKS = 16;
 
 /** How often a node checks its connections (bootstrap peers, enough peers) and whether the chain stalled. */
 const MAINTAIN_MS = 2000;
-/** How long one dial may take. */
-const DIAL_TIMEOUT_MS = 5000;
 /** Connections a Node peer keeps (dialling from its peer book while it has fewer); a browser, to Node peers. */
 const TARGET_PEERS = 8;
 const TARGET_NODE_PEERS_OF_BROWSER = 2;
@@ -208,7 +206,7 @@ export class Node {
     // another port is found again), and a dial that worked resets its backoff.
     // A Node peer (one that listens where it can be dialled) just connected, either way: what it
     // has that we missed while apart comes by a sync (nothing to send costs it one empty answer).
-    peer.node.addEventListener('peer:identify', (evt) => {
+    peer.on('peer:identify', (evt) => {
       const id = evt.detail.peerId.toString();
       const direct = node.book.add(id, evt.detail.listenAddrs.map((a) => `${a.toString()}/p2p/${id}`)) || node.book.has(id);
       node.book.connected(id);
@@ -297,7 +295,7 @@ export class Node {
     if (this.#dialing.has(id) || this.peer.isBanned(id) || id === this.peer.id) return false;
     this.#dialing.add(id);
     try {
-      await this.peer.dial(address, AbortSignal.timeout(DIAL_TIMEOUT_MS));
+      await this.peer.dial(address);
       this.book.connected(id);
       return true;
     } catch {
@@ -419,7 +417,7 @@ export class Node {
     if (!next) return;
     this.#dialingBrowser = true;
     try {
-      await this.peer.dial(next[1].address, AbortSignal.timeout(DIAL_TIMEOUT_MS));
+      await this.peer.dial(next[1].address);
     } catch {
       // gone, or not reachable now: it goes to the back of the list
       this.#announced.delete(next[0]);
@@ -700,12 +698,22 @@ export class Node {
     for (const t of this.#timers) clearInterval(t);
     this.#flush();
     await this.validator?.stop();
+    await stopApart(this.peer); // first: nothing more comes in to queue work that writes
+    await this.#syncChain; // ends at once: its requests fail with the peer stopped
     await this.#queue;
     if (this.book.takeChanged()) await saveBook(this.chain, this.book);
-    await this.peer.stop();
-    await this.#syncChain; // ends at once: its requests fail with the peer stopped
     await this.chain.close();
   }
+}
+
+/**
+ * Stops `peer` from a task of its own. libp2p keeps some of the errors it makes while stopping
+ * for up to half a second (a connection's close waits on a 500 ms timeout signal), and an error
+ * holds its call stack with each frame's receiver until its stack is read: called from Node.stop,
+ * that would be the Node, its chain and ledger. From a fresh task, no frame of the node is there.
+ */
+function stopApart(peer: Peer): Promise<void> {
+  return new Promise((resolve, reject) => setTimeout(() => peer.stop().then(() => resolve(), (e: unknown) => reject(e)), 0)); // (not .then(resolve, reject): V8's async stack traces see through those)
 }
 
 /** The node's peer book, from its store when the chain is in this thread (a browser's lives in a worker: a new book). */

@@ -12,7 +12,6 @@
  * Protocol `/antshares/<magic>/offer/1.0.0`: the proposer writes the offer text (length-prefixed
  * UTF-8, at most MAX_OFFER_BYTES); the receiver answers one byte, 1 taken and 0 refused.
  */
-import { multiaddr } from '@multiformats/multiaddr';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { bytesToHex, concatBytes } from '../encoding/bytes.ts';
 import { DecodeError, ProtocolError } from '../encoding/errors.ts';
@@ -68,7 +67,7 @@ export async function serveOffers(peer: Peer, magic: number, accept: (text: stri
 export async function sendOffer(peer: Peer, magic: number, remote: string, address: string, text: string): Promise<void> {
   const bytes = new TextEncoder().encode(text);
   if (bytes.length > MAX_OFFER_BYTES) throw offerError('OFFER_TOO_LARGE', `an offer of ${bytes.length} bytes`, { bytes: bytes.length, max: MAX_OFFER_BYTES });
-  if (!peer.connections().includes(remote)) await peer.node.dial(multiaddr(address), { signal: AbortSignal.timeout(SEND_TIMEOUT_MS) });
+  if (!peer.connections().includes(remote)) await peer.dial(address, SEND_TIMEOUT_MS);
   const answer = await peer.request(remote, offerProtocolOf(magic), 1, async (io) => {
     await io.write(bytes);
     return io.read();

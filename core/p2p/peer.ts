@@ -11,7 +11,8 @@
  * Browser-only transports (WebRTC, the circuit relay) are added by the browser entry point.
  */
 import { createLibp2p, type Libp2p, type Libp2pInit } from 'libp2p';
-import type { PrivateKey } from '@libp2p/interface';
+import type { Libp2pEvents, PrivateKey } from '@libp2p/interface';
+import type { Message } from '@libp2p/gossipsub';
 import { circuitRelayServer } from '@libp2p/circuit-relay-v2';
 import { webSockets } from '@libp2p/websockets';
 import { noise } from '@chainsafe/libp2p-noise';
@@ -22,6 +23,7 @@ import { gossipsub, TopicValidatorResult } from '@libp2p/gossipsub';
 import { multiaddr } from '@multiformats/multiaddr';
 import { peerIdFromString } from '@libp2p/peer-id';
 import { lpStream } from '@libp2p/utils';
+import { deadline, withDeadline } from './deadline.ts';
 import { DecodeError, ProtocolError } from '../encoding/errors.ts';
 
 /** The gossip topics of a network (its magic keeps networks apart). */
@@ -110,6 +112,8 @@ export const SERVE_DEADLINE_MS = 20_000;
 /** How long a peer has to answer a request of ours, by default, and to send each message of it. */
 export const REQUEST_DEADLINE_MS = 10_000;
 export const REQUEST_IDLE_MS = 5_000;
+/** How long a dial may take. */
+export const DIAL_DEADLINE_MS = 5_000;
 
 /**
  * How much a stream may hold unread: a whole message of the largest size and the start of the
@@ -167,6 +171,10 @@ export class Peer {
   /** `${peer} ${kind}` -> bucket. */
   readonly #buckets = new Map<string, { tokens: number; at: number }>();
   #sweptAt = Date.now();
+  /** Listeners this peer's users put on libp2p's events, taken off again by stop(). */
+  readonly #events: (() => void)[] = [];
+  /** The handlers of the protocols this peer serves, forgotten by stop(). */
+  readonly #handlers = new Map<string, (io: MessageIO, from: string) => Promise<void>>();
   /** Requests being served, by `${peer} ${kind}`. */
   readonly #serving = new Map<string, number>();
   /** Bans by peer: why the last, when, and how many times (status views). */
@@ -255,7 +263,10 @@ export class Peer {
    * its request, or does not read the answer, in time is penalised as slow.
    */
   async serve(protocol: string, kind: Limited, maxRequestBytes: number, handler: (io: MessageIO, from: string) => Promise<void>, options: { runOnLimitedConnection?: boolean } = {}): Promise<void> {
+    this.#handlers.set(protocol, handler);
     await this.node.handle(protocol, async (stream, connection) => {
+      const handler = this.#handlers.get(protocol);
+      if (!handler) return stream.abort(new Error('stopped'));
       const from = connection.remotePeer.toString();
       const key = `${from} ${kind}`;
       const open = this.#serving.get(key) ?? 0;
@@ -265,7 +276,7 @@ export class Peer {
         return;
       }
       this.#serving.set(key, open + 1);
-      const signal = AbortSignal.timeout(SERVE_DEADLINE_MS);
+      const { signal, clear } = deadline(SERVE_DEADLINE_MS);
       const lp = lpStream(stream, { maxDataLength: maxRequestBytes, maxBufferSize: readBufferFor(maxRequestBytes) });
       try {
         await handler({ read: async () => (await lp.read({ signal }).catch(tooLong)).subarray(), write: (bytes) => lp.write(bytes, { signal }) }, from);
@@ -275,6 +286,7 @@ export class Peer {
         if (e instanceof DecodeError) void this.penalize(from, PENALTY.invalid, `a malformed request of ${kind}: ${e.message}`);
         else if (signal.aborted) void this.penalize(from, PENALTY.slow, `a request of ${kind} not finished in ${SERVE_DEADLINE_MS / 1000} s`);
       } finally {
+        clear();
         const left = (this.#serving.get(key) ?? 1) - 1;
         if (left > 0) this.#serving.set(key, left);
         else this.#serving.delete(key);
@@ -289,24 +301,40 @@ export class Peer {
    * penalised as slow and the request fails with PEER_TIMEOUT; an answer that is not one
    * (`exchange` throws a DecodeError) bans the peer, and the DecodeError is thrown.
    */
-  async request<T>(remote: string, protocol: string, maxMessageBytes: number, exchange: (io: MessageIO) => Promise<T>, deadline: { deadlineMs?: number; idleMs?: number; runOnLimitedConnection?: boolean } = {}): Promise<T> {
-    const deadlineMs = deadline.deadlineMs ?? REQUEST_DEADLINE_MS;
-    const idleMs = Math.min(deadlineMs, deadline.idleMs ?? REQUEST_IDLE_MS);
-    const overall = AbortSignal.timeout(deadlineMs);
+  async request<T>(remote: string, protocol: string, maxMessageBytes: number, exchange: (io: MessageIO) => Promise<T>, options: { deadlineMs?: number; idleMs?: number; runOnLimitedConnection?: boolean } = {}): Promise<T> {
+    const deadlineMs = options.deadlineMs ?? REQUEST_DEADLINE_MS;
+    const idleMs = Math.min(deadlineMs, options.idleMs ?? REQUEST_IDLE_MS);
+    const started = Date.now();
+    const overall = deadline(deadlineMs);
     let late = false;
-    const timed = (signal: AbortSignal) => {
-      signal.addEventListener('abort', () => (late = true), { once: true });
-      return signal;
+    // Each step waits at most idleMs and never past the overall deadline.
+    const step = async <T>(work: (signal: AbortSignal) => Promise<T>): Promise<T> => {
+      const d = deadline(Math.max(0, Math.min(idleMs, deadlineMs - (Date.now() - started))));
+      try {
+        return await work(d.signal);
+      } catch (e) {
+        if (d.signal.aborted || overall.signal.aborted) late = true;
+        throw e;
+      } finally {
+        d.clear();
+      }
     };
     let stream: Awaited<ReturnType<Libp2p['dialProtocol']>> | undefined;
     try {
-      stream = await this.node.dialProtocol(peerIdFromString(remote), protocol, { signal: timed(AbortSignal.any([overall, AbortSignal.timeout(idleMs)])), runOnLimitedConnection: deadline.runOnLimitedConnection });
+      stream = await step((signal) => this.node.dialProtocol(peerIdFromString(remote), protocol, { signal, runOnLimitedConnection: options.runOnLimitedConnection }));
       const lp = lpStream(stream, { maxDataLength: maxMessageBytes, maxBufferSize: readBufferFor(maxMessageBytes) });
       const result = await exchange({
-        read: async () => (await lp.read({ signal: timed(AbortSignal.any([overall, AbortSignal.timeout(idleMs)])) }).catch(tooLong)).subarray(),
-        write: (bytes) => lp.write(bytes, { signal: timed(overall) }),
+        read: () => step(async (signal) => (await lp.read({ signal }).catch(tooLong)).subarray()),
+        write: async (bytes) => {
+          try {
+            await lp.write(bytes, { signal: overall.signal });
+          } catch (e) {
+            if (overall.signal.aborted) late = true;
+            throw e;
+          }
+        },
       });
-      await stream.close({ signal: overall }).catch(() => {});
+      await stream.close({ signal: overall.signal }).catch(() => {});
       return result;
     } catch (e) {
       stream?.abort(e instanceof Error ? e : new Error(String(e)));
@@ -319,6 +347,8 @@ export class Peer {
         throw new ProtocolError('PEER_TIMEOUT', `peer ${remote} did not answer in time (${idleMs / 1000} s a message, ${deadlineMs / 1000} s in all)`, { peer: remote, protocol });
       }
       throw e;
+    } finally {
+      overall.clear();
     }
   }
 
@@ -405,13 +435,20 @@ export class Peer {
     })());
   }
 
+  /** Listens to one of libp2p's events until this peer stops. */
+  on<K extends keyof Libp2pEvents>(type: K, listener: (evt: Libp2pEvents[K]) => void): void {
+    this.node.addEventListener(type, listener);
+    this.#events.push(() => this.node.removeEventListener(type, listener));
+  }
+
   /** Addresses other peers can dial. */
   addresses(): string[] {
     return this.node.getMultiaddrs().map((a) => a.toString());
   }
 
-  async dial(address: string, signal?: AbortSignal): Promise<void> {
-    await this.node.dial(multiaddr(address), { signal });
+  /** Dials `address`, giving up after `timeoutMs`. */
+  async dial(address: string, timeoutMs = DIAL_DEADLINE_MS): Promise<void> {
+    await withDeadline(timeoutMs, (signal) => this.node.dial(multiaddr(address), { signal }));
   }
 
   /** Leaves every topic and joins it again (gossip's mesh is built anew): for a node that stopped hearing gossip. */
@@ -460,11 +497,13 @@ export class Peer {
       if (verdict === 'reject') void this.penalize(from, PENALTY.invalid, reason);
       return verdict === 'accept' ? TopicValidatorResult.Accept : verdict === 'ignore' ? TopicValidatorResult.Ignore : TopicValidatorResult.Reject;
     });
-    pubsub.addEventListener('message', (evt) => {
+    const listener = (evt: CustomEvent<Message>) => {
       const m = evt.detail;
       if (m.topic !== topic) return;
       onMessage(m.data, m.type === 'signed' ? m.from.toString() : 'anonymous');
-    });
+    };
+    pubsub.addEventListener('message', listener);
+    this.#events.push(() => pubsub.removeEventListener('message', listener));
     pubsub.subscribe(topic);
   }
 
@@ -488,7 +527,24 @@ export class Peer {
     return this.node.peerId.toString();
   }
 
+  /**
+   * Stops libp2p and lets go of everything this peer was given. Gossipsub 17's stop() forgets its
+   * pending heartbeat timer without clearing it (it only stops rescheduling), and that timer holds
+   * the service and, through the topic validators, the chain: a stopped node's whole ledger stayed
+   * reachable until the timer fired. libp2p 3.3's address manager, which has no stop(), likewise
+   * leaves a debounced address update pending for a second, holding every component. Both timers
+   * are cleared here; and since libp2p's objects can still be held a while by a pending timer or
+   * signal of theirs, this peer's protocol handlers, topic validators and listeners, which reach
+   * the chain, are taken off them: a stopped node's ledger is free when stop() resolves.
+   */
   async stop(): Promise<void> {
+    const pubsub = this.node.services.pubsub;
+    const heartbeat = (pubsub as unknown as { status: { heartbeatTimeout?: ReturnType<typeof setTimeout> } }).status.heartbeatTimeout;
     await this.node.stop();
+    clearTimeout(heartbeat);
+    (this.node as unknown as { components?: { addressManager?: { _updatePeerStoreAddresses?: { stop?: () => void } } } }).components?.addressManager?._updatePeerStoreAddresses?.stop?.();
+    pubsub.topicValidators.clear();
+    for (const off of this.#events.splice(0)) off();
+    this.#handlers.clear();
   }
 }
