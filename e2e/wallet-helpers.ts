@@ -24,6 +24,12 @@ export async function createWallet(page: Page, query: string, pay: string): Prom
   await page.getByRole('button', { name: 'Check', exact: true }).click();
   await page.getByLabel(/Query password/).fill(query);
   await page.getByLabel(/Pay password/).fill(pay);
+  // Each password typed twice (issue 16): a mistyped repeat is refused, nothing created.
+  await page.getByLabel('Repeat the query password').fill(query);
+  await page.getByLabel('Repeat the pay password').fill(pay + 'x');
+  await page.getByRole('button', { name: 'Create the wallet' }).click();
+  await page.getByText('The two entries of the pay password differ: type it again in both.').waitFor();
+  await page.getByLabel('Repeat the pay password').fill(pay);
   await page.getByRole('button', { name: 'Create the wallet' }).click();
   await page.getByRole('heading', { name: 'Balances' }).waitFor({ timeout: 60_000 });
   await page.getByRole('button', { name: 'Receive' }).click();

@@ -42,6 +42,8 @@ async function registerAsset(page: Page, a: { type: string; zh: string; en: stri
   if (a.decimals) await page.getByLabel('Decimals').selectOption(a.decimals);
   await page.getByTestId('register-fee').waitFor();
   expect(await page.getByTestId('register-fee').textContent()).toMatch(/: 1\.00\d+ AntCoin/); // 1 AntCoin service fee + bytes
+  await page.getByTestId('register-check').click();
+  await page.getByTestId('register-review').waitFor();
   await page.locator('#register-pay-password').fill(a.pay);
   await page.getByRole('button', { name: 'Register an asset' }).click();
   await page.getByTestId('register-status').getByText('Final in block').waitFor({ timeout: 60_000 });
@@ -52,6 +54,8 @@ async function issue(page: Page, asset: string, lines: string, pay: string): Pro
   await selectAsset(page.locator('#issue-asset'), asset);
   await page.getByLabel(/Recipients/).fill(lines);
   await page.getByTestId('issue-fee').waitFor();
+  await page.getByTestId('issue-check').click();
+  await page.getByTestId('issue-review').waitFor();
   await page.locator('#issue-pay-password').fill(pay);
   await page.getByRole('button', { name: 'Issue', exact: true }).click();
   await page.getByTestId('issue-status').getByText('Final in block').waitFor({ timeout: 60_000 });
@@ -74,8 +78,8 @@ async function deliver(page: Page, signer: Locator): Promise<void> {
 
 /** Opens the offer waiting in the wallet's inbox and reviews it; returns the summary text. */
 async function reviewFromInbox(page: Page): Promise<string> {
-  await page.getByTestId('inbox').getByRole('button', { name: 'Open' }).click();
-  await page.getByRole('button', { name: 'Review', exact: true }).click();
+  await page.getByTestId('inbox').getByRole('button', { name: 'Open' }).click(); // reviewed at once (issue 16: one step)
+  await page.getByTestId('offer-summary').waitFor();
   return (await page.getByTestId('offer-summary').textContent()) ?? '';
 }
 
@@ -93,7 +97,8 @@ async function signOffer(page: Page, link: string, query: string, pay: string): 
   await page.getByLabel('Query password').fill(query);
   await page.getByRole('button', { name: 'Unlock' }).click();
   await waitSynced(page);
-  await page.getByRole('button', { name: 'Review' }).click();
+  await page.getByTestId('offer-check').click();
+  await page.getByTestId('offer-summary').waitFor();
   const summary = (await page.getByTestId('offer-summary').textContent()) ?? '';
   await signReviewed(page, pay);
   return summary;
@@ -114,7 +119,7 @@ describe('the wallet against a local network', () => {
   let bobAddress: string;
   let aliceAddress: string;
 
-  it('creates a wallet: words shown once, backup checked, two passwords; the page syncs the chain', async () => {
+  it('creates a wallet: words shown, backup checked, two passwords each typed twice; the page syncs the chain', async () => {
     ({ page: alice } = await user());
     aliceAddress = await createWallet(alice, 'alice query pw', 'alice pay pw');
     await waitSynced(alice);
@@ -169,8 +174,14 @@ describe('the wallet against a local network', () => {
     await alice.getByLabel('Recipient address').fill(bobAddress);
     await alice.getByTestId('fee').waitFor();
     expect(await alice.getByTestId('fee').textContent()).toMatch(/Network fee: 0\.\d+ AntCoin/);
-    await alice.getByLabel('Pay password').fill('alice query pw');
     await waitSynced(alice);
+    // The review before the password (issue 16): read from the transaction, not the form.
+    await alice.getByTestId('send-check').click();
+    await alice.getByTestId('send-review').waitFor();
+    expect(await alice.getByTestId('send-review-leaves').textContent()).toBe(`12 AntSharenative to ${bobAddress}`);
+    expect(await alice.getByTestId('send-review-fee').textContent()).toMatch(/^0\.\d+ AntCoin \(you pay it\)$/);
+    expect(await alice.getByTestId('send-review-total').textContent()).toMatch(/^12 AntSharenative \+ 0\.\d+ AntCoinnative$/);
+    await alice.getByLabel('Pay password').fill('alice query pw');
     await alice.getByRole('button', { name: 'Sign and send' }).click();
     await alice.getByTestId('send-error').waitFor();
     expect(await alice.getByTestId('send-error').textContent()).toBe('Wrong password. Nothing was signed or sent.');
@@ -186,10 +197,15 @@ describe('the wallet against a local network', () => {
     await waitSynced(bob);
     await bob.waitForFunction(() => document.querySelector('[data-testid="balances"] tr[data-asset="AntShare"]') !== null, undefined, { timeout: 60_000 });
     expect(await balance(bob, 'AntShare')).toBe('12');
-    // The history's detail view: what the payment gave this account.
-    await bob.getByTestId('history').locator('li button').first().click();
+    // The history as sentences (issue 16): what, from whom, when, final; the detail in plain words.
+    const line = bob.getByTestId('history').locator('li button').first();
+    await expect.poll(() => line.locator('.what').textContent()).toBe(`Received 12 AntShare from ${aliceAddress.slice(0, 6)}…${aliceAddress.slice(-4)}`);
+    expect(await line.locator('.when').textContent()).toMatch(/ · final in block \d+$/);
+    await line.click();
     await bob.getByTestId('tx-detail').waitFor();
-    expect(await bob.getByTestId('tx-detail').locator('.flow').textContent()).toBe('AntSharenative+12'); // the name, marked native, and what came in
+    expect(await bob.getByTestId('tx-detail').locator('p').first().textContent()).toBe('Payment or contract');
+    expect(await bob.getByTestId('tx-detail-summary-arrives').textContent()).toBe(`12 AntSharenative from ${aliceAddress}`);
+    expect(await bob.getByTestId('tx-detail-summary-leaves').textContent()).toBe('—');
   });
 
   it('the two wallets find each other through the relay and connect over WebRTC', async () => {
@@ -226,6 +242,9 @@ describe('the wallet against a local network', () => {
     await alice.getByRole('textbox', { name: 'You get' }).fill('5');
     await alice.getByRole('combobox', { name: 'You get: Asset' }).selectOption({ label: 'AntShare' });
     await alice.getByTestId('swap-fee').waitFor();
+    await alice.getByTestId('swap-check').click();
+    expect(await alice.getByTestId('swap-review-leaves').textContent()).toMatch(new RegExp(`^100 Alice Points.* to ${bobAddress}$`));
+    expect(await alice.getByTestId('swap-review-arrives').textContent()).toBe(`5 AntSharenative from ${bobAddress}`);
     await alice.locator('#swap-pay-password').fill('alice pay pw');
     await alice.getByRole('button', { name: 'Sign and create the offer' }).click();
     const link = await alice.getByTestId('offer-link').inputValue();
@@ -235,7 +254,7 @@ describe('the wallet against a local network', () => {
     const altered = link.slice(0, at) + (link[at] === 'A' ? 'B' : 'A') + link.slice(at + 1);
     await bob.getByRole('button', { name: 'Contracts' }).click();
     await bob.getByLabel(/Offer \(paste it/).fill(altered);
-    await bob.getByRole('button', { name: 'Review' }).click();
+    await bob.getByTestId('offer-check').click();
     await bob.getByTestId('offer-error').waitFor();
     // Bob opens the real link in a new visit: his wallet asks for his query password, then shows the offer.
     const text = await signOffer(bob, link, 'bob query pw!', 'bob pay pw!!');
@@ -257,9 +276,16 @@ describe('the wallet against a local network', () => {
     expect(await alice.getByTestId('enrol-cost').textContent()).toMatch(/Deposit: 1 AntCoin/);
     // It says a candidate must run a validator, and enrols a validator key made for it, not the pay key.
     expect(await alice.getByTestId('enrol-warning').textContent()).toMatch(/must run a validator/);
+    await alice.getByTestId('enrol-check').click();
+    expect(await alice.getByTestId('enrol-review').textContent()).toMatch(/Deposit, locked while you are a candidate1 AntCoin/);
+    await alice.getByTestId('enrol-new-key').waitFor();
     await alice.locator('#enrol-pay-password').fill('alice pay pw');
     await alice.getByRole('button', { name: 'Make a validator key and enrol it' }).click();
     await alice.getByTestId('enrolled').waitFor({ timeout: 60_000 });
+    // The deposit is not gone: the balances show it locked, and where (issue 16).
+    await alice.getByRole('button', { name: 'Balances' }).click();
+    expect(await alice.getByTestId('deposit').textContent()).toMatch(/^Validator deposit \(locked while you are a candidate\): 1 AntCoin · A\w+$/);
+    await alice.getByRole('button', { name: 'Governance' }).click();
     const key = await alice.getByTestId('candidates').locator('tr').first().getAttribute('data-key');
     const payKey = await alice.evaluate(async () => {
       const db = await new Promise<IDBDatabase>((r) => { const q = indexedDB.open('antshares-wallet'); q.onsuccess = () => r(q.result); });
@@ -280,6 +306,8 @@ describe('the wallet against a local network', () => {
     await bob.waitForFunction(() => document.querySelector('[data-testid="balances"] tr[data-asset="AntCoin"]') !== null, undefined, { timeout: 60_000 });
     await bob.getByRole('button', { name: 'Governance' }).click();
     await bob.getByRole('checkbox', { name: `Vote for ${key!.slice(0, 12)}` }).check();
+    await bob.getByTestId('vote-check').click();
+    expect(await bob.getByTestId('vote-review').textContent()).toMatch(/Votes for1 candidate, with all your AntShare/);
     await bob.locator('#vote-pay-password').fill('bob pay pw!!');
     await bob.getByRole('button', { name: 'Vote', exact: true }).click();
     await bob.getByTestId('vote-status').getByText('Final in block').waitFor({ timeout: 60_000 });
@@ -289,6 +317,7 @@ describe('the wallet against a local network', () => {
   it('two wallets enrol and vote themselves in, no node runs their keys: blocks keep coming, with no gap above the bound (issue 15: the chain stopped for good)', { timeout: 240_000 }, async () => {
     // Alice enrolled above (Bob voted for her); Bob enrols too, and each votes for itself.
     await bob.getByRole('button', { name: 'Governance' }).click();
+    await bob.getByTestId('enrol-check').click();
     await bob.locator('#enrol-pay-password').fill('bob pay pw!!');
     await bob.getByRole('button', { name: 'Make a validator key and enrol it' }).click();
     await bob.getByTestId('enrolled').waitFor({ timeout: 60_000 });
@@ -298,6 +327,7 @@ describe('the wallet against a local network', () => {
       await box.waitFor({ timeout: 30_000 });
       for (const other of await page.getByTestId('candidates').locator('input[type="checkbox"]:checked').all()) await other.uncheck();
       await box.check();
+      await page.getByTestId('vote-check').click();
       await page.locator('#vote-pay-password').fill(pay);
       await page.getByRole('button', { name: 'Vote', exact: true }).click();
       await page.getByTestId('vote-status').getByText('Final in block').waitFor({ timeout: 60_000 });
@@ -332,16 +362,19 @@ describe('the wallet against a local network', () => {
     await alice.getByRole('button', { name: 'Save the policy' }).click();
     const propose = async (amount: string) => {
       await alice.getByRole('button', { name: 'Contracts' }).click();
+      const back = alice.getByTestId('swap-review').locator('xpath=..').getByRole('button', { name: 'Back' });
+      if (await back.count()) await back.click();
       await alice.getByLabel("Counterparty's address").fill(bobAddress);
       await alice.getByRole('textbox', { name: 'You give' }).fill(amount);
       await selectAsset(alice.getByRole('combobox', { name: 'You give: Asset' }), 'Alice Corp');
       await alice.getByRole('textbox', { name: 'You get' }).fill('');
       await alice.getByTestId('swap-fee').waitFor();
+      await alice.getByTestId('swap-check').click();
       await alice.locator('#swap-pay-password').fill('alice pay pw');
       await alice.getByRole('button', { name: 'Sign and create the offer' }).click();
     };
     await propose('100');
-    const refusal = alice.locator('#propose-title ~ form [role="alert"]');
+    const refusal = alice.getByTestId('propose-error');
     await refusal.waitFor();
     expect(await refusal.textContent()).toBe(`Refused by your compliance policy, so not signed: ${bobAddress} is not on the list of allowed holders.`);
     expect(await alice.getByTestId('offer-link').count()).toBe(0);
@@ -392,6 +425,7 @@ describe('the wallet against a local network', () => {
     await selectAsset(bob.getByRole('combobox', { name: 'You give: Asset' }), 'Alice Corp');
     await bob.getByRole('textbox', { name: 'You get' }).fill('');
     await bob.getByTestId('swap-fee').waitFor();
+    await bob.getByTestId('swap-check').click();
     await bob.locator('#swap-pay-password').fill('bob pay pw!!');
     await bob.getByRole('button', { name: 'Sign and create the offer' }).click();
     const bobToSign = bob.getByTestId('still-to-sign');
@@ -400,8 +434,9 @@ describe('the wallet against a local network', () => {
     expect(await bobToSign.locator(`li[data-address="${carolAddress}"]`).textContent()).toMatch(/^Still to sign: Carol A/);
     await deliver(bob, bobToSign.locator(`li[data-address="${aliceAddress}"]`));
     // In Alice's approval queue. Her policy (only Alice and Bob may hold) refuses Carol: nothing to sign.
+    // The inbox says who offers what, in words, with the signatures checked.
+    await expect.poll(() => alice.getByTestId('inbox').locator('li').first().locator('.offer-line').textContent()).toMatch(new RegExp(`${bobAddress}( \\([^)]*\\))? offers: You give —; You get —$`));
     await alice.getByTestId('inbox').getByRole('button', { name: 'Open' }).click();
-    await alice.getByRole('button', { name: 'Review', exact: true }).click();
     await alice.getByTestId('offer-error').waitFor();
     expect(await alice.getByTestId('offer-error').textContent()).toBe(`Refused by your compliance policy, so not signed: ${carolAddress} is not on the list of allowed holders.`);
     expect(await alice.locator('#review-pay-password').count()).toBe(0);
@@ -412,7 +447,7 @@ describe('the wallet against a local network', () => {
     await alice.getByRole('button', { name: 'Save the policy' }).click();
     await alice.getByRole('button', { name: 'Contracts' }).click();
     await reviewFromInbox(alice);
-    expect(await alice.getByTestId('offer-roles').textContent()).toMatch(/^admin of Share /);
+    expect(await alice.getByTestId('offer-roles').textContent()).toMatch(/^administrator of Alice Corp · #\w+, approving a transfer$/);
     await signReviewed(alice, 'alice pay pw', false);
     const aliceToSign = alice.getByTestId('still-to-sign');
     await aliceToSign.waitFor();
@@ -493,7 +528,8 @@ describe('the wallet against a local network', () => {
     await carol.getByLabel('Query private key').fill(values[0]);
     await carol.getByLabel('Pay public key').fill(values[1]);
     await carol.getByLabel('Query public key').fill(values[2]);
-    await carol.getByLabel('Query password').fill('carol query pw');
+    await carol.getByLabel('Query password', { exact: true }).fill('carol query pw');
+    await carol.getByLabel('Repeat the query password').fill('carol query pw');
     await carol.getByRole('button', { name: 'Import a query-only account' }).click();
     await waitSynced(carol);
     await carol.waitForFunction(() => document.querySelector('[data-testid="balances"] tr[data-asset="AntShare"] td')?.textContent === '93', undefined, { timeout: 30_000 });
@@ -501,7 +537,7 @@ describe('the wallet against a local network', () => {
     expect((await carol.getByTestId('my-address').textContent())?.trim()).toBe(aliceAddress);
     // A query-only account is not offered what it cannot do (issue 16: Send was offered, then refused at signing).
     expect(await carol.getByTestId('watch-only').textContent()).toMatch(/^This account is query-only/);
-    expect(await carol.locator('nav.tabs button').allTextContents()).toEqual(['Balances', 'Receive', 'Address book']);
+    expect(await carol.locator('nav.tabs button').allTextContents()).toEqual(['Balances', 'Receive', 'Address book', 'Backup']);
     // The address book: add, rename, delete.
     await carol.getByRole('button', { name: 'Address book' }).click();
     await carol.getByLabel('Address to name').fill(bobAddress.slice(0, -1) + (bobAddress.endsWith('a') ? 'b' : 'a'));
@@ -521,6 +557,36 @@ describe('the wallet against a local network', () => {
     expect(await carol.getByTestId('contacts').locator('.contact-name').allTextContents()).toEqual(['Alice', 'Bob (shop)']);
     await carol.getByTestId('contacts').locator(`li[data-address="${aliceAddress}"]`).getByRole('button', { name: 'Delete' }).click();
     expect(await carol.getByTestId('contacts').locator('.contact-name').allTextContents()).toEqual(['Bob (shop)']);
+  });
+
+  it('backups (issue 16): the recovery words shown again after the pay password; a backup file restores the account in another browser', async () => {
+    await alice.getByRole('button', { name: 'Backup' }).click();
+    await alice.locator('#words-pay-password').fill('alice query pw');
+    await alice.getByRole('button', { name: 'Show the words' }).click();
+    expect(await alice.getByRole('alert').textContent()).toBe('Wrong password. Nothing was signed or sent.');
+    await alice.locator('#words-pay-password').fill('alice pay pw');
+    await alice.getByRole('button', { name: 'Show the words' }).click();
+    expect(await alice.getByTestId('shown-words').locator('li').count()).toBe(12);
+    await alice.getByRole('button', { name: 'Hide them' }).click();
+    expect(await alice.getByTestId('shown-words').count()).toBe(0);
+    const [download] = await Promise.all([alice.waitForEvent('download'), alice.getByTestId('backup-download').click()]);
+    const file = await download.path();
+    const text = readFileSync(file, 'utf8');
+    expect(text).toContain(aliceAddress);
+    expect(text).not.toMatch(/"(privateKey|wif)"/);
+    // Another browser: a damaged file is refused, then the real one restores Alice's account.
+    const { page: dave } = await user();
+    await dave.getByRole('button', { name: 'Restore from a backup file' }).click();
+    await dave.getByLabel('Backup file').setInputFiles({ name: 'damaged.json', mimeType: 'application/json', buffer: Buffer.from(text.replace(aliceAddress, bobAddress)) });
+    expect(await dave.getByRole('alert').textContent()).toBe('This file is not a backup of this wallet, or its accounts were altered: nothing was restored.');
+    await dave.getByLabel('Backup file').setInputFiles(file);
+    await dave.getByTestId('restored').waitFor();
+    await dave.getByLabel('Query password').fill('alice query pw');
+    await dave.getByRole('button', { name: 'Unlock' }).click();
+    await dave.getByRole('heading', { name: 'Balances' }).waitFor({ timeout: 60_000 });
+    await dave.getByRole('button', { name: 'Receive' }).click();
+    expect((await dave.getByTestId('my-address').textContent())?.trim()).toBe(aliceAddress);
+    await dave.context().close();
   });
 
   it('logged no error in either page', () => {

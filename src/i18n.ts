@@ -8,6 +8,10 @@ import { addressFromScriptHash } from '../core/script/accounts.ts';
 import { hexToBytes } from '../core/encoding/bytes.ts';
 import { formatFixed8 } from '../core/encoding/primitives.ts';
 import type { AmountProblem } from '../core/wallet/amount.ts';
+import type { Explanation } from '../core/wallet/explain.ts';
+
+/** The words a history line is made of, already written out (amounts with asset names, counterparties). */
+export interface HistoryWords { leaves: string; arrives: string; issued: string; to: string; from: string; registered: string; deposit: string }
 
 /** An account shown by the ledger's errors as display hex (reversed script hash), as an address. */
 function displayAddress(account: unknown): string {
@@ -50,7 +54,7 @@ const en = {
   createWallet: 'Create a new wallet',
   restoreWallet: 'Restore from recovery words',
   recoveryWords: 'Your recovery words',
-  recoveryWordsText: 'Write these 12 words down on paper, in order, and keep them safe. They are the only way to recover this wallet. They are shown once.',
+  recoveryWordsText: 'Write these 12 words down on paper, in order, and keep them safe. They are the only way to recover this wallet. The Backup tab shows them again, after your pay password.',
   wroteThemDown: 'I wrote them down',
   checkBackup: 'Check your backup',
   checkBackupText: 'Type the words at these positions.',
@@ -63,6 +67,9 @@ const en = {
   passwordsText: 'The query password shows your balances and history. The pay password spends: it is asked every time you send. Choose two different passwords.',
   queryPassword: 'Query password',
   payPassword: 'Pay password',
+  repeatQuery: 'Repeat the query password',
+  repeatPay: 'Repeat the pay password',
+  repeatDiffers: (which: string) => `The two entries of the ${which.toLowerCase()} differ: type it again in both.`,
   accountName: 'Account name',
   strength: ['too short', 'weak', 'fair', 'good', 'strong'],
   create: 'Create the wallet',
@@ -80,6 +87,30 @@ const en = {
   faucetAsked: 'Asked the faucet: the funds arrive with the next block.',
   faucetArrived: (height: number) => `The faucet's funds arrived: final in block ${height}.`,
   history: 'History',
+  historyLine: (e: Explanation, w: HistoryWords): string => {
+    switch (e.kind) {
+      case 'sent': return `Sent ${w.leaves}${w.to ? ` to ${w.to}` : ''}`;
+      case 'received': return `Received ${w.arrives}${w.from ? ` from ${w.from}` : ''}`;
+      case 'exchanged': return `Exchanged ${w.leaves} for ${w.arrives}${w.from || w.to ? ` with ${w.from || w.to}` : ''}`;
+      case 'to-self': return 'Moved between your own outputs';
+      case 'issued': return `Issued ${w.issued}${w.to ? ` to ${w.to}` : ''}`;
+      case 'registered': return `Registered the asset ${w.registered}`;
+      case 'enrolled': return `Enrolled as a validator candidate (deposit ${w.deposit} AntCoin, locked)`;
+      case 'voted': return `Voted for ${e.votes?.length === 1 ? '1 candidate' : `${e.votes?.length ?? 0} candidates`}`;
+      case 'claimed': return `Claimed ${w.arrives}`;
+      case 'mined': return `Block reward: ${w.arrives}`;
+      default: return 'A transaction';
+    }
+  },
+  finalIn: (height: number) => `final in block ${height}`,
+  pendingTitle: 'Waiting for a block',
+  pendingWaiting: (time: string) => `Sent at ${time}; waiting for the block that makes it final.`,
+  pendingDropped: 'Dropped: no peer kept it and no block holds it. Nothing was spent. Send it again, or forget it.',
+  pendingConflict: 'Its funds were spent by another transaction, so it can never be final. Nothing else was spent.',
+  pendingFinal: 'Final.',
+  sendAgain: 'Send again',
+  forget: 'Forget it',
+  txTypes: { ContractTransaction: 'Payment or contract', IssueTransaction: 'Issue of new units', RegisterTransaction: 'Asset registration', EnrollmentTransaction: 'Validator enrolment', VotingTransaction: 'Vote', ClaimTransaction: 'AntCoin claim', MinerTransaction: 'Block reward', AgencyTransaction: 'Exchange settlement', PublishTransaction: 'Contract publication' } as Record<string, string>,
   noHistory: 'No transactions yet.',
   more: 'More',
   block: 'block',
@@ -159,6 +190,18 @@ const en = {
   offerReady: 'Signed by you. Send it on to whoever must still sign (straight to their wallet, as this link, or let them scan the code): the last to sign sends it, and it is final in the next block.',
   stillToSign: 'Still to sign:',
   yourRoles: 'Your signature is asked as',
+  roles: {
+    receiver: (asset: string) => `receiver of ${asset} (its rules need your consent)`,
+    admin: (asset: string) => `administrator of ${asset}, approving a transfer`,
+    owner: 'owner of funds it spends',
+    named: 'a signer the transaction names',
+    issuer: 'issuer of the asset',
+    candidate: 'the validator candidate',
+    voter: 'a voter',
+    agent: 'the exchange agent',
+  },
+  offerSays: 'offers:',
+  offerUnreadable: 'This offer cannot be read (damaged or not an offer).',
   offerLink: 'Offer link',
   reviewOffer: 'Review an offer',
   offerText: 'Offer (paste it, or open its link)',
@@ -171,6 +214,40 @@ const en = {
   receiveOffers: 'Receive offers directly in this browser',
   receiveOffersHint: 'Other wallets that know your address can send offers here; they can also tell that this browser is online.',
   review: 'Review',
+  reviewTitle: 'Check before you sign',
+  back: 'Back',
+  backupTab: 'Backup',
+  recoveryWordsTitle: 'Recovery words',
+  showWordsText: 'Your 12 recovery words restore this account anywhere. Type your pay password to see them; make sure nobody watches your screen.',
+  showWords: 'Show the words',
+  hideWords: 'Hide them',
+  wordsShownWarning: 'Anyone who sees these words can take everything in this account. Write them on paper; never type them into a website or a message.',
+  noWordsKept: 'This account keeps no recovery words (it was made before the wallet kept them, or imported from a backup file without them): keep its backup file safe.',
+  noWordsWatch: 'A query-only account has no recovery words: it holds no key that can sign.',
+  backupFile: 'Backup file',
+  backupFileText: 'A file with this account, its keys sealed under your two passwords (scrypt and XChaCha20-Poly1305): it opens nothing without them. Keep it where you keep documents; restore it from the start screen with "Restore from a backup file".',
+  downloadBackup: 'Download the backup file',
+  restoreFile: 'Restore from a backup file',
+  restoreFileText: 'Choose a backup file this wallet made. Its accounts are added; then unlock with the query password.',
+  backupFileLabel: 'Backup file',
+  restoredAccounts: (n: number) => (n === 1 ? '1 account restored. Unlock it with its query password.' : `${n} accounts restored. Unlock one with its query password.`),
+  depositHeld: 'Validator deposit (locked while you are a candidate)',
+  enrolNewKey: 'Signing makes this account a validator key (sealed under your pay password); the deposit is locked at its address.',
+  leavesYou: 'Leaves your account',
+  arrivesYou: 'Arrives in your account',
+  toWhom: 'to',
+  fromWhom: 'from',
+  feeYouPay: 'you pay it',
+  feeShared: 'shared by the signers',
+  feeOthersPay: 'paid by the other party',
+  totalLeaving: 'In all, leaving your account',
+  registersAsset: 'Registers the asset',
+  totalSupply: 'most that can be issued:',
+  newUnits: 'New units issued',
+  depositLocked: 'Deposit, locked while you are a candidate',
+  votesFor: 'Votes for',
+  candidateCount: (n: number) => (n === 1 ? '1 candidate, with all your AntShare' : `${n} candidates, with all your AntShare`),
+  unresolvedInputs: (n: number) => `${n} of its inputs could not be read here: the amounts leave them out.`,
   paidByProposer: 'paid by the proposer',
   signedBy: 'Already signed by',
   transaction: 'Transaction',
@@ -229,6 +306,7 @@ const en = {
     WALLET_MNEMONIC_INVALID: 'These are not valid recovery words: a word is misspelt, missing or out of order.',
     WALLET_WATCH_ONLY: 'This is a query-only account: it cannot sign.',
     WALLET_KEY_FORMAT: 'This stored key cannot be read.',
+    WALLET_BACKUP_FORMAT: 'This file is not a backup of this wallet, or its accounts were altered: nothing was restored.',
     PAYMENT_FUNDS_LOW: 'Not enough funds for this amount and its fee.',
     MEMPOOL_BUSY: 'The network is busy: try again in a few seconds.',
     MEMPOOL_CONFLICT: 'These funds are being spent by another transaction waiting for a block.',
@@ -245,7 +323,7 @@ const en = {
   } as Record<string, string>,
 };
 
-type Strings = typeof en;
+export type Strings = typeof en;
 
 const zh: Strings = {
   appName: '小蚁 Web',
@@ -275,7 +353,7 @@ const zh: Strings = {
   createWallet: '创建新钱包',
   restoreWallet: '用助记词恢复',
   recoveryWords: '你的助记词',
-  recoveryWordsText: '请按顺序把这 12 个词抄在纸上并妥善保管。这是恢复钱包的唯一方式，只显示这一次。',
+  recoveryWordsText: '请按顺序把这 12 个词抄在纸上并妥善保管。这是恢复钱包的唯一方式。之后可在“备份”页输入支付密码再次查看。',
   wroteThemDown: '我已抄写',
   checkBackup: '检查备份',
   checkBackupText: '请输入以下位置的词。',
@@ -288,6 +366,9 @@ const zh: Strings = {
   passwordsText: '查询密码用于查看余额和记录；支付密码用于花费，每次转账都要输入。请设置两个不同的密码。',
   queryPassword: '查询密码',
   payPassword: '支付密码',
+  repeatQuery: '再次输入查询密码',
+  repeatPay: '再次输入支付密码',
+  repeatDiffers: (which: string) => `两次输入的${which}不一致：请在两处重新输入。`,
   accountName: '账户名称',
   strength: ['太短', '弱', '一般', '好', '强'],
   create: '创建钱包',
@@ -303,6 +384,30 @@ const zh: Strings = {
   faucetAsked: '已向水龙头申请：资金将在下一个区块到账。',
   faucetArrived: (height: number) => `水龙头的资金已到账：在区块 ${height} 中最终确认。`,
   history: '交易记录',
+  historyLine: (e: Explanation, w: HistoryWords): string => {
+    switch (e.kind) {
+      case 'sent': return `${w.to ? `向 ${w.to} ` : ''}发送 ${w.leaves}`;
+      case 'received': return `收到${w.from ? ` ${w.from} 的` : ''} ${w.arrives}`;
+      case 'exchanged': return `${w.from || w.to ? `与 ${w.from || w.to} ` : ''}以 ${w.leaves} 交换 ${w.arrives}`;
+      case 'to-self': return '在你自己的输出之间转移';
+      case 'issued': return `${w.to ? `向 ${w.to} ` : ''}发行 ${w.issued}`;
+      case 'registered': return `注册资产 ${w.registered}`;
+      case 'enrolled': return `报名成为验证人候选人（押金 ${w.deposit} 小蚁币，已锁定）`;
+      case 'voted': return `投票给 ${e.votes?.length ?? 0} 位候选人`;
+      case 'claimed': return `领取 ${w.arrives}`;
+      case 'mined': return `区块奖励：${w.arrives}`;
+      default: return '一笔交易';
+    }
+  },
+  finalIn: (height: number) => `已确认，区块 ${height}`,
+  pendingTitle: '等待区块确认',
+  pendingWaiting: (time: string) => `已于 ${time} 发送；等待使其最终确认的区块。`,
+  pendingDropped: '已被丢弃：没有节点保留它，也没有区块包含它。未花费任何资金。可重新发送，或忽略它。',
+  pendingConflict: '其资金已被另一笔交易花费，因此永远不会被确认。未花费其他资金。',
+  pendingFinal: '已确认。',
+  sendAgain: '重新发送',
+  forget: '忽略',
+  txTypes: { ContractTransaction: '付款或合约', IssueTransaction: '发行新单位', RegisterTransaction: '资产注册', EnrollmentTransaction: '验证人报名', VotingTransaction: '投票', ClaimTransaction: '领取小蚁币', MinerTransaction: '区块奖励', AgencyTransaction: '交易所结算', PublishTransaction: '合约发布' },
   noHistory: '暂无交易。',
   more: '更多',
   block: '区块',
@@ -380,6 +485,18 @@ const zh: Strings = {
   offerReady: '你已签名。请转给仍需签名的各方（直接发送到其钱包、发送此链接或让对方扫码）：最后一位签名者发送后，交易在下一个区块生效。',
   stillToSign: '仍需签名：',
   yourRoles: '请求你签名的身份',
+  roles: {
+    receiver: (asset: string) => `${asset} 的收款方（其规则需要你同意）`,
+    admin: (asset: string) => `${asset} 的管理员，批准一笔转让`,
+    owner: '其花费资金的所有者',
+    named: '交易指定的签名方',
+    issuer: '资产发行人',
+    candidate: '验证人候选人',
+    voter: '投票人',
+    agent: '交易所代理',
+  },
+  offerSays: '提议：',
+  offerUnreadable: '无法读取此提议（已损坏或不是提议）。',
   offerLink: '要约链接',
   reviewOffer: '审阅要约',
   offerText: '要约（粘贴，或打开其链接）',
@@ -392,6 +509,40 @@ const zh: Strings = {
   receiveOffers: '在此浏览器中直接接收要约',
   receiveOffersHint: '知道你地址的其他钱包可以把要约直接发到这里；他们也能因此知道这个浏览器在线。',
   review: '审阅',
+  reviewTitle: '签名前请核对',
+  back: '返回',
+  backupTab: '备份',
+  recoveryWordsTitle: '助记词',
+  showWordsText: '你的 12 个助记词可在任何地方恢复此账户。输入支付密码以查看；请确认无人看到你的屏幕。',
+  showWords: '显示助记词',
+  hideWords: '隐藏',
+  wordsShownWarning: '任何看到这些词的人都能拿走此账户的一切。请抄在纸上；切勿输入到网站或消息中。',
+  noWordsKept: '此账户未保存助记词（创建于钱包保存助记词之前，或从不含助记词的备份文件导入）：请妥善保管其备份文件。',
+  noWordsWatch: '只读账户没有助记词：它不持有可签名的密钥。',
+  backupFile: '备份文件',
+  backupFileText: '包含此账户的文件，其密钥以你的两个密码加密（scrypt 与 XChaCha20-Poly1305）：没有密码无法打开。请像保管文件一样保管它；在开始页面用“从备份文件恢复”恢复。',
+  downloadBackup: '下载备份文件',
+  restoreFile: '从备份文件恢复',
+  restoreFileText: '选择此钱包生成的备份文件。其中的账户将被添加；然后用查询密码解锁。',
+  backupFileLabel: '备份文件',
+  restoredAccounts: (n: number) => `已恢复 ${n} 个账户。请用查询密码解锁。`,
+  depositHeld: '验证人押金（作为候选人期间锁定）',
+  enrolNewKey: '签名时将为此账户生成验证人密钥（以支付密码加密保存）；押金锁定在其地址上。',
+  leavesYou: '从你的账户转出',
+  arrivesYou: '转入你的账户',
+  toWhom: '给',
+  fromWhom: '来自',
+  feeYouPay: '由你支付',
+  feeShared: '由各签名方分摊',
+  feeOthersPay: '由对方支付',
+  totalLeaving: '合计从你的账户转出',
+  registersAsset: '注册资产',
+  totalSupply: '发行上限：',
+  newUnits: '新发行',
+  depositLocked: '押金（作为候选人期间锁定）',
+  votesFor: '投票给',
+  candidateCount: (n: number) => `${n} 位候选人，使用你全部的小蚁股`,
+  unresolvedInputs: (n: number) => `有 ${n} 个输入在此无法读取：金额未计入它们。`,
   paidByProposer: '由发起方支付',
   signedBy: '已签名方',
   transaction: '交易',
@@ -447,6 +598,7 @@ const zh: Strings = {
     WALLET_MNEMONIC_INVALID: '助记词无效：有词拼错、缺失或顺序不对。',
     WALLET_WATCH_ONLY: '这是只读账户，不能签名。',
     WALLET_KEY_FORMAT: '无法读取这个已保存的密钥。',
+    WALLET_BACKUP_FORMAT: '此文件不是本钱包的备份，或其中账户已被改动：未恢复任何内容。',
     PAYMENT_FUNDS_LOW: '余额不足以支付该数量及手续费。',
     MEMPOOL_BUSY: '网络繁忙，请几秒后重试。',
     MEMPOOL_CONFLICT: '这些资金正被另一笔待确认的交易使用。',

@@ -90,6 +90,13 @@ describe('Share compliance policy (the admin co-signs only what the policy allow
     expect(net.ledger.balance(bob.scriptHash, share)).toBe(100n * FIXED8_ONE);
   });
 
+  it('counts the yearly limit in whole units of the asset (issue 16: "may transfer 0.5 a year" of indivisible shares)', () => {
+    // 0.3 % of the 400 Alice started the year with is 1.2 shares: 1 may go, and the message says 1.
+    const refused = adminReview(proposal(bob, 2n), { maxTransferPerYearBps: 30 });
+    expect(refused.decision.approve).toBe(false);
+    if (!refused.decision.approve) expect(refused.decision.reasons[0]).toMatchObject({ code: 'POLICY_YEARLY_LIMIT', data: { allowed: '1' } });
+  });
+
   it('refuses a third holder when two are the most; without limits, approves what the ledger allows', () => {
     const crowded = adminReview(proposal(carol, 1n), { maxHolders: 2 });
     expect(crowded.tx).toBeUndefined();

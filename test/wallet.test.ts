@@ -364,3 +364,34 @@ const STEALTH_VECTOR = {
   R: '0217e617f0b6443928278f96999e69a23a4f2c152bdf6d6cdf66e5b80282d4ed',
   outputs: ['1ff5fa534e6c88d9a23b4ed386dd65fbdecd56c4', '7ff29639652e2b499a77da395934b85872cba0e5'],
 };
+
+describe('backup files (issue 16)', () => {
+  it('hold the accounts as stored (every key still sealed), come back whole, and refuse files that are not backups or whose accounts were edited', async () => {
+    const w = await import('../core/wallet/index.ts');
+    const a = await createAccount({ mnemonic: MNEMONIC, queryPassword: 'query password', payPassword: 'pay password', label: 'main', scrypt: FAST });
+    const b = await createAccount({ mnemonic: newMnemonic(), queryPassword: 'q2 password', payPassword: 'p2 password', label: 'second', scrypt: FAST });
+    const file = w.exportBackup([a, b]);
+    // Nothing secret in the clear: no words, no private key.
+    expect(file).not.toContain('legal winner');
+    expect(file).not.toContain(bytesToHex(await openPayKey(a, 'pay password')));
+    const back = w.importBackup(file);
+    expect(back.map((r) => r.address)).toEqual([a.address, b.address]);
+    expect(bytesToHex(await openPayKey(back[0], 'pay password'))).toBe(bytesToHex(await openPayKey(a, 'pay password')));
+    expect(await w.openMnemonic(back[0], 'pay password')).toBe(MNEMONIC);
+    expect(await code(w.openMnemonic(back[0], 'query password'))).toBe('WALLET_WRONG_PASSWORD');
+    const refused = (text: string) => {
+      try {
+        w.importBackup(text);
+        return 'imported';
+      } catch (e) {
+        return (e as { code?: string }).code;
+      }
+    };
+    expect(refused('not json')).toBe('WALLET_BACKUP_FORMAT');
+    expect(refused(JSON.stringify({ accounts: [a] }))).toBe('WALLET_BACKUP_FORMAT');
+    const parsed = JSON.parse(file);
+    expect(refused(JSON.stringify({ ...parsed, accounts: [{ ...a, address: b.address }] }))).toBe('WALLET_BACKUP_FORMAT'); // another's address on these keys
+    expect(refused(JSON.stringify({ ...parsed, accounts: [{ ...a, payPublicKey: b.payPublicKey }] }))).toBe('WALLET_BACKUP_FORMAT');
+    expect(refused(JSON.stringify({ ...parsed, accounts: [{ ...a, pay: { ...a.pay, kdf: 'none' } }] }))).toBe('WALLET_KEY_FORMAT');
+  });
+});

@@ -9,6 +9,7 @@
 import { bytesToHex, equalBytes } from '../encoding/bytes.ts';
 import { formatFixed8, uintToString } from '../encoding/primitives.ts';
 import type { Transaction } from '../tx/transaction.ts';
+import { precisionUnit } from '../tx/register.ts';
 import { outpointKey } from './keys.ts';
 import type { Ledger } from './ledger.ts';
 
@@ -83,7 +84,9 @@ export function evaluateShareTransfer(ledger: Ledger, tx: Transaction, assetId: 
       const earlier = log.filter((l) => equalBytes(l.from, t.from) && l.time > now - YEAR).reduce((s, l) => s + l.units, 0n);
       // The yardstick: what the holder had at the start of its transfers this year.
       const base = ledger.balance(t.from, assetId) + earlier;
-      const allowed = (base * BigInt(policy.maxTransferPerYearBps)) / 10_000n;
+      // In whole units of the asset (a Share's are indivisible): never "may transfer 0.5 a year".
+      const unit = precisionUnit(ledger.assets.get(asset)?.precision ?? 8);
+      const allowed = (((base * BigInt(policy.maxTransferPerYearBps)) / 10_000n) / unit) * unit;
       if (earlier + t.units > allowed) {
         reasons.push({
           code: 'POLICY_YEARLY_LIMIT',

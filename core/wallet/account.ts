@@ -1,8 +1,8 @@
 /**
  * A wallet account as stored: the dual-key account's public keys, the query key sealed under the
  * query password, the pay key sealed under the pay password (absent for a query-only account),
- * and, until the user has shown they wrote it down, the mnemonic sealed under the pay password
- * (so the backup check can be taken later). Private keys exist unsealed only in memory: the query
+ * and the mnemonic sealed under the pay password (so the words can be shown again, and the backup
+ * check taken later). Private keys exist unsealed only in memory: the query
  * key while the wallet is unlocked, the pay key while one transaction is signed.
  */
 import { bytesToHex, equalBytes, hexToBytes } from '../encoding/bytes.ts';
@@ -12,6 +12,7 @@ import { signTransaction, type Transaction } from '../tx/transaction.ts';
 import { dualKeysFromMnemonic, normalizeMnemonic } from './keys.ts';
 import { checkSealed, openSecret, sealSecret, type ScryptParams, type SealedSecret } from './keystore.ts';
 import { walletError } from './errors.ts';
+import { base58CheckDecode } from '../encoding/base58.ts';
 
 export interface AccountRecord {
   /** The address: the account's id. */
@@ -22,8 +23,10 @@ export interface AccountRecord {
   readonly query: SealedSecret;
   /** Absent for a query-only (watch) account. */
   readonly pay?: SealedSecret;
-  /** Present until the backup check passes. */
+  /** The recovery words, sealed under the pay password (absent for imported and query-only accounts, and for accounts made before they were kept). */
   readonly mnemonic?: SealedSecret;
+  /** When the backup check passed (ms since 1970); absent until it has. */
+  readonly backupChecked?: number;
   /**
    * The key this account enrolled as a validator candidate (governance.ts), sealed under the pay
    * password: not the pay key, since it is meant to leave the browser, as the key file a node
@@ -115,6 +118,7 @@ export function checkAccountRecord(record: unknown): AccountRecord {
   checkSealed(r.query);
   if (r.pay !== undefined) checkSealed(r.pay);
   if (r.mnemonic !== undefined) checkSealed(r.mnemonic);
+  if (r.backupChecked !== undefined && typeof r.backupChecked !== 'number') fail('its backup date is not a number');
   if (r.validator !== undefined) {
     const v = r.validator as Record<string, unknown> | null;
     if (typeof v !== 'object' || v === null || typeof v.publicKey !== 'string' || !/^0[23][0-9a-f]{64}$/.test(v.publicKey)) fail('its validator key is not a compressed key');
@@ -140,10 +144,10 @@ export async function openPayKey(record: AccountRecord, payPassword: string): Pr
   return key;
 }
 
-/** The mnemonic kept for the backup check (pay password). */
+/** The recovery words (pay password): to show them again, and for the backup check. */
 export async function openMnemonic(record: AccountRecord, payPassword: string): Promise<string> {
   checkAccountRecord(record);
-  if (!record.mnemonic) throw walletError('WALLET_KEY_FORMAT', 'this account keeps no mnemonic (its backup was checked, or it was imported)');
+  if (!record.mnemonic) throw walletError('WALLET_KEY_FORMAT', 'this account keeps no recovery words (it was imported, or made before the wallet kept them)');
   return new TextDecoder().decode(await openSecret(record.mnemonic, payPassword, label(record.address, 'mnemonic')));
 }
 
@@ -207,4 +211,43 @@ export function backupCheckPositions(words: number, count = 3, random: () => num
     [all[i], all[j]] = [all[j], all[i]];
   }
   return all.slice(0, count).sort((a, b) => a - b);
+}
+
+/** The format of a backup file: accounts as stored, every secret in them sealed (scrypt, XChaCha20-Poly1305). */
+const BACKUP_FORMAT = 'antshares-web-backup';
+
+/**
+ * A backup file of `accounts`: the records as stored, so every key in it stays sealed under its
+ * password (the file opens nothing without them). Public data besides: addresses and public keys.
+ */
+export function exportBackup(accounts: readonly AccountRecord[]): string {
+  return JSON.stringify({ format: BACKUP_FORMAT, version: 1, made: new Date().toISOString(), accounts }, null, 1);
+}
+
+/**
+ * The accounts of a backup file, each checked as a stored record is (checkAccountRecord) and its
+ * address checked against its keys (a record edited to show another address is refused).
+ * WALLET_BACKUP_FORMAT for a file that is not a backup.
+ */
+export function importBackup(text: string): AccountRecord[] {
+  let file: { format?: unknown; version?: unknown; accounts?: unknown };
+  try {
+    file = JSON.parse(text);
+  } catch {
+    throw walletError('WALLET_BACKUP_FORMAT', 'this file is not a wallet backup (not JSON)');
+  }
+  if (typeof file !== 'object' || file === null || file.format !== BACKUP_FORMAT || file.version !== 1 || !Array.isArray(file.accounts) || file.accounts.length === 0) {
+    throw walletError('WALLET_BACKUP_FORMAT', 'this file is not a wallet backup of this app');
+  }
+  return file.accounts.map((a: unknown) => {
+    const record = checkAccountRecord(a);
+    let hash: Uint8Array;
+    try {
+      hash = base58CheckDecode(record.address, 'Address').slice(1);
+    } catch {
+      throw walletError('WALLET_BACKUP_FORMAT', `the account ${record.address} in this backup has no valid address`);
+    }
+    if (!equalBytes(hash, accountScriptHash(record))) throw walletError('WALLET_BACKUP_FORMAT', `the account ${record.address} in this backup does not match its keys`);
+    return record;
+  });
 }

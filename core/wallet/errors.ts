@@ -12,6 +12,8 @@ export type WalletErrorCode =
   | 'WALLET_PASSWORD_WEAK'
   /** The stored key record is not one this wallet can read. */
   | 'WALLET_KEY_FORMAT'
+  /** A backup file that is not one this wallet wrote, or whose accounts do not hold together. */
+  | 'WALLET_BACKUP_FORMAT'
   /** The account cannot sign: a query-only (watch) account. */
   | 'WALLET_WATCH_ONLY'
   /** The account holds too little of an asset for a payment. */

@@ -10,3 +10,4 @@ export * from './stealth.ts';
 export * from './asset-names.ts';
 export * from './amount.ts';
 export * from './lookalike.ts';
+export * from './explain.ts';

@@ -8,6 +8,8 @@ import { currentNode, usePeer } from '../peer/browserNode.ts';
 import { errorText, useT } from '../i18n.ts';
 import { assetText, useAssetInfo } from '../wallet/assets.tsx';
 import { pendingSpends, SubmitStatus, useSubmit } from './submit.tsx';
+import { ReviewAndSign } from './Review.tsx';
+import type { Transaction } from '../../core/tx/transaction.ts';
 import { loadPolicy, savePolicy } from '../wallet/policy.ts';
 
 const TYPES: AssetType[] = ['Currency', 'Share', 'Invoice', 'Token'];
@@ -53,7 +55,7 @@ function Register({ account, queryKey }: { account: AccountRecord; queryKey: Uin
   const [nameEn, setNameEn] = useState('');
   const [total, setTotal] = useState('');
   const [precision, setPrecision] = useState(2);
-  const [payPassword, setPayPassword] = useState('');
+  const [reviewing, setReviewing] = useState<Transaction | null>(null);
   const { state, submit, busy } = useSubmit(account, queryKey);
   const effectivePrecision = type === 'Share' ? 0 : precision;
   const plan = useMemo(() => {
@@ -77,10 +79,11 @@ function Register({ account, queryKey }: { account: AccountRecord; queryKey: Uin
   return (
     <section className="card" aria-labelledby="register-title">
       <h2 id="register-title">{t.registerAsset}</h2>
-      <form onSubmit={async (e) => {
+      <form onSubmit={(e) => {
         e.preventDefault();
-        if (plan && 'tx' in plan && await submit(plan.tx, payPassword, { asIssuer: true })) setPayPassword('');
+        if (plan && 'tx' in plan) setReviewing(plan.tx);
       }}>
+        <fieldset disabled={reviewing !== null}>
         <label htmlFor="asset-type">{t.assetType}</label>
         <select id="asset-type" value={type} onChange={(e) => setType(e.target.value as AssetType)}>
           {TYPES.map((k) => <option key={k} value={k}>{t.assetTypes[k]}</option>)}
@@ -97,10 +100,17 @@ function Register({ account, queryKey }: { account: AccountRecord; queryKey: Uin
         </select>
         {plan && 'fee' in plan && <p data-testid="register-fee">{t.serviceFee}: {formatFixed8(plan.fee)} AntCoin</p>}
         {plan && 'error' in plan && <p className="error" role="alert">{plan.error}</p>}
-        <label htmlFor="register-pay-password">{t.payPassword}</label>
-        <input id="register-pay-password" type="password" autoComplete="off" value={payPassword} onChange={(e) => setPayPassword(e.target.value)} />
-        <button type="submit" disabled={!plan || 'error' in plan || payPassword === '' || busy}>{t.registerAsset}</button>
+        {!reviewing && <button type="submit" data-testid="register-check" disabled={!plan || 'error' in plan}>{t.review}</button>}
+        </fieldset>
       </form>
+      {reviewing && (
+        <ReviewAndSign tx={reviewing} account={account} id="register" signLabel={t.registerAsset} busy={busy} onBack={() => setReviewing(null)}
+          onSign={async (password) => {
+            const done = await submit(reviewing, password, { asIssuer: true });
+            if (done) setReviewing(null);
+            return done;
+          }} />
+      )}
       <SubmitStatus state={state} testId="register" />
     </section>
   );
@@ -111,7 +121,7 @@ function Issue({ account, queryKey, assetHex, precision, assetName }: { account:
   const t = useT();
   const node = currentNode();
   const [lines, setLines] = useState('');
-  const [payPassword, setPayPassword] = useState('');
+  const [reviewing, setReviewing] = useState<Transaction | null>(null);
   const { state, submit, busy } = useSubmit(account, queryKey);
   const plan = useMemo(() => {
     if (!node || lines.trim() === '') return null;
@@ -132,20 +142,30 @@ function Issue({ account, queryKey, assetHex, precision, assetName }: { account:
     }
   }, [node, lines, assetHex, precision, assetName, account, t]);
   return (
-    <form onSubmit={async (e) => {
+    <>
+    <form onSubmit={(e) => {
       e.preventDefault();
-      if (plan && 'tx' in plan && await submit(plan.tx, payPassword)) setPayPassword('');
+      if (plan && 'tx' in plan) setReviewing(plan.tx);
     }}>
+      <fieldset disabled={reviewing !== null}>
       <h3>{t.issue}</h3>
       <label htmlFor="issue-lines">{t.issueLines}</label>
       <textarea id="issue-lines" rows={4} value={lines} onChange={(e) => setLines(e.target.value)} spellCheck={false} placeholder="A… 100" />
       {plan && 'fee' in plan && <p data-testid="issue-fee">{t.fee}: {formatFixed8(plan.fee)} AntCoin</p>}
       {plan && 'error' in plan && <p className="error" role="alert">{plan.error}</p>}
-      <label htmlFor="issue-pay-password">{t.payPassword}</label>
-      <input id="issue-pay-password" type="password" autoComplete="off" value={payPassword} onChange={(e) => setPayPassword(e.target.value)} />
-      <button type="submit" disabled={!plan || 'error' in plan || payPassword === '' || busy}>{t.issue}</button>
-      <SubmitStatus state={state} testId="issue" />
+      {!reviewing && <button type="submit" data-testid="issue-check" disabled={!plan || 'error' in plan}>{t.review}</button>}
+      </fieldset>
     </form>
+    {reviewing && (
+      <ReviewAndSign tx={reviewing} account={account} id="issue" signLabel={t.issue} busy={busy} onBack={() => setReviewing(null)}
+        onSign={async (password) => {
+          const done = await submit(reviewing, password);
+          if (done) setReviewing(null);
+          return done;
+        }} />
+    )}
+    <SubmitStatus state={state} testId="issue" />
+    </>
   );
 }
 

@@ -1,18 +1,20 @@
 import { useEffect, useMemo, useState } from 'react';
 import { create } from 'zustand';
-import { hexToBytes } from '../../core/encoding/bytes.ts';
-import { formatFixed8, uintToString } from '../../core/encoding/primitives.ts';
+import { bytesToHex, hexToBytes } from '../../core/encoding/bytes.ts';
+import { formatFixed8, uintFromString, uintToString } from '../../core/encoding/primitives.ts';
+import { useQuery } from '@tanstack/react-query';
 import { addressFromScriptHash, addressToScriptHash, isValidAddress } from '../../core/script/accounts.ts';
 import { transactionHash, type Transaction } from '../../core/tx/transaction.ts';
 import {
-  accountScript, accountScriptHash, buildSwap, readAmount, type AmountReading, checkPresentWitnesses, decodeOffer, feeOf, missingSigners, netFlows, type AccountRecord,
+  accountScript, accountScriptHash, buildSwap, readAmount, type AmountReading, checkPresentWitnesses, decodeOffer, explainTransaction, feeOf, missingSigners, netFlows, unspentInputs, type AccountRecord, type Movement,
 } from '../../core/wallet/index.ts';
 import { equalBytes } from '../../core/encoding/bytes.ts';
 import { adminReview } from '../wallet/policy.ts';
 import { currentNode, usePeer } from '../peer/browserNode.ts';
-import { errorText, useT } from '../i18n.ts';
-import { acceptAssets, AssetName, listAssets, useAssetInfo } from '../wallet/assets.tsx';
+import { errorText, useT, type Strings } from '../i18n.ts';
+import { acceptAssets, AssetName, assetText, listAssets, useAssetInfo, type AssetInfo } from '../wallet/assets.tsx';
 import { pendingSpends, SubmitStatus, useSubmit } from './submit.tsx';
+import { Counterparty, holderOf, ReviewAndSign } from './Review.tsx';
 import { dismissOffer, setReceiving, useInbox } from '../wallet/inbox.ts';
 import { useContacts } from '../wallet/contacts.ts';
 
@@ -52,15 +54,29 @@ function useAssets() {
 export function Contracts({ account, queryKey }: { account: AccountRecord; queryKey: Uint8Array }) {
   return (
     <>
-      <Inbox />
+      <Inbox account={account} />
       <Review account={account} queryKey={queryKey} />
       <Propose account={account} queryKey={queryKey} />
     </>
   );
 }
 
-/** Offers sent straight to this browser, and whether it takes them. */
-function Inbox() {
+/** A role the ledger asks a signature for (its English words, with asset ids), in the user's words with the asset's name. */
+export function roleText(role: string, t: Strings, info: (hex: string) => AssetInfo): string {
+  const name = (display: string) => assetText(info(bytesToHex(uintFromString(display, 32))), t.noAssetName);
+  const receiver = /^receiver of \w+ ([0-9a-f]{64})$/.exec(role);
+  if (receiver) return t.roles.receiver(name(receiver[1]));
+  const admin = /^admin of (?:Share )?([0-9a-f]{64})$/.exec(role);
+  if (admin) return t.roles.admin(name(admin[1]));
+  const plain: Record<string, string> = {
+    'owner of a spent output': t.roles.owner, 'named by a Script attribute': t.roles.named, 'issuer of the asset': t.roles.issuer,
+    'the candidate': t.roles.candidate, 'voter (owner of the voting AntShare)': t.roles.voter, 'agent of the exchange': t.roles.agent,
+  };
+  return plain[role] ?? role;
+}
+
+/** Offers sent straight to this browser, and whether it takes them: each says who offers what, and opens reviewed. */
+function Inbox({ account }: { account: AccountRecord }) {
   const t = useT();
   const { enabled, offers } = useInbox();
   return (
@@ -75,7 +91,7 @@ function Inbox() {
         <ul className="inbox" data-testid="inbox">
           {offers.map((o) => (
             <li key={o.text}>
-              <span>{new Date(o.at).toLocaleString()} · {t.offerFromPeer} <code>{o.from.slice(-8)}</code></span>
+              <OfferLine text={o.text} at={o.at} account={account} />
               <div className="actions">
                 <button type="button" onClick={() => useOfferLink.setState({ text: o.text, damaged: false })}>{t.openOffer}</button>
                 <button type="button" className="secondary" onClick={() => dismissOffer(o.text)}>{t.dismiss}</button>
@@ -85,6 +101,32 @@ function Inbox() {
         </ul>
       )}
     </section>
+  );
+}
+
+/** An offer in one line: who signed it (signatures checked), what this account would give and get. */
+function OfferLine({ text, at, account }: { text: string; at: number; account: AccountRecord }) {
+  const t = useT();
+  const info = useAssetInfo();
+  const q = useQuery({
+    queryKey: ['offer-line', text, account.address],
+    queryFn: async () => {
+      const tx = decodeOffer(text);
+      const signers = await checkPresentWitnesses(tx);
+      const ledger = currentNode()?.chain.ledger;
+      return { signers, e: ledger ? explainTransaction(tx, unspentInputs(ledger, tx), holderOf(account)) : undefined };
+    },
+    retry: false,
+  });
+  const amounts = (list: readonly Movement[]) => list.map((m) => `${formatFixed8(m.value)} ${assetText(info(bytesToHex(m.assetId)), t.noAssetName)}`).join(', ') || '—';
+  const when = <time dateTime={new Date(at).toISOString()}>{new Date(at).toLocaleString()}</time>;
+  if (q.isError) return <span>{when} · {t.offerUnreadable}</span>;
+  if (!q.data) return <span>{when}</span>;
+  return (
+    <span className="offer-line">
+      {when} · {q.data.signers.map((h, i) => <span key={bytesToHex(h)}>{i > 0 && ', '}<Counterparty hash={h} /></span>)}{' '}
+      {t.offerSays} {q.data.e && <>{t.youGive} {amounts(q.data.e.leaves)}; {t.youGet} {amounts(q.data.e.arrives)}</>}
+    </span>
   );
 }
 
@@ -118,7 +160,7 @@ function Propose({ account, queryKey }: { account: AccountRecord; queryKey: Uint
   const [give, setGive] = useState('');
   const [getAsset, setGetAsset] = useState('');
   const [get, setGet] = useState('');
-  const [payPassword, setPayPassword] = useState('');
+  const [reviewing, setReviewing] = useState<Transaction | null>(null);
   const { state, submit, busy } = useSubmit(account, queryKey);
   const { contacts } = useContacts();
   const ga = assets.find((a) => a.hex === giveAsset) ?? assets[0];
@@ -144,11 +186,11 @@ function Propose({ account, queryKey }: { account: AccountRecord; queryKey: Uint
   return (
     <section className="card" aria-labelledby="propose-title">
       <h2 id="propose-title">{t.proposeSwap}</h2>
-      <form onSubmit={async (e) => {
+      <form onSubmit={(e) => {
         e.preventDefault();
-        // Signed, then passed on to whoever must still sign; sent at once when nobody must.
-        if (plan && 'tx' in plan && await submit(plan.tx, payPassword)) setPayPassword('');
+        if (plan && 'tx' in plan) setReviewing(plan.tx);
       }}>
+        <fieldset disabled={reviewing !== null}>
         <label htmlFor="swap-who">{t.counterparty}</label>
         <input id="swap-who" list="swap-contacts" value={who} onChange={(e) => setWho(contacts.find((c) => c.name === e.target.value)?.address ?? e.target.value)} spellCheck={false} autoComplete="off" />
         <datalist id="swap-contacts">{contacts.map((c) => <option key={c.address} value={c.address}>{c.name}</option>)}</datalist>
@@ -158,11 +200,16 @@ function Propose({ account, queryKey }: { account: AccountRecord; queryKey: Uint
         <AmountOf id="swap-get" label={t.youGet} assetLabel={`${t.youGet}: ${t.asset}`} assets={assets} amount={get} setAmount={setGet} asset={gb?.hex ?? ''} setAsset={setGetAsset} reading={getting} assetName={gb?.info.name || t.noAssetName} />
         {plan && 'fee' in plan && <p data-testid="swap-fee">{t.fee} ({t.youPay}): {formatFixed8(plan.fee)} AntCoin</p>}
         {plan && 'error' in plan && <p className="error" role="alert">{plan.error}</p>}
-        <label htmlFor="swap-pay-password">{t.payPassword}</label>
-        <input id="swap-pay-password" type="password" autoComplete="off" value={payPassword} onChange={(e) => setPayPassword(e.target.value)} />
-        <button type="submit" disabled={!plan || 'error' in plan || payPassword === '' || busy}>{t.signOffer}</button>
-        <SubmitStatus state={state} testId="propose" />
+        {!reviewing && <button type="submit" data-testid="swap-check" disabled={!plan || 'error' in plan}>{t.review}</button>}
+        </fieldset>
       </form>
+      {reviewing && (
+        // Signed, then passed on to whoever must still sign; sent at once when nobody must.
+        <ReviewAndSign tx={reviewing} account={account} id="swap" signLabel={t.signOffer} busy={busy} onBack={() => setReviewing(null)}
+          done={state.phase === 'signed'}
+          onSign={(password) => submit(reviewing, password)} />
+      )}
+      <SubmitStatus state={state} testId="propose" />
     </section>
   );
 }
@@ -175,21 +222,23 @@ function Review({ account, queryKey }: { account: AccountRecord; queryKey: Uint8
   const linked = useOfferLink((s) => s.text);
   const [text, setText] = useState(linked);
   const [reviewed, setReviewed] = useState<Reviewed | null>(null);
+  // An offer opened (a link, the inbox) is reviewed at once: one step from the offer to what it asks.
   useEffect(() => {
     if (!linked) return;
     setText(linked);
     setReviewed(null);
-  }, [linked]);
+    void review(linked);
+  }, [linked, node !== undefined]);
   const [payPassword, setPayPassword] = useState('');
   const { state, submit, busy } = useSubmit(account, queryKey);
   const info = useAssetInfo();
   const amounts = (list: [string, bigint][]) => list.map(([k, v], i) => <span key={k}>{i > 0 && ', '}{formatFixed8(v)} <AssetName info={info(k)} /></span>);
   const { contacts } = useContacts();
   const contactOf = (address: string) => contacts.find((c) => c.address === address)?.name;
-  const review = async () => {
+  const review = async (offer = text) => {
     if (!node) return;
     try {
-      const tx = decodeOffer(text);
+      const tx = decodeOffer(offer);
       const signers = await checkPresentWitnesses(tx);
       const me = accountScriptHash(account);
       const flows = netFlows(node.chain.ledger, tx, me);
@@ -212,7 +261,7 @@ function Review({ account, queryKey }: { account: AccountRecord; queryKey: Uint8
       <h2 id="review-title">{t.reviewOffer}</h2>
       <label htmlFor="offer-text">{t.offerText}</label>
       <textarea id="offer-text" rows={3} value={text} onChange={(e) => { setText(e.target.value); setReviewed(null); }} spellCheck={false} />
-      <button type="button" className="secondary" disabled={text.trim() === ''} onClick={() => void review()}>{t.review}</button>
+      <button type="button" className="secondary" data-testid="offer-check" disabled={text.trim() === ''} onClick={() => void review()}>{t.review}</button>
       {reviewed && 'error' in reviewed && <p className="error" role="alert" data-testid="offer-error">{reviewed.error}</p>}
       {reviewed && 'tx' in reviewed && (
         <form onSubmit={async (e) => {
@@ -231,7 +280,7 @@ function Review({ account, queryKey }: { account: AccountRecord; queryKey: Uint8
             <dd>{amounts(reviewed.gets)}</dd>
             <dt>{t.fee}</dt>
             <dd>{formatFixed8(reviewed.fee)} AntCoin ({t.paidByProposer})</dd>
-            {reviewed.roles.length > 0 && <><dt>{t.yourRoles}</dt><dd data-testid="offer-roles">{reviewed.roles.join(', ')}</dd></>}
+            {reviewed.roles.length > 0 && <><dt>{t.yourRoles}</dt><dd data-testid="offer-roles">{reviewed.roles.map((r) => roleText(r, t, info)).join('; ')}</dd></>}
             <dt>{t.signedBy}</dt>
             <dd>{reviewed.from.map((a) => <span key={a}><code>{a}</code>{contactOf(a) && ` (${contactOf(a)})`} </span>)}</dd>
             <dt>{t.transaction}</dt>

@@ -7,6 +7,7 @@ import { currentNode, usePeer } from '../peer/browserNode.ts';
 import { saveAccount } from '../wallet/walletStore.ts';
 import { errorText, useT } from '../i18n.ts';
 import { pendingSpends, SubmitStatus, useSubmit } from './submit.tsx';
+import { ReviewAndSign } from './Review.tsx';
 
 /**
  * Stands in for a validator key not made yet, when the enrolment's fee is shown (every key's
@@ -29,7 +30,7 @@ export function Governance({ account, queryKey }: { account: AccountRecord; quer
     return { validators, candidates, weight: ledger.balance(accountScriptHash(account), ANTSHARE_ID) };
   }, [node, account, version]);
   const [chosen, setChosen] = useState<Set<string>>(new Set());
-  const [payPassword, setPayPassword] = useState('');
+  const [reviewing, setReviewing] = useState<'vote' | 'enrol' | null>(null);
   const enrol = useSubmit(account, queryKey);
   const vote = useSubmit(account, queryKey);
   const enrolPlan = useMemo(() => {
@@ -53,9 +54,9 @@ export function Governance({ account, queryKey }: { account: AccountRecord; quer
   const mine = view.candidates.find((c) => c.mine);
   const enrolled = mine !== undefined;
   /** Makes the validator key (once), then enrols it, the account paying. */
-  const enrolNow = async () => {
+  const enrolNow = async (payPassword: string): Promise<boolean> => {
     const node = currentNode();
-    if (!node) return;
+    if (!node) return false;
     let record = account;
     try {
       if (!record.validator) {
@@ -63,9 +64,12 @@ export function Governance({ account, queryKey }: { account: AccountRecord; quer
         await saveAccount(record);
       }
       const { tx } = buildEnrollment({ ledger: node.chain.ledger, settings: node.settings, account: record, skip: pendingSpends, candidate: hexToBytes(record.validator!.publicKey) });
-      if (await enrol.submit(tx, payPassword, { asValidator: true }, record)) setPayPassword('');
+      const done = await enrol.submit(tx, payPassword, { asValidator: true }, record);
+      if (done) setReviewing(null);
+      return done;
     } catch (e) {
       enrol.fail(e);
+      return false;
     }
   };
   return (
@@ -77,10 +81,11 @@ export function Governance({ account, queryKey }: { account: AccountRecord; quer
       <section className="card" aria-labelledby="candidates-title">
         <h2 id="candidates-title">{t.candidates}</h2>
         {view.candidates.length === 0 ? <p>{t.noCandidates}</p> : (
-          <form onSubmit={async (e) => {
+          <form onSubmit={(e) => {
             e.preventDefault();
-            if (votePlan && 'tx' in votePlan && await vote.submit(votePlan.tx, payPassword)) setPayPassword('');
+            if (votePlan && 'tx' in votePlan) setReviewing('vote');
           }}>
+            <fieldset disabled={reviewing === 'vote'}>
             <table className="balances" data-testid="candidates">
               <tbody>
                 {view.candidates.map((c) => (
@@ -96,12 +101,19 @@ export function Governance({ account, queryKey }: { account: AccountRecord; quer
             <p>{t.voteWeight}: {formatFixed8(view.weight)} AntShare</p>
             {votePlan && 'fee' in votePlan && <p>{t.fee}: {formatFixed8(votePlan.fee)} AntCoin</p>}
             {votePlan && 'error' in votePlan && <p className="error" role="alert">{votePlan.error}</p>}
-            <label htmlFor="vote-pay-password">{t.payPassword}</label>
-            <input id="vote-pay-password" type="password" autoComplete="off" value={payPassword} onChange={(e) => setPayPassword(e.target.value)} />
-            <button type="submit" disabled={!votePlan || 'error' in votePlan || payPassword === '' || vote.busy}>{t.vote}</button>
-            <SubmitStatus state={vote.state} testId="vote" />
+            {reviewing !== 'vote' && <button type="submit" data-testid="vote-check" disabled={!votePlan || 'error' in votePlan}>{t.review}</button>}
+            </fieldset>
           </form>
         )}
+        {reviewing === 'vote' && votePlan && 'tx' in votePlan && (
+          <ReviewAndSign tx={votePlan.tx} account={account} id="vote" signLabel={t.vote} busy={vote.busy} onBack={() => setReviewing(null)}
+            onSign={async (password) => {
+              const done = await vote.submit(votePlan.tx, password);
+              if (done) setReviewing(null);
+              return done;
+            }} />
+        )}
+        <SubmitStatus state={vote.state} testId="vote" />
       </section>
       {!enrolled && (
         <section className="card" aria-labelledby="enrol-title">
@@ -110,14 +122,13 @@ export function Governance({ account, queryKey }: { account: AccountRecord; quer
           <p className="warning" data-testid="enrol-warning">{t.enrolMustRun}</p>
           {enrolPlan && 'deposit' in enrolPlan && <p data-testid="enrol-cost">{t.deposit}: {formatFixed8(enrolPlan.deposit)} AntCoin · {t.serviceFee}: {formatFixed8(enrolPlan.fee)} AntCoin</p>}
           {enrolPlan && 'error' in enrolPlan && <p className="error" role="alert">{enrolPlan.error}</p>}
-          <form onSubmit={(e) => {
-            e.preventDefault();
-            void enrolNow();
-          }}>
-            <label htmlFor="enrol-pay-password">{t.payPassword}</label>
-            <input id="enrol-pay-password" type="password" autoComplete="off" value={payPassword} onChange={(e) => setPayPassword(e.target.value)} />
-            <button type="submit" disabled={!enrolPlan || 'error' in enrolPlan || payPassword === '' || enrol.busy}>{t.enrolButton}</button>
-          </form>
+          {reviewing !== 'enrol' && <button type="button" data-testid="enrol-check" disabled={!enrolPlan || 'error' in enrolPlan} onClick={() => setReviewing('enrol')}>{t.review}</button>}
+          {reviewing === 'enrol' && enrolPlan && 'tx' in enrolPlan && (
+            // The deposit goes to the validator key's own address: made now if the account has none.
+            <ReviewAndSign tx={enrolPlan.tx} account={account} id="enrol" signLabel={t.enrolButton} busy={enrol.busy} onBack={() => setReviewing(null)} onSign={enrolNow} depositTo={account.validator !== undefined}>
+              {!account.validator && <p className="hint" data-testid="enrol-new-key">{t.enrolNewKey}</p>}
+            </ReviewAndSign>
+          )}
           <SubmitStatus state={enrol.state} testId="enrol" />
         </section>
       )}

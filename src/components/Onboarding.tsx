@@ -1,11 +1,11 @@
 import { useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
-import { backupCheckPositions, createAccount, createWatchAccount, isValidMnemonic, newMnemonic, normalizeMnemonic, passwordStrength } from '../../core/wallet/index.ts';
+import { backupCheckPositions, createAccount, createWatchAccount, importBackup, isValidMnemonic, newMnemonic, normalizeMnemonic, passwordStrength } from '../../core/wallet/index.ts';
 import { hexToBytes } from '../../core/encoding/bytes.ts';
 import { privateKeyFromWif } from '../../core/crypto/keys.ts';
 import { saveAccount, unlock } from '../wallet/walletStore.ts';
 import { errorText, useT } from '../i18n.ts';
 
-type Step = 'choose' | 'words' | 'check' | 'restore' | 'passwords' | 'watch';
+type Step = 'choose' | 'words' | 'check' | 'restore' | 'passwords' | 'watch' | 'file';
 
 /** A step's heading, which takes the focus when the step opens: keyboard and screen reader users start there, not back at the page's top. */
 function StepHeading({ children }: { children: ReactNode }) {
@@ -29,6 +29,7 @@ export function Onboarding({ onDone, addressVersion }: { onDone: (address: strin
           <div className="actions">
             <button type="button" onClick={() => { setMnemonic(newMnemonic()); setStep('words'); }}>{t.createWallet}</button>
             <button type="button" className="secondary" onClick={() => setStep('restore')}>{t.restoreWallet}</button>
+            <button type="button" className="secondary" onClick={() => setStep('file')}>{t.restoreFile}</button>
             <button type="button" className="secondary" onClick={() => setStep('watch')}>{t.importWatch}</button>
           </div>
         </>
@@ -39,7 +40,8 @@ export function Onboarding({ onDone, addressVersion }: { onDone: (address: strin
       )}
       {step === 'restore' && <Restore onNext={(m) => { setMnemonic(m); setChecked(true); setStep('passwords'); }} />}
       {step === 'watch' && <WatchImport onDone={onDone} />}
-      {step === 'passwords' && <Passwords mnemonic={mnemonic} keepMnemonic={!checked} addressVersion={addressVersion} onDone={onDone} />}
+      {step === 'passwords' && <Passwords mnemonic={mnemonic} checked={checked} addressVersion={addressVersion} onDone={onDone} />}
+      {step === 'file' && <RestoreFile onDone={onDone} />}
     </section>
   );
 }
@@ -115,19 +117,24 @@ function Strength({ password }: { password: string }) {
   return <span className={`strength s${s}`}>{password ? t.strength[s] : ''}</span>;
 }
 
-function Passwords({ mnemonic, keepMnemonic, addressVersion, onDone }: { mnemonic: string; keepMnemonic: boolean; addressVersion?: number; onDone: (address: string) => void }) {
+function Passwords({ mnemonic, checked, addressVersion, onDone }: { mnemonic: string; checked: boolean; addressVersion?: number; onDone: (address: string) => void }) {
   const t = useT();
   const [name, setName] = useState('Main');
   const [query, setQuery] = useState('');
   const [pay, setPay] = useState('');
+  const [query2, setQuery2] = useState('');
+  const [pay2, setPay2] = useState('');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState('');
   const submit = async () => {
+    // Each typed twice: a mistyped pay password would leave only the recovery words to sign with.
+    if (query !== query2 || pay !== pay2) return setError(query !== query2 ? t.repeatDiffers(t.queryPassword) : t.repeatDiffers(t.payPassword));
     setBusy(true);
     setError('');
     try {
-      const record = await createAccount({ mnemonic, queryPassword: query, payPassword: pay, label: name, addressVersion, keepMnemonic });
-      await saveAccount(record);
+      // The words stay sealed under the pay password, to be shown again (Backup tab); checked now, or later.
+      const record = await createAccount({ mnemonic, queryPassword: query, payPassword: pay, label: name, addressVersion });
+      await saveAccount(checked ? { ...record, backupChecked: Date.now() } : record);
       await unlock(record.address, query);
       onDone(record.address);
     } catch (e) {
@@ -145,6 +152,10 @@ function Passwords({ mnemonic, keepMnemonic, addressVersion, onDone }: { mnemoni
       <input id="query-password" type="password" autoComplete="new-password" value={query} onChange={(e) => setQuery(e.target.value)} />
       <label htmlFor="pay-password">{t.payPassword} <Strength password={pay} /></label>
       <input id="pay-password" type="password" autoComplete="new-password" value={pay} onChange={(e) => setPay(e.target.value)} />
+      <label htmlFor="query-password-2">{t.repeatQuery}</label>
+      <input id="query-password-2" type="password" autoComplete="new-password" value={query2} onChange={(e) => setQuery2(e.target.value)} />
+      <label htmlFor="pay-password-2">{t.repeatPay}</label>
+      <input id="pay-password-2" type="password" autoComplete="new-password" value={pay2} onChange={(e) => setPay2(e.target.value)} />
       {error && <p className="error" role="alert">{error}</p>}
       <button type="submit" disabled={busy}>{busy ? t.creating : t.create}</button>
     </form>
@@ -158,12 +169,14 @@ function WatchImport({ onDone }: { onDone: (address: string) => void }) {
   const [payPub, setPayPub] = useState('');
   const [queryPub, setQueryPub] = useState('');
   const [password, setPassword] = useState('');
+  const [password2, setPassword2] = useState('');
   const [name, setName] = useState('Watch');
   const [error, setError] = useState('');
   const [busy, setBusy] = useState(false);
   return (
     <form onSubmit={async (e) => {
       e.preventDefault();
+      if (password !== password2) return setError(t.repeatDiffers(t.queryPassword));
       setBusy(true);
       setError('');
       try {
@@ -189,8 +202,60 @@ function WatchImport({ onDone }: { onDone: (address: string) => void }) {
       <input id="account-name-watch" value={name} onChange={(e) => setName(e.target.value)} />
       <label htmlFor="watch-password">{t.queryPassword}</label>
       <input id="watch-password" type="password" autoComplete="new-password" value={password} onChange={(e) => setPassword(e.target.value)} />
+      <label htmlFor="watch-password-2">{t.repeatQuery}</label>
+      <input id="watch-password-2" type="password" autoComplete="new-password" value={password2} onChange={(e) => setPassword2(e.target.value)} />
       {error && <p className="error" role="alert">{error}</p>}
       <button type="submit" disabled={busy}>{busy ? t.creating : t.importWatch}</button>
+    </form>
+  );
+}
+
+/** Accounts from a backup file (Backup tab), then unlocked with the query password. */
+function RestoreFile({ onDone }: { onDone: (address: string) => void }) {
+  const t = useT();
+  const [addresses, setAddresses] = useState<string[]>([]);
+  const [password, setPassword] = useState('');
+  const [error, setError] = useState('');
+  const [busy, setBusy] = useState(false);
+  return (
+    <form onSubmit={async (e) => {
+      e.preventDefault();
+      setBusy(true);
+      setError('');
+      try {
+        await unlock(addresses[0], password);
+        onDone(addresses[0]);
+      } catch (err) {
+        setError(errorText(t, err));
+        setBusy(false);
+      }
+    }}>
+      <StepHeading>{t.restoreFile}</StepHeading>
+      <p>{t.restoreFileText}</p>
+      <label htmlFor="backup-file">{t.backupFileLabel}</label>
+      <input id="backup-file" type="file" accept="application/json,.json" onChange={async (e) => {
+        setError('');
+        setAddresses([]);
+        const file = e.target.files?.[0];
+        if (!file) return;
+        try {
+          const accounts = importBackup(await file.text());
+          for (const a of accounts) await saveAccount(a);
+          setAddresses(accounts.map((a) => a.address));
+        } catch (err) {
+          setError(errorText(t, err));
+        }
+      }} />
+      {addresses.length > 0 && (
+        <>
+          <p role="status" data-testid="restored">{t.restoredAccounts(addresses.length)}</p>
+          <p><code>{addresses[0]}</code></p>
+          <label htmlFor="restore-query-password">{t.queryPassword}</label>
+          <input id="restore-query-password" type="password" autoComplete="current-password" value={password} onChange={(ev) => setPassword(ev.target.value)} />
+          <button type="submit" disabled={password === '' || busy}>{t.unlock}</button>
+        </>
+      )}
+      {error && <p className="error" role="alert">{error}</p>}
     </form>
   );
 }

@@ -2,15 +2,16 @@ import { useEffect, useMemo, useState } from 'react';
 import { useMutation, useQuery } from '@tanstack/react-query';
 import { encodeQR } from '@paulmillr/qr';
 import { bytesToHex, equalBytes, hexToBytes } from '../../core/encoding/bytes.ts';
-import { allInputs, transactionHash } from '../../core/tx/transaction.ts';
+import { allInputs, transactionHash, type Transaction } from '../../core/tx/transaction.ts';
 import { formatFixed8, parseFixed8, uintFromString, uintToString } from '../../core/encoding/primitives.ts';
-import { addressToScriptHash, isValidAddress } from '../../core/script/accounts.ts';
+import { addressFromScriptHash, addressToScriptHash, isValidAddress, scriptHash, singleKeyScript } from '../../core/script/accounts.ts';
 import { ANTCOIN_ID } from '../../core/block/genesis.ts';
-import { accountScript, accountScriptHash, buildPayment, openMnemonic, readAmount, type AccountRecord } from '../../core/wallet/index.ts';
+import { accountScript, accountScriptHash, buildPayment, explainTransaction, openMnemonic, readAmount, type AccountRecord, type Movement } from '../../core/wallet/index.ts';
+import { readAssetName } from '../../core/wallet/asset-names.ts';
 import { currentNode, usePeer } from '../peer/browserNode.ts';
 import { saveAccount } from '../wallet/walletStore.ts';
-import { errorText, useT } from '../i18n.ts';
-import { acceptAssets, AssetName, listAssets, useAssetInfo, useRequested, type AssetInfo } from '../wallet/assets.tsx';
+import { errorText, useLang, useT } from '../i18n.ts';
+import { acceptAssets, AssetName, assetText, listAssets, useAssetInfo, useRequested, type AssetInfo } from '../wallet/assets.tsx';
 import { BackupCheck } from './Onboarding.tsx';
 import { saveContact, useContacts } from '../wallet/contacts.ts';
 import { Assets } from './Assets.tsx';
@@ -18,13 +19,16 @@ import { Governance } from './Governance.tsx';
 import { Contracts, useOfferLink } from './Contracts.tsx';
 import { pendingSpends, SubmitStatus, useSubmit } from './submit.tsx';
 import { Guard } from './Guard.tsx';
+import { Explained, holderOf, ReviewAndSign } from './Review.tsx';
+import { PendingList } from './Pending.tsx';
 import { AddressBook, LookAlikeWarning } from './AddressBook.tsx';
+import { Backup } from './Backup.tsx';
 
-type Tab = 'home' | 'send' | 'receive' | 'assets' | 'contracts' | 'governance' | 'contacts';
+type Tab = 'home' | 'send' | 'receive' | 'assets' | 'contracts' | 'governance' | 'contacts' | 'backup';
 
 /** The tabs an account can use: a query-only account cannot sign, so it is not offered what needs a signature. */
 function tabsOf(account: AccountRecord): Tab[] {
-  return account.pay ? ['home', 'send', 'receive', 'assets', 'contracts', 'governance', 'contacts'] : ['home', 'receive', 'contacts'];
+  return account.pay ? ['home', 'send', 'receive', 'assets', 'contracts', 'governance', 'contacts', 'backup'] : ['home', 'receive', 'contacts', 'backup'];
 }
 
 /** The open account: balances, history, send, receive. */
@@ -39,11 +43,11 @@ export function Wallet({ account, queryKey }: { account: AccountRecord; queryKey
   }, [linked]);
   return (
     <>
-      {account.mnemonic && <BackupReminder account={account} />}
+      {account.mnemonic && !account.backupChecked && <BackupReminder account={account} />}
       <nav className="tabs" aria-label={t.account}>
         {tabs.map((k) => (
           <button key={k} type="button" className={tab === k ? 'active' : ''} aria-current={tab === k} onClick={() => setTab(k)}>
-            {{ home: t.balances, send: t.send, receive: t.receive, assets: t.assets, contracts: t.contracts, governance: t.governance, contacts: t.addressBook }[k]}
+            {{ home: t.balances, send: t.send, receive: t.receive, assets: t.assets, contracts: t.contracts, governance: t.governance, contacts: t.addressBook, backup: t.backupTab }[k]}
           </button>
         ))}
       </nav>
@@ -56,6 +60,7 @@ export function Wallet({ account, queryKey }: { account: AccountRecord; queryKey
         {tab === 'contracts' && <Contracts account={account} queryKey={queryKey} />}
         {tab === 'governance' && <Governance account={account} queryKey={queryKey} />}
         {tab === 'contacts' && <AddressBook />}
+        {tab === 'backup' && <Backup account={account} />}
       </Guard>
     </>
   );
@@ -84,6 +89,20 @@ function useBalances(account: AccountRecord): Balance[] {
     const held = [...holdings.entries()].map(([hex, h]) => ({ hex, units: h.units as bigint, id: hexToBytes(hex), requested: requested(hex) }));
     return listAssets(held, info, t.noAssetName);
   }, [account, version, info, requested, t]);
+}
+
+/** The enrolment deposit: it left the account's balance for the validator key's own address, locked there while it is a candidate. */
+function Deposit({ account }: { account: AccountRecord }) {
+  const t = useT();
+  useLedgerVersion();
+  const node = currentNode();
+  if (!account.validator || !node) return null;
+  const at = scriptHash(singleKeyScript(hexToBytes(account.validator.publicKey)));
+  const held = node.chain.ledger.balance(at, ANTCOIN_ID);
+  if (held === 0n) return null;
+  return (
+    <p data-testid="deposit">{t.depositHeld}: <strong className="amount">{formatFixed8(held)}</strong> AntCoin · <code>{addressFromScriptHash(at, node.settings.addressVersion)}</code></p>
+  );
 }
 
 function Home({ account }: { account: AccountRecord }) {
@@ -115,6 +134,7 @@ function Home({ account }: { account: AccountRecord }) {
             </tbody>
           </table>
         )}
+        <Deposit account={account} />
         {unasked.length > 0 && (
           <div className="unasked" data-testid="not-requested">
             <h3>{t.notRequested}</h3>
@@ -162,7 +182,7 @@ function History({ account }: { account: AccountRecord }) {
   const t = useT();
   const version = useLedgerVersion();
   const [pages, setPages] = useState(1);
-  const [open, setOpen] = useState<{ key: string; hash: Uint8Array; height: number } | null>(null);
+  const [open, setOpen] = useState<string | null>(null);
   const page = useMemo(() => {
     const ledger = currentNode()?.chain.ledger;
     return ledger?.historyOf(accountScriptHash(account), { limit: 10 * pages });
@@ -170,16 +190,20 @@ function History({ account }: { account: AccountRecord }) {
   return (
     <section className="card" aria-labelledby="history-title">
       <h2 id="history-title">{t.history}</h2>
+      <PendingList account={account} />
       {!page || page.items.length === 0 ? <p>{t.noHistory}</p> : (
         <ul className="history" data-testid="history">
-          {page.items.map((i) => (
-            <li key={bytesToHex(i.txHash)}>
-              <button type="button" className="link" aria-expanded={open?.key === bytesToHex(i.txHash)} onClick={() => setOpen(open?.key === bytesToHex(i.txHash) ? null : { key: bytesToHex(i.txHash), hash: i.txHash, height: i.height })}>
-                <span>{t.block} {i.height}</span> <code>{uintToString(i.txHash).slice(0, 16)}…</code>
-              </button>
-              {open?.key === bytesToHex(i.txHash) && <TxDetail account={account} hash={i.txHash} height={i.height} />}
-            </li>
-          ))}
+          {page.items.map((i) => {
+            const key = bytesToHex(i.txHash);
+            return (
+              <li key={key}>
+                <button type="button" className="link" aria-expanded={open === key} onClick={() => setOpen(open === key ? null : key)}>
+                  <HistoryLine account={account} hash={i.txHash} height={i.height} />
+                </button>
+                {open === key && <TxDetail account={account} hash={i.txHash} height={i.height} />}
+              </li>
+            );
+          })}
         </ul>
       )}
       {page?.next && <button type="button" className="secondary" onClick={() => setPages(pages + 1)}>{t.more}</button>}
@@ -187,41 +211,67 @@ function History({ account }: { account: AccountRecord }) {
   );
 }
 
-/** One transaction of the history: its type, and what it took from and gave to this account per asset. */
-function TxDetail({ account, hash, height }: { account: AccountRecord; hash: Uint8Array; height: number }) {
+/** A transaction of this account's history, explained from its block (the outputs it spent read from theirs). */
+function useExplained(account: AccountRecord, hash: Uint8Array, height: number) {
   const t = useT();
-  const detail = useQuery({
-    queryKey: ['tx', bytesToHex(hash)],
+  return useQuery({
+    queryKey: ['explained', account.address, bytesToHex(hash)],
+    staleTime: Infinity, // a transaction in a block never changes
     queryFn: async () => {
       const node = currentNode();
       if (!node) throw new Error(t.errors.NETWORK);
       const block = await node.chain.block(height);
       const tx = block?.transactions.find((x) => equalBytes(transactionHash(x), hash));
-      if (!tx) throw new Error('not in its block');
-      const me = accountScriptHash(account);
-      const flows = new Map<string, bigint>();
-      const add = (asset: Uint8Array, v: bigint) => flows.set(bytesToHex(asset), (flows.get(bytesToHex(asset)) ?? 0n) + v);
-      // The outputs it spent are gone from the unspent table: read them from their own blocks.
-      for (const input of allInputs(tx)) {
+      if (!tx) throw new Error(t.errors.NETWORK);
+      const spent = await Promise.all(allInputs(tx).map(async (input) => {
         const where = node.chain.ledger.txs.get(bytesToHex(input.prevHash));
-        const prev = where && (await node.chain.block(where.height))?.transactions[where.index];
-        const out = prev?.outputs[input.prevIndex];
-        if (out && equalBytes(out.scriptHash, me)) add(out.assetId, -out.value);
-      }
-      for (const o of tx.outputs) if (equalBytes(o.scriptHash, me)) add(o.assetId, o.value);
-      return { type: tx.type, flows: [...flows].filter(([, v]) => v !== 0n) };
+        return where && (await node.chain.block(where.height))?.transactions[where.index]?.outputs[input.prevIndex];
+      }));
+      return { tx, at: block!.timestamp, e: explainTransaction(tx, spent, holderOf(account)) };
     },
   });
+}
+
+/** One line of the history: what happened in words, when, and that it is final. */
+function HistoryLine({ account, hash, height }: { account: AccountRecord; hash: Uint8Array; height: number }) {
+  const t = useT();
+  const lang = useLang((s) => s.lang);
   const info = useAssetInfo();
-  if (detail.isPending) return <p className="hint">…</p>;
-  if (detail.isError) return <p className="error">{errorText(t, detail.error)}</p>;
+  const { contacts } = useContacts();
+  const version = currentNode()?.settings.addressVersion;
+  const q = useExplained(account, hash, height);
+  if (!q.data) return <span>{t.block} {height} · <code>{uintToString(hash).slice(0, 16)}…</code></span>;
+  const { e, at } = q.data;
+  const amounts = (list: readonly Movement[]) => list.map((m) => `${formatFixed8(m.value)} ${assetText(info(bytesToHex(m.assetId)), t.noAssetName)}`).join(', ');
+  const party = (list: readonly Movement[]) => {
+    const hashes = [...new Map(list.flatMap((m) => m.counterparties).map((h) => [bytesToHex(h), h])).values()];
+    return hashes.map((h) => {
+      const address = addressFromScriptHash(h, version);
+      return contacts.find((c) => c.address === address)?.name ?? `${address.slice(0, 6)}…${address.slice(-4)}`;
+    }).join(', ');
+  };
+  const registered = e.registered ? readAssetName(e.registered.name, lang) || t.noAssetName : '';
+  const text = t.historyLine(e, { leaves: amounts(e.leaves), arrives: amounts(e.arrives), issued: amounts(e.issued), to: party([...e.leaves, ...e.issued]), from: party(e.arrives), registered, deposit: e.enrolled ? formatFixed8(e.enrolled.deposit) : '' });
   return (
-    <dl className="summary tx-detail" data-testid="tx-detail">
-      <dt>{t.transaction}</dt><dd>{detail.data.type} · <code>{uintToString(hash)}</code></dd>
-      {detail.data.flows.map(([k, v]) => (
-        <div key={k} className="flow"><dt><AssetName info={info(k)} /></dt><dd className={v < 0n ? 'out' : 'in'}>{v > 0n ? '+' : ''}{formatFixed8(v)}</dd></div>
-      ))}
-    </dl>
+    <span className={`line ${e.leaves.length && !e.arrives.length ? 'out' : e.arrives.length && !e.leaves.length ? 'in' : ''}`} data-kind={e.kind}>
+      <span className="what">{text}</span>{' '}
+      <span className="when"><time dateTime={new Date(at * 1000).toISOString()}>{new Date(at * 1000).toLocaleString(lang === 'zh' ? 'zh-CN' : 'en')}</time> · {t.finalIn(height)}</span>
+    </span>
+  );
+}
+
+/** One transaction of the history in plain words: what left and arrived, to and from whom, the fee, when and where. */
+function TxDetail({ account, hash, height }: { account: AccountRecord; hash: Uint8Array; height: number }) {
+  const t = useT();
+  const q = useExplained(account, hash, height);
+  if (q.isPending) return <p className="hint">…</p>;
+  if (q.isError) return <p className="error">{errorText(t, q.error)}</p>;
+  return (
+    <div className="tx-detail" data-testid="tx-detail">
+      <p>{t.txTypes[q.data.e.type] ?? q.data.e.type}</p>
+      <Explained e={q.data.e} testId="tx-detail-summary" />
+      <p className="hint">{t.transaction} <code>{uintToString(hash)}</code></p>
+    </div>
   );
 }
 
@@ -232,7 +282,6 @@ function Send({ account, queryKey }: { account: AccountRecord; queryKey: Uint8Ar
   const [assetHex, setAssetHex] = useState('');
   const [amount, setAmount] = useState('');
   const [to, setTo] = useState('');
-  const [payPassword, setPayPassword] = useState('');
   const [contactName, setContactName] = useState('');
   const { contacts } = useContacts();
   const { state, submit, busy } = useSubmit(account, queryKey);
@@ -279,14 +328,12 @@ function Send({ account, queryKey }: { account: AccountRecord; queryKey: Uint8Ar
     })();
     setAmount(formatFixed8(asset.units > probe ? asset.units - probe : 0n));
   };
-  const send = async () => {
-    if (!plan || 'error' in plan) return;
-    if (await submit(plan.tx, payPassword)) setPayPassword('');
-  };
+  const [reviewing, setReviewing] = useState<Transaction | null>(null);
   return (
     <section className="card" aria-labelledby="send-title">
       <h2 id="send-title">{t.send}</h2>
-      <form onSubmit={(e) => { e.preventDefault(); void send(); }}>
+      <form onSubmit={(e) => { e.preventDefault(); if (plan && 'tx' in plan) setReviewing(plan.tx); }}>
+        <fieldset disabled={reviewing !== null}>
         <label htmlFor="send-asset">{t.asset}</label>
         <select id="send-asset" value={asset?.hex ?? ''} onChange={(e) => setAssetHex(e.target.value)}>
           {balances.map((b) => <option key={b.hex} value={b.hex}>{b.name} ({formatFixed8(b.units)})</option>)}
@@ -313,13 +360,19 @@ function Send({ account, queryKey }: { account: AccountRecord; queryKey: Uint8Ar
         {to.trim() !== '' && !toValid && <p className="error" role="alert">{t.addressInvalid}</p>}
         {plan && 'fee' in plan && <p data-testid="fee">{t.fee}: {formatFixed8(plan.fee)} AntCoin</p>}
         {plan && 'error' in plan && <p className="error" role="alert" data-testid="plan-error">{plan.error}</p>}
-        <label htmlFor="send-pay-password">{t.payPassword}</label>
-        <input id="send-pay-password" type="password" autoComplete="off" value={payPassword} onChange={(e) => setPayPassword(e.target.value)} />
         {peer.phase !== 'synced' && <p className="hint">{t.notSynced}</p>}
-        <button type="submit" disabled={!plan || 'error' in plan || payPassword === '' || busy || peer.phase !== 'synced'}>
-          {busy ? t.sending : t.signAndSend}
-        </button>
+        {!reviewing && <button type="submit" data-testid="send-check" disabled={!plan || 'error' in plan || peer.phase !== 'synced'}>{t.review}</button>}
+        </fieldset>
       </form>
+      {reviewing && (
+        <ReviewAndSign tx={reviewing} account={account} id="send" signLabel={busy ? t.sending : t.signAndSend} busy={busy}
+          onSign={async (password) => {
+            const sent = await submit(reviewing, password);
+            if (sent) setReviewing(null);
+            return sent;
+          }}
+          onBack={() => setReviewing(null)} />
+      )}
       <SubmitStatus state={state} />
     </section>
   );
@@ -380,9 +433,7 @@ function BackupReminder({ account }: { account: AccountRecord }) {
     return (
       <section className="card warning">
         <BackupCheck mnemonic={words} onPassed={async () => {
-          const rest: AccountRecord = { ...account };
-          delete (rest as { mnemonic?: unknown }).mnemonic;
-          await saveAccount(rest);
+          await saveAccount({ ...account, backupChecked: Date.now() }); // the words stay sealed: they can be shown again (Backup tab)
         }} />
       </section>
     );

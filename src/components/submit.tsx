@@ -1,32 +1,15 @@
 import { useState } from 'react';
 import { bytesToHex } from '../../core/encoding/bytes.ts';
 import { uintToString } from '../../core/encoding/primitives.ts';
-import { allInputs, outpointKey, type Transaction } from '../../core/tx/transaction.ts';
+import { encodeTransaction, type Transaction } from '../../core/tx/transaction.ts';
+import { addPending } from '../wallet/pending.ts';
 import { accountScriptHash, missingSigners, signWithAccount, type AccountRecord } from '../../core/wallet/index.ts';
 import { PassOn } from './PassOn.tsx';
 import { adminReview } from '../wallet/policy.ts';
 import { currentNode, usePeer } from '../peer/browserNode.ts';
 import { errorText, useT } from '../i18n.ts';
 
-/** Outputs our own transactions spend while they wait for a block: not offered again. */
-export const pendingSpends = new Set<string>();
-/** For each, the transaction spending it and when it was sent. */
-const pendingSince = new Map<string, { tx: Uint8Array; at: number }>();
-/** A transaction neither final nor in the pool this long was dropped: its outputs are offered again. */
-const DROPPED_AFTER_MS = 2 * 60_000;
-
-/** After each block: forget the outputs spent for good, and those of transactions that were dropped. */
-usePeer.subscribe((s, before) => {
-  const node = currentNode();
-  if (!node || s.version === before.version) return;
-  const now = Date.now();
-  for (const [k, p] of pendingSince) {
-    if (!node.chain.ledger.utxos.has(k) || (now - p.at > DROPPED_AFTER_MS && !node.mempool.get(p.tx))) {
-      pendingSince.delete(k);
-      pendingSpends.delete(k);
-    }
-  }
-});
+export { pendingSpends } from '../wallet/pending.ts';
 
 export type SubmitState =
   | { phase: 'idle' }
@@ -75,12 +58,9 @@ export function useSubmit(account: AccountRecord, queryKey: Uint8Array) {
         setState({ phase: 'signed', tx: signed });
         return true;
       }
-      const hash = await node.submit(signed);
-      for (const i of allInputs(signed)) {
-        const k = outpointKey(i.prevHash, i.prevIndex);
-        pendingSpends.add(k);
-        pendingSince.set(k, { tx: hash, at: Date.now() });
-      }
+      const bytes = encodeTransaction(signed);
+      const hash = await node.submit(bytes);
+      addPending(hash, bytes, record.address); // followed in the history's pending list, across reloads and tabs
       setState({ phase: 'submitted', hash });
       return true;
     } catch (e) {
