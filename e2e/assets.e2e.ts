@@ -118,7 +118,7 @@ describe('asset identity (issue 16)', () => {
     // Not offered for sending; and in the contract lists, marked with its id.
     await alice.getByRole('button', { name: 'Send', exact: true }).click();
     expect(await alice.locator('#send-asset option').allTextContents()).toEqual(['AntCoin (10)', 'AntShare (100)']);
-    await alice.getByRole('button', { name: 'Contracts' }).click();
+    await alice.getByRole('button', { name: 'Contracts', exact: true }).click();
     const options = await alice.getByRole('combobox', { name: 'You get: Asset' }).locator('option').allTextContents();
     expect(options.filter((o) => o === 'AntCoin')).toHaveLength(1);
     expect(options.filter((o) => o.startsWith('AntCoin · #') && o.endsWith('⚠'))).toHaveLength(1);
@@ -133,7 +133,7 @@ describe('asset identity (issue 16)', () => {
       await bob.getByRole('button', { name: tab, exact: true }).click();
       expect(await bob.getByTestId('broken').count(), tab).toBe(0);
     }
-    await bob.getByRole('button', { name: 'Contracts' }).click();
+    await bob.getByRole('button', { name: 'Contracts', exact: true }).click();
     const options = await bob.getByRole('combobox', { name: 'You get: Asset' }).locator('option').allTextContents();
     expect(options.some((o) => o.startsWith('<img src=x') && o.includes('…'))).toBe(true);
     expect(options.some((o) => o.startsWith('<script>'))).toBe(true);

@@ -9,6 +9,11 @@ import { serveApp } from '../devnet/app.ts';
 
 /** Creates a wallet through the onboarding, passing the backup check; returns its address. */
 export async function createWallet(page: Page, query: string, pay: string): Promise<string> {
+  return (await createWalletWithWords(page, query, pay)).address;
+}
+
+/** `createWallet`, also returning the recovery words the page showed. */
+export async function createWalletWithWords(page: Page, query: string, pay: string): Promise<{ address: string; words: string[] }> {
   await page.getByRole('button', { name: 'Create a new wallet' }).click();
   const words = (await page.getByTestId('mnemonic').locator('li').allTextContents()).map((w) => w.trim());
   expect(words).toHaveLength(12);
@@ -32,10 +37,10 @@ export async function createWallet(page: Page, query: string, pay: string): Prom
   await page.getByLabel('Repeat the pay password').fill(pay);
   await page.getByRole('button', { name: 'Create the wallet' }).click();
   await page.getByRole('heading', { name: 'Balances' }).waitFor({ timeout: 60_000 });
-  await page.getByRole('button', { name: 'Receive' }).click();
+  await page.getByRole('button', { name: 'Receive', exact: true }).click();
   const address = (await page.getByTestId('my-address').textContent())!.trim();
-  await page.getByRole('button', { name: 'Balances' }).click();
-  return address;
+  await page.getByRole('button', { name: 'Balances', exact: true }).click();
+  return { address, words };
 }
 
 export async function waitSynced(page: Page): Promise<void> {

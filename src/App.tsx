@@ -15,6 +15,32 @@ import { useLang, useT } from './i18n.ts';
  * The app shell: status bar, then onboarding (no account yet), unlock (an account, locked), or
  * the wallet. The peer starts after the first screen is drawn.
  */
+/**
+ * Runs `work` once the first screen is painted (the next frame) and the page is idle (at most 2 s
+ * later): the peer's code, most of the app's, never delays the first screen. Returns a cancel.
+ */
+function afterFirstPaint(work: () => void): () => void {
+  let done = false;
+  const once = () => {
+    if (done) return;
+    done = true;
+    work();
+  };
+  let idle: number | undefined;
+  const frame = requestAnimationFrame(() => {
+    idle = typeof requestIdleCallback === 'function' ? requestIdleCallback(once, { timeout: 2000 }) : window.setTimeout(once, 100);
+  });
+  // A page opened in a background tab paints no frame: it starts its peer anyway.
+  const fallback = window.setTimeout(once, 3000);
+  return () => {
+    done = true;
+    cancelAnimationFrame(frame);
+    clearTimeout(fallback);
+    if (idle !== undefined && typeof cancelIdleCallback === 'function') cancelIdleCallback(idle);
+    else clearTimeout(idle);
+  };
+}
+
 export function App() {
   const t = useT();
   const { lang, setLang } = useLang();
@@ -22,8 +48,7 @@ export function App() {
   const [adding, setAdding] = useState(false);
   useEffect(() => {
     void loadAccounts();
-    const id = setTimeout(() => void startPeer(), 0);
-    return () => clearTimeout(id);
+    return afterFirstPaint(() => void startPeer());
   }, []);
   const account = wallet.accounts.find((a) => a.address === wallet.current);
   const badLink = useOfferLink((s) => s.damaged);

@@ -2,7 +2,7 @@ import { useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import { backupCheckPositions, createAccount, createWatchAccount, importBackup, isValidMnemonic, newMnemonic, normalizeMnemonic, passwordStrength } from '../../core/wallet/index.ts';
 import { hexToBytes } from '../../core/encoding/bytes.ts';
 import { privateKeyFromWif } from '../../core/crypto/keys.ts';
-import { saveAccount, unlock } from '../wallet/walletStore.ts';
+import { saveAccount, unlock, useWallet } from '../wallet/walletStore.ts';
 import { errorText, useT } from '../i18n.ts';
 
 type Step = 'choose' | 'words' | 'check' | 'restore' | 'passwords' | 'watch' | 'file';
@@ -210,51 +210,28 @@ function WatchImport({ onDone }: { onDone: (address: string) => void }) {
   );
 }
 
-/** Accounts from a backup file (Backup tab), then unlocked with the query password. */
+/** Accounts from a backup file (Backup tab); the unlock screen then opens the first with its query password. */
 function RestoreFile({ onDone }: { onDone: (address: string) => void }) {
   const t = useT();
-  const [addresses, setAddresses] = useState<string[]>([]);
-  const [password, setPassword] = useState('');
   const [error, setError] = useState('');
-  const [busy, setBusy] = useState(false);
   return (
-    <form onSubmit={async (e) => {
-      e.preventDefault();
-      setBusy(true);
-      setError('');
-      try {
-        await unlock(addresses[0], password);
-        onDone(addresses[0]);
-      } catch (err) {
-        setError(errorText(t, err));
-        setBusy(false);
-      }
-    }}>
+    <form onSubmit={(e) => e.preventDefault()}>
       <StepHeading>{t.restoreFile}</StepHeading>
       <p>{t.restoreFileText}</p>
       <label htmlFor="backup-file">{t.backupFileLabel}</label>
       <input id="backup-file" type="file" accept="application/json,.json" onChange={async (e) => {
         setError('');
-        setAddresses([]);
         const file = e.target.files?.[0];
         if (!file) return;
         try {
-          const accounts = importBackup(await file.text());
+          const accounts = importBackup(await file.text()); // all checked before any is saved
+          useWallet.setState({ current: accounts[0].address });
           for (const a of accounts) await saveAccount(a);
-          setAddresses(accounts.map((a) => a.address));
+          onDone(accounts[0].address);
         } catch (err) {
           setError(errorText(t, err));
         }
       }} />
-      {addresses.length > 0 && (
-        <>
-          <p role="status" data-testid="restored">{t.restoredAccounts(addresses.length)}</p>
-          <p><code>{addresses[0]}</code></p>
-          <label htmlFor="restore-query-password">{t.queryPassword}</label>
-          <input id="restore-query-password" type="password" autoComplete="current-password" value={password} onChange={(ev) => setPassword(ev.target.value)} />
-          <button type="submit" disabled={password === '' || busy}>{t.unlock}</button>
-        </>
-      )}
       {error && <p className="error" role="alert">{error}</p>}
     </form>
   );

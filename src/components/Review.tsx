@@ -16,17 +16,28 @@ export function holderOf(account: AccountRecord): Set<string> {
   return new Set([bytesToHex(accountScriptHash(account))]);
 }
 
-/** An account's address, with its name from the address book when it has one. */
-export function Counterparty({ hash }: { hash: Uint8Array }) {
+/** Whether this account and `other` appear in a transaction together (either paid the other). */
+export function dealtWith(ledger: { historyOf: (h: Uint8Array, p: { limit: number }) => { items: { txHash: Uint8Array }[] } }, account: AccountRecord, other: Uint8Array): boolean {
+  const mine = new Set(ledger.historyOf(accountScriptHash(account), { limit: 2000 }).items.map((i) => bytesToHex(i.txHash)));
+  return ledger.historyOf(other, { limit: 2000 }).items.some((i) => mine.has(bytesToHex(i.txHash)));
+}
+
+/**
+ * An account's address, with its name from the address book when it has one; with `newTo` (the
+ * holder, in a review), an address it never dealt with is said to be a first payment.
+ */
+export function Counterparty({ hash, newTo }: { hash: Uint8Array; newTo?: AccountRecord }) {
+  const t = useT();
   const { contacts } = useContacts();
-  const version = currentNode()?.settings.addressVersion;
-  const address = addressFromScriptHash(hash, version);
+  const node = currentNode();
+  const address = addressFromScriptHash(hash, node?.settings.addressVersion);
   const name = contacts.find((c) => c.address === address)?.name;
-  return <span className="counterparty"><code>{address}</code>{name && <> ({name})</>}</span>;
+  const first = newTo && !name && node && !dealtWith(node.chain.ledger, newTo, hash);
+  return <span className="counterparty"><code>{address}</code>{name && <> ({name})</>}{first && <em className="first" data-testid="first-payment-review"> ({t.firstPaymentShort})</em>}</span>;
 }
 
 /** Units of an asset, and where they go or come from. */
-function Moves({ list, way }: { list: readonly Movement[]; way: 'to' | 'from' }) {
+function Moves({ list, way, newTo }: { list: readonly Movement[]; way: 'to' | 'from'; newTo?: AccountRecord }) {
   const t = useT();
   const info = useAssetInfo();
   return (
@@ -34,7 +45,7 @@ function Moves({ list, way }: { list: readonly Movement[]; way: 'to' | 'from' })
       {list.map((m) => (
         <li key={bytesToHex(m.assetId)}>
           <strong className="amount">{formatFixed8(m.value)}</strong> <AssetName info={info(bytesToHex(m.assetId))} />
-          {m.counterparties.length > 0 && <> {way === 'to' ? t.toWhom : t.fromWhom} {m.counterparties.map((h, i) => <span key={bytesToHex(h)}>{i > 0 && ', '}<Counterparty hash={h} /></span>)}</>}
+          {m.counterparties.length > 0 && <> {way === 'to' ? t.toWhom : t.fromWhom} {m.counterparties.map((h, i) => <span key={bytesToHex(h)}>{i > 0 && ', '}<Counterparty hash={h} newTo={way === 'to' ? newTo : undefined} /></span>)}</>}
         </li>
       ))}
     </ul>
@@ -53,7 +64,7 @@ function totals(e: Explanation): Movement[] {
 }
 
 /** The transaction's explanation as a definition list: what a review and a history entry show. */
-export function Explained({ e, testId, depositTo = true }: { e: Explanation; testId?: string; depositTo?: boolean }) {
+export function Explained({ e, testId, depositTo = true, newTo }: { e: Explanation; testId?: string; depositTo?: boolean; newTo?: AccountRecord }) {
   const t = useT();
   const lang = useLang((s) => s.lang);
   const info = useAssetInfo();
@@ -65,7 +76,7 @@ export function Explained({ e, testId, depositTo = true }: { e: Explanation; tes
       {e.enrolled && <><dt>{t.depositLocked}</dt><dd>{formatFixed8(e.enrolled.deposit)} AntCoin{depositTo && <> {t.toWhom} <Counterparty hash={e.enrolled.depositTo} /></>}</dd></>}
       {e.votes && <><dt>{t.votesFor}</dt><dd>{t.candidateCount(e.votes.length)}</dd></>}
       <dt>{t.leavesYou}</dt>
-      <dd data-testid={testId && `${testId}-leaves`}>{e.leaves.length ? <Moves list={depositTo ? e.leaves : e.leaves.map((m) => ({ ...m, counterparties: [] }))} way="to" /> : '—'}</dd>
+      <dd data-testid={testId && `${testId}-leaves`}>{e.leaves.length ? <Moves list={depositTo ? e.leaves : e.leaves.map((m) => ({ ...m, counterparties: [] }))} way="to" newTo={newTo} /> : '—'}</dd>
       {e.arrives.length > 0 && <><dt>{t.arrivesYou}</dt><dd data-testid={testId && `${testId}-arrives`}><Moves list={e.arrives} way="from" /></dd></>}
       <dt>{t.fee}</dt>
       <dd data-testid={testId && `${testId}-fee`}>{formatFixed8(e.fee)} AntCoin{e.fee > 0n && <> ({e.feeFromHolder === undefined ? t.feeShared : e.feeFromHolder > 0n ? t.feeYouPay : t.feeOthersPay})</>}</dd>
@@ -98,7 +109,7 @@ export function ReviewAndSign({ tx, account, id, signLabel, onSign, onBack, busy
       if (await onSign(payPassword)) setPayPassword('');
     }}>
       <h3 id={`${id}-review-title`} tabIndex={-1} ref={heading}>{t.reviewTitle}</h3>
-      {e && <Explained e={e} testId={`${id}-review`} depositTo={depositTo} />}
+      {e && <Explained e={e} testId={`${id}-review`} depositTo={depositTo} newTo={account} />}
       {children}
       <label htmlFor={`${id}-pay-password`}>{t.payPassword}</label>
       <input id={`${id}-pay-password`} type="password" autoComplete="off" value={payPassword} onChange={(ev) => setPayPassword(ev.target.value)} />

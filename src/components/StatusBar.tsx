@@ -20,7 +20,7 @@ export function StatusBar() {
   const behind = Math.max(0, p.best - p.height);
   const left = p.rate > 0 && behind > 0 ? Math.ceil(behind / p.rate) : null;
   return (
-    <div className="status-bar" data-testid="status" data-phase={p.phase} data-height={p.height} data-start-height={p.startHeight} data-browsers={p.browsers}>
+    <aside className="status-bar" aria-label={t.networkStatus} data-testid="status" data-phase={p.phase} data-height={p.height} data-start-height={p.startHeight} data-browsers={p.browsers}>
       <span className={`dot ${p.phase}`} aria-hidden="true" />
       {/* Only the phase and its reason are announced (a live region), not the ticking figures beside it. */}
       <span data-testid="status-state" role="status">{state}{why && <span className="why"> · {why}</span>}</span>
@@ -35,6 +35,6 @@ export function StatusBar() {
         </span>
       )}
       {p.error && <span className="error">{p.error}</span>}
-    </div>
+    </aside>
   );
 }

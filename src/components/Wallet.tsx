@@ -19,7 +19,8 @@ import { Governance } from './Governance.tsx';
 import { Contracts, useOfferLink } from './Contracts.tsx';
 import { pendingSpends, SubmitStatus, useSubmit } from './submit.tsx';
 import { Guard } from './Guard.tsx';
-import { Explained, holderOf, ReviewAndSign } from './Review.tsx';
+import { Counterparty, dealtWith, Explained, holderOf, ReviewAndSign } from './Review.tsx';
+import type { TransactionOutput } from '../../core/tx/io.ts';
 import { PendingList } from './Pending.tsx';
 import { AddressBook, LookAlikeWarning } from './AddressBook.tsx';
 import { Backup } from './Backup.tsx';
@@ -227,7 +228,7 @@ function useExplained(account: AccountRecord, hash: Uint8Array, height: number) 
         const where = node.chain.ledger.txs.get(bytesToHex(input.prevHash));
         return where && (await node.chain.block(where.height))?.transactions[where.index]?.outputs[input.prevIndex];
       }));
-      return { tx, at: block!.timestamp, e: explainTransaction(tx, spent, holderOf(account)) };
+      return { tx, spent, at: block!.timestamp, e: explainTransaction(tx, spent, holderOf(account)) };
     },
   });
 }
@@ -260,6 +261,14 @@ function HistoryLine({ account, hash, height }: { account: AccountRecord; hash: 
   );
 }
 
+/** An input's or output's units and account in words: "12 AntShare, yours" or "12 AntShare to AK…". */
+function Part({ output, account, way }: { output: TransactionOutput; account: AccountRecord; way: 'to' | 'of' }) {
+  const t = useT();
+  const info = useAssetInfo();
+  const yours = holderOf(account).has(bytesToHex(output.scriptHash));
+  return <>{formatFixed8(output.value)} <AssetName info={info(bytesToHex(output.assetId))} /> {yours ? t.ofYours : <>{way === 'to' ? t.toWhom : t.ofWhom} <Counterparty hash={output.scriptHash} /></>}</>;
+}
+
 /** One transaction of the history in plain words: what left and arrived, to and from whom, the fee, when and where. */
 function TxDetail({ account, hash, height }: { account: AccountRecord; hash: Uint8Array; height: number }) {
   const t = useT();
@@ -270,7 +279,14 @@ function TxDetail({ account, hash, height }: { account: AccountRecord; hash: Uin
     <div className="tx-detail" data-testid="tx-detail">
       <p>{t.txTypes[q.data.e.type] ?? q.data.e.type}</p>
       <Explained e={q.data.e} testId="tx-detail-summary" />
-      <p className="hint">{t.transaction} <code>{uintToString(hash)}</code></p>
+      <details>
+        <summary>{t.everyPart}</summary>
+        <ul className="moves" data-testid="tx-parts">
+          {q.data.spent.map((o, i) => <li key={`in${i}`}>{o ? <>{t.spends} <Part output={o} account={account} way="of" /></> : t.spendsUnread}</li>)}
+          {q.data.tx.outputs.map((o, i) => <li key={`out${i}`}>{t.pays} <Part output={o} account={account} way="to" /></li>)}
+        </ul>
+      </details>
+      <p className="hint">{t.transaction} <code>{uintToString(hash)}</code> · {t.block} {height}</p>
     </div>
   );
 }
@@ -376,12 +392,6 @@ function Send({ account, queryKey }: { account: AccountRecord; queryKey: Uint8Ar
       <SubmitStatus state={state} />
     </section>
   );
-}
-
-/** Whether this account and `other` appear in a transaction together (either paid the other). */
-function dealtWith(ledger: { historyOf: (h: Uint8Array, p: { limit: number }) => { items: { txHash: Uint8Array }[] } }, account: AccountRecord, other: Uint8Array): boolean {
-  const mine = new Set(ledger.historyOf(accountScriptHash(account), { limit: 2000 }).items.map((i) => bytesToHex(i.txHash)));
-  return ledger.historyOf(other, { limit: 2000 }).items.some((i) => mine.has(bytesToHex(i.txHash)));
 }
 
 function Receive({ account, queryKey }: { account: AccountRecord; queryKey: Uint8Array }) {
