@@ -13,6 +13,7 @@ import { benchState } from './state.ts';
 import { benchNetwork } from './network.ts';
 import { benchWan } from './wan.ts';
 import { benchApp } from './app.ts';
+import { benchLighthouse } from './lighthouse.ts';
 import { machine, report } from './util.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -26,6 +27,7 @@ await benchState();
 await benchNetwork();
 await benchWan();
 await benchApp();
+await benchLighthouse();
 
 if (!process.env.BENCH_NO_WRITE) {
   let commit = 'unknown';

@@ -74,7 +74,7 @@ export function App() {
       <main>
         {badLink && <p className="error card" role="alert" data-testid="bad-link">{t.badOfferLink}</p>}
         <Guard resetKey={`${wallet.current} ${adding}`}>
-          {!wallet.loaded ? null
+          {!wallet.loaded ? <div className="card placeholder" aria-hidden="true" /> /* the space the first screen takes: nothing below it moves */
             : wallet.accounts.length === 0 || adding ? <Onboarding onDone={(address) => { setAdding(false); useWallet.setState({ current: address }); }} />
             : !wallet.queryKey || !account ? <Unlock onAdd={() => setAdding(true)} />
             : <Wallet account={account} queryKey={wallet.queryKey} />}
