@@ -6,8 +6,9 @@
  * Goals (issue 16): mobile performance >= 90, accessibility 100, best practices 100, SEO >= 95.
  *
  *   node bench/lighthouse.ts
+ *   LIGHTHOUSE_SAVE=dir node bench/lighthouse.ts   also writes each run's full report (JSON) there
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import lighthouse, { desktopConfig } from 'lighthouse';
@@ -33,6 +34,7 @@ export async function benchLighthouse(): Promise<void> {
       const lhr = result?.lhr;
       if (!lhr) throw new Error(`Lighthouse gave no result for ${form}`);
       if (lhr.runtimeError) throw new Error(`Lighthouse (${form}): ${lhr.runtimeError.code} ${lhr.runtimeError.message}`);
+      if (process.env.LIGHTHOUSE_SAVE) writeFileSync(join(process.env.LIGHTHOUSE_SAVE, `lighthouse-${form}.json`), JSON.stringify(lhr));
       const score = (c: string) => Math.round((lhr.categories[c]?.score ?? 0) * 100);
       const metric = (id: string) => lhr.audits[id]?.displayValue ?? '–';
       line(`${form}: performance`, String(score('performance')), `${form === 'mobile' ? GOALS.performance : 'desktop'}; TBT ${metric('total-blocking-time')}, LCP ${metric('largest-contentful-paint')}, CLS ${metric('cumulative-layout-shift')}, FCP ${metric('first-contentful-paint')} (node bench/lighthouse.ts)`);
