@@ -14,7 +14,7 @@ import { currentNode, usePeer } from '../peer/browserNode.ts';
 import { errorText, useT, type Strings } from '../i18n.ts';
 import { acceptAssets, AssetName, assetText, listAssets, useAssetInfo, type AssetInfo } from '../wallet/assets.tsx';
 import { pendingSpends, SubmitStatus, useSubmit } from './submit.tsx';
-import { Counterparty, holderOf, ReviewAndSign } from './Review.tsx';
+import { Counterparty, holderOf, movementsText, ReviewAndSign } from './Review.tsx';
 import { dismissOffer, setReceiving, useInbox } from '../wallet/inbox.ts';
 import { useContacts } from '../wallet/contacts.ts';
 
@@ -118,7 +118,7 @@ function OfferLine({ text, at, account }: { text: string; at: number; account: A
     },
     retry: false,
   });
-  const amounts = (list: readonly Movement[]) => list.map((m) => `${formatFixed8(m.value)} ${assetText(info(bytesToHex(m.assetId)), t.noAssetName)}`).join(', ') || '—';
+  const amounts = (list: readonly Movement[]) => movementsText(list, info, t.noAssetName) || '—';
   const when = <time dateTime={new Date(at).toISOString()}>{new Date(at).toLocaleString()}</time>;
   if (q.isError) return <span>{when} · {t.offerUnreadable}</span>;
   if (!q.data) return <span>{when}</span>;

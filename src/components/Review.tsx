@@ -6,7 +6,7 @@ import { addressFromScriptHash } from '../../core/script/accounts.ts';
 import type { Transaction } from '../../core/tx/transaction.ts';
 import { accountScriptHash, explainTransaction, unspentInputs, type AccountRecord, type Explanation, type Movement } from '../../core/wallet/index.ts';
 import { currentNode } from '../peer/browserNode.ts';
-import { AssetName, useAssetInfo } from '../wallet/assets.tsx';
+import { AssetName, assetText, useAssetInfo, type AssetInfo } from '../wallet/assets.tsx';
 import { useContacts } from '../wallet/contacts.ts';
 import { readAssetName } from '../../core/wallet/asset-names.ts';
 import { useLang, useT } from '../i18n.ts';
@@ -34,6 +34,11 @@ export function Counterparty({ hash, newTo }: { hash: Uint8Array; newTo?: Accoun
   const name = contacts.find((c) => c.address === address)?.name;
   const first = newTo && !name && node && !dealtWith(node.chain.ledger, newTo, hash);
   return <span className="counterparty"><code>{address}</code>{name && <> ({name})</>}{first && <em className="first" data-testid="first-payment-review"> ({t.firstPaymentShort})</em>}</span>;
+}
+
+/** Movements as one line of text: "12 AntShare, 3 Alice Points · #1a2b3c4d" (history lines, the inbox). */
+export function movementsText(list: readonly Movement[], info: (hex: string) => AssetInfo, noName: string): string {
+  return list.map((m) => `${formatFixed8(m.value)} ${assetText(info(bytesToHex(m.assetId)), noName)}`).join(', ');
 }
 
 /** Units of an asset, and where they go or come from. */

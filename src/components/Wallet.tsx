@@ -11,7 +11,7 @@ import { readAssetName } from '../../core/wallet/asset-names.ts';
 import { currentNode, usePeer } from '../peer/browserNode.ts';
 import { saveAccount } from '../wallet/walletStore.ts';
 import { errorText, useLang, useT } from '../i18n.ts';
-import { acceptAssets, AssetName, assetText, listAssets, useAssetInfo, useRequested, type AssetInfo } from '../wallet/assets.tsx';
+import { acceptAssets, AssetName, listAssets, useAssetInfo, useRequested, type AssetInfo } from '../wallet/assets.tsx';
 import { BackupCheck } from './Onboarding.tsx';
 import { saveContact, useContacts } from '../wallet/contacts.ts';
 import { Assets } from './Assets.tsx';
@@ -19,7 +19,7 @@ import { Governance } from './Governance.tsx';
 import { Contracts, useOfferLink } from './Contracts.tsx';
 import { pendingSpends, SubmitStatus, useSubmit } from './submit.tsx';
 import { Guard } from './Guard.tsx';
-import { Counterparty, dealtWith, Explained, holderOf, ReviewAndSign } from './Review.tsx';
+import { Counterparty, dealtWith, Explained, holderOf, movementsText, ReviewAndSign } from './Review.tsx';
 import type { TransactionOutput } from '../../core/tx/io.ts';
 import { PendingList } from './Pending.tsx';
 import { AddressBook, LookAlikeWarning } from './AddressBook.tsx';
@@ -243,7 +243,7 @@ function HistoryLine({ account, hash, height }: { account: AccountRecord; hash: 
   const q = useExplained(account, hash, height);
   if (!q.data) return <span>{t.block} {height} · <code>{uintToString(hash).slice(0, 16)}…</code></span>;
   const { e, at } = q.data;
-  const amounts = (list: readonly Movement[]) => list.map((m) => `${formatFixed8(m.value)} ${assetText(info(bytesToHex(m.assetId)), t.noAssetName)}`).join(', ');
+  const amounts = (list: readonly Movement[]) => movementsText(list, info, t.noAssetName);
   const party = (list: readonly Movement[]) => {
     const hashes = [...new Map(list.flatMap((m) => m.counterparties).map((h) => [bytesToHex(h), h])).values()];
     return hashes.map((h) => {
