@@ -8,39 +8,15 @@ import { Wallet } from './components/Wallet.tsx';
 import { Guard } from './components/Guard.tsx';
 import { useOfferLink } from './components/Contracts.tsx';
 import { startPeer } from './peer/browserNode.ts';
+import { whenQuiet } from './peer/when-quiet.ts';
 import { loadAccounts, lock, useWallet } from './wallet/walletStore.ts';
 import { useLang, useT } from './i18n.ts';
 
 /**
  * The app shell: status bar, then onboarding (no account yet), unlock (an account, locked), or
- * the wallet. The peer starts after the first screen is drawn.
+ * the wallet. The peer starts once the first screen is drawn and the page is quiet
+ * (peer/when-quiet.ts), or at once when the unlocked wallet needs the chain.
  */
-/**
- * Runs `work` once the first screen is painted (the next frame) and the page is idle (at most 2 s
- * later): the peer's code, most of the app's, never delays the first screen. Returns a cancel.
- */
-function afterFirstPaint(work: () => void): () => void {
-  let done = false;
-  const once = () => {
-    if (done) return;
-    done = true;
-    work();
-  };
-  let idle: number | undefined;
-  const frame = requestAnimationFrame(() => {
-    idle = typeof requestIdleCallback === 'function' ? requestIdleCallback(once, { timeout: 2000 }) : window.setTimeout(once, 100);
-  });
-  // A page opened in a background tab paints no frame: it starts its peer anyway.
-  const fallback = window.setTimeout(once, 3000);
-  return () => {
-    done = true;
-    cancelAnimationFrame(frame);
-    clearTimeout(fallback);
-    if (idle !== undefined && typeof cancelIdleCallback === 'function') cancelIdleCallback(idle);
-    else clearTimeout(idle);
-  };
-}
-
 export function App() {
   const t = useT();
   const { lang, setLang } = useLang();
@@ -48,7 +24,7 @@ export function App() {
   const [adding, setAdding] = useState(false);
   useEffect(() => {
     void loadAccounts();
-    return afterFirstPaint(() => void startPeer());
+    return whenQuiet((why) => void startPeer(why));
   }, []);
   const account = wallet.accounts.find((a) => a.address === wallet.current);
   const badLink = useOfferLink((s) => s.damaged);

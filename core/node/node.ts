@@ -92,6 +92,8 @@ export interface NodeOptions {
   readonly validator?: Omit<ValidatorOptions, 'privateKey'> & { privateKey: Uint8Array };
   /** Transports beside WebSockets, and loopback dials: what a browser peer adds (p2p/browser.ts). */
   readonly transports?: PeerOptions['transports'];
+  /** Noise's crypto (PeerOptions.noiseCrypto). */
+  readonly noiseCrypto?: PeerOptions['noiseCrypto'];
   readonly allowLocalDials?: boolean;
   /**
    * Sync from the bootstrap peers before `start` resolves (default true). A wallet starts at
@@ -194,6 +196,7 @@ export class Node {
     const chain = 'ledger' in options.store ? options.store : await Chain.open(options.store, options.settings);
     const peer = await Peer.start({
       magic: options.settings.magic, listen: options.listen, announce: options.announce, relay: options.relay, privateKey: options.peerKey, transports: options.transports, allowLocalDials: options.allowLocalDials,
+      noiseCrypto: options.noiseCrypto,
     });
     const node = new Node(chain, peer, options.settings, await loadBook(chain));
     node.#maxPending = options.maxPending ?? node.#maxPending;

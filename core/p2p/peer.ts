@@ -15,7 +15,7 @@ import type { Libp2pEvents, PrivateKey } from '@libp2p/interface';
 import type { Message } from '@libp2p/gossipsub';
 import { circuitRelayServer } from '@libp2p/circuit-relay-v2';
 import { webSockets } from '@libp2p/websockets';
-import { noise } from '@chainsafe/libp2p-noise';
+import { noise, type ICryptoInterface } from '@chainsafe/libp2p-noise';
 import { yamux } from '@chainsafe/libp2p-yamux';
 import { identify } from '@libp2p/identify';
 import { ping } from '@libp2p/ping';
@@ -155,6 +155,12 @@ export interface PeerOptions {
   readonly allowLocalDials?: boolean;
   /** The peer's identity (a new one each start by default; a relay keeps its own so its address stays the same). */
   readonly privateKey?: PrivateKey;
+  /**
+   * Noise's key agreement and ciphers (default: noise's own, on noble). A browser passes one that
+   * takes its X25519 keys from WebCrypto (src/peer/noise-crypto.ts): the same keys, without the
+   * first key's table building on the page's thread.
+   */
+  readonly noiseCrypto?: ICryptoInterface;
   /** Per-topic limits of each remote peer (default DEFAULT_RATE_LIMITS). */
   readonly rateLimits?: Partial<typeof DEFAULT_RATE_LIMITS>;
 }
@@ -363,7 +369,7 @@ export class Peer {
       privateKey: options.privateKey,
       addresses: { listen: [...(options.listen ?? [])], ...(options.announce?.length ? { announce: [...options.announce] } : {}) },
       transports: [webSockets(), ...(options.transports ?? [])],
-      connectionEncrypters: [noise()],
+      connectionEncrypters: [noise(options.noiseCrypto ? { crypto: options.noiseCrypto } : {})],
       // A peer busy validating a block answers pings late: judge a connection dead only after
       // 30 s without an answer (a closed socket is seen at once anyway), not libp2p's few seconds.
       connectionMonitor: { pingTimeout: { minTimeout: 30_000, maxTimeout: 60_000 } },

@@ -8,7 +8,7 @@ import { addressFromScriptHash, addressToScriptHash, isValidAddress, scriptHash,
 import { ANTCOIN_ID } from '../../core/block/genesis.ts';
 import { accountScript, accountScriptHash, buildPayment, explainTransaction, openMnemonic, readAmount, type AccountRecord, type Movement } from '../../core/wallet/index.ts';
 import { readAssetName } from '../../core/wallet/asset-names.ts';
-import { currentNode, usePeer } from '../peer/browserNode.ts';
+import { currentNode, startPeer, usePeer } from '../peer/browserNode.ts';
 import { saveAccount } from '../wallet/walletStore.ts';
 import { errorText, useLang, useT } from '../i18n.ts';
 import { acceptAssets, AssetName, listAssets, useAssetInfo, useRequested, type AssetInfo } from '../wallet/assets.tsx';
@@ -42,6 +42,8 @@ export function Wallet({ account, queryKey }: { account: AccountRecord; queryKey
   useEffect(() => {
     if (linked) setTab('contracts');
   }, [linked]);
+  // An unlocked wallet needs the chain now: its peer does not wait for a quiet page.
+  useEffect(() => void startPeer('wallet'), []);
   return (
     <>
       {account.mnemonic && !account.backupChecked && <BackupReminder account={account} />}

@@ -48,9 +48,13 @@ export function currentNode(): Node | undefined {
   return node;
 }
 
-/** Starts the peer once per page. */
-export function startPeer(): Promise<void> {
-  return (starting ??= start().catch((e: unknown) => {
+/**
+ * Starts the peer once per page: when the first screen is quiet ('quiet'), at the latest by a
+ * deadline ('deadline'), or at once for a screen that needs the chain ('wallet'). The first
+ * reason is kept in the page's performance timeline (the mark 'antshares:peer-start').
+ */
+export function startPeer(why: 'quiet' | 'deadline' | 'wallet'): Promise<void> {
+  return (starting ??= start(why).catch((e: unknown) => {
     usePeer.setState({ phase: 'error', error: e instanceof Error ? e.message : String(e) });
   }));
 }
@@ -66,7 +70,7 @@ const PEER_KEY = 'peer-key';
  * its announcements, its inbox tags and its standing with them stay valid.
  */
 async function peerIdentity() {
-  const { generateKeyPair, privateKeyFromProtobuf, privateKeyToProtobuf } = await import('@libp2p/crypto/keys');
+  const { privateKeyFromProtobuf, privateKeyFromRaw, privateKeyToProtobuf } = await import('@libp2p/crypto/keys');
   const { base64 } = await import('@scure/base');
   try {
     const saved = localStorage.getItem(PEER_KEY);
@@ -74,36 +78,71 @@ async function peerIdentity() {
   } catch {
     // unreadable: a new identity below
   }
-  const key = await generateKeyPair('Ed25519');
+  // Made by the browser's own Ed25519 (WebCrypto): the same key libp2p would make, without the
+  // quarter second a phone spends building noble's tables for one public key.
+  const pair = (await crypto.subtle.generateKey({ name: 'Ed25519' }, true, ['sign', 'verify'])) as CryptoKeyPair;
+  const pkcs8 = new Uint8Array(await crypto.subtle.exportKey('pkcs8', pair.privateKey));
+  const publicKey = new Uint8Array(await crypto.subtle.exportKey('raw', pair.publicKey));
+  // PKCS#8 for Ed25519 ends with the 32-byte seed (RFC 8410); libp2p's raw form is seed || public key.
+  const key = privateKeyFromRaw(new Uint8Array([...pkcs8.subarray(pkcs8.length - 32), ...publicKey]));
   localStorage.setItem(PEER_KEY, base64.encode(privateKeyToProtobuf(key)));
   return key;
 }
 
-async function start(): Promise<void> {
+/**
+ * Lets the page answer the user between two steps of the peer's start (a tap, a key, a frame):
+ * each step is a task of its own instead of one long one.
+ */
+function breathe(): Promise<void> {
+  const scheduler = (globalThis as { scheduler?: { yield?: () => Promise<void> } }).scheduler;
+  return scheduler?.yield ? scheduler.yield() : new Promise((resolve) => setTimeout(resolve, 0));
+}
+
+async function start(why: string): Promise<void> {
+  // For the benchmarks (bench/lighthouse.ts) and the tests: when and why the peer started, and
+  // when it was first synced (what its start cost the page lies between the two).
+  performance.mark('antshares:peer-start', { detail: why });
   const config = await loadNetworkConfig();
   if (!config) {
     usePeer.setState({ phase: 'no-network' });
     return;
   }
-  const [{ Node }, { RemoteChain }, { webRTC }, { circuitRelayTransport }, { WorkerVerifier }, { setDefaultVerifier }] = await Promise.all([
-    import('../../core/node/node.ts'), import('../../core/state/remote-chain.ts'), import('@libp2p/webrtc'), import('@libp2p/circuit-relay-v2'),
-    import('../../core/crypto/pool.ts'), import('../../core/crypto/ecdsa.ts'),
-  ]);
+  // The peer's modules one by one, each evaluated in a task of its own.
+  const { Node } = await import('../../core/node/node.ts');
+  await breathe();
+  const { RemoteChain } = await import('../../core/state/remote-chain.ts');
+  const { WorkerVerifier } = await import('../../core/crypto/pool.ts');
+  const { setDefaultVerifier } = await import('../../core/crypto/ecdsa.ts');
+  await breathe();
+  const { webRTC } = await import('@libp2p/webrtc');
+  await breathe();
+  const { circuitRelayTransport } = await import('@libp2p/circuit-relay-v2');
+  await breathe();
   // What the page itself verifies (transactions for the pool, offers) goes to a Web Worker too.
   setDefaultVerifier(new WorkerVerifier());
   const settings = devnetFromFile(config);
+  const genesis = bytesToHex(blockHash(genesisOf(settings))).slice(0, 16);
+  await breathe();
   // The chain is checked and stored in a worker (every rule, every signature, IndexedDB); the
   // page keeps the network (WebRTC exists only here) and a copy of the ledger for the screens.
   // One database per chain: a devnet made again (another genesis) starts a new one.
   const worker = new Worker(new URL('../../core/state/chain-worker.ts', import.meta.url), { type: 'module' });
-  const store = await RemoteChain.open(worker, `antshares-${settings.name}-${bytesToHex(blockHash(genesisOf(settings))).slice(0, 16)}`, settings, {
+  const store = await RemoteChain.open(worker, `antshares-${settings.name}-${genesis}`, settings, {
     onWaiting: () => usePeer.setState({ phase: 'other-tab' }),
     // A refused write (storage full, say) or a dead worker stops the chain: say so, plainly.
     onFailure: (e) => usePeer.setState({ phase: 'error', error: e.message }),
   });
+  await breathe();
+  const peerKey = await peerIdentity();
+  const { noiseCryptoWithWebCryptoKeys } = await import('./noise-crypto.ts');
+  const noiseCrypto = await noiseCryptoWithWebCryptoKeys();
+  // ICU's collator loads on the first string comparison by locale (libp2p's peer store sorts
+  // protocol names so, once it starts): about 80 ms on a phone, here in a task of its own.
+  'a'.localeCompare('b');
+  await breathe();
   const local = config.bootstrap.some((a) => a.includes('/127.0.0.1/') || a.includes('/localhost/'));
   node = await Node.start({
-    settings, store, bootstrap: config.bootstrap, syncOnStart: false, peerKey: await peerIdentity(),
+    settings, store, bootstrap: config.bootstrap, syncOnStart: false, peerKey, noiseCrypto,
     listen: ['/p2p-circuit', '/webrtc'],
     // No ICE servers: public STUN hosts are unreachable from a local network (browser-p2p.md).
     transports: [webRTC({ rtcConfiguration: { iceServers: [] } }), circuitRelayTransport()],
@@ -144,6 +183,7 @@ async function start(): Promise<void> {
     // No peer yet is 'connecting' for the first seconds of a page that is online; 'offline' when
     // the browser is offline, when it was connected and is no more, or when no peer answered yet.
     const connecting = !connectedOnce && navigator.onLine !== false && now - startedAt < CONNECTING_MS;
+    if (health.state === 'synced' && !performance.getEntriesByName('antshares:peer-synced').length) performance.mark('antshares:peer-synced');
     usePeer.setState((s) => ({
       // 'synced' only when it is (Node.health): an old last block with peers is 'stalled'. An error stays shown.
       phase: s.phase === 'error' ? 'error' : health.state === 'offline' && connecting ? 'connecting' : health.state,
