@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { ProtocolError, parseFixed8 } from '../core/encoding/index.ts';
+import { ProtocolError, bytesToHex, parseFixed8 } from '../core/encoding/index.ts';
 import { signOrder, signTransaction, type Order, type Transaction } from '../core/tx/index.ts';
 import { ANTCOIN_ID, FIXED8_ONE, account, step, testNet, transactionHash, transfer, type Account, type TestNet } from './devnet.ts';
 
@@ -12,6 +12,7 @@ const issuer = account();
 const buyer = account();
 const seller = account();
 const agent = account();
+const buyer2 = account();
 
 function coin(from: Account) {
   const c = net.ledger.unspent(from.scriptHash, ANTCOIN_ID)[0];
@@ -41,6 +42,7 @@ beforeAll(async () => {
     outputs: [
       { assetId: gold, value: 100n * U, scriptHash: seller.scriptHash },
       { assetId: usd, value: 1000n * U, scriptHash: buyer.scriptHash },
+      { assetId: usd, value: 1000n * U, scriptHash: buyer2.scriptHash },
       { assetId: ANTCOIN_ID, value: c.value - FEE, scriptHash: issuer.scriptHash },
     ],
   }, [{ script: issuer.script, keys: [issuer.key] }])]);
@@ -126,6 +128,71 @@ describe('the superconducting exchange (AgencyTransaction)', () => {
     expect(net.ledger.balance(seller.scriptHash, usd)).toBe(45n * U);
     expect(net.ledger.balance(seller.scriptHash, gold)).toBe(90n * U);
     expect(net.ledger.balance(agent.scriptHash, usd)).toBe(1n * U);
+  });
+
+  it('fills a standing split order later without the client, exactly as it stands and only once (docs/protocol.md, "Split orders")', async () => {
+    // The partial fill above left the seller's remainder standing: 10 GOLD at 4 USD.
+    const standing = [...net.ledger.splits.entries()];
+    expect(standing).toHaveLength(1);
+    const [from, split] = standing[0];
+    expect(split.amount).toBe(-10n * U);
+    expect(split.price).toBe(4n * U);
+    // The seller's outputs of that transaction: its GOLD change (90) is what the continuation spends.
+    const sellerOut = net.ledger.unspent(seller.scriptHash, gold).find((u) => bytesToHex(u.txHash) === from)!;
+    expect(sellerOut.output.value).toBe(90n * U);
+    const continuation = (c: Partial<{ amount: bigint; price: bigint; inputs: { prevHash: Uint8Array; prevIndex: number }[] }> = {}) => ({
+      amount: c.amount ?? -10n * U, price: c.price ?? 4n * U, client: seller.scriptHash,
+      inputs: c.inputs ?? [{ prevHash: sellerOut.txHash, prevIndex: sellerOut.index }], witnesses: [],
+    });
+    const usdIn = net.ledger.unspent(buyer2.scriptHash, usd)[0];
+    const settleWith = (o: ReturnType<typeof continuation>, units = 10n * U, signer = agent, sellerHas = sellerOut.output.value) => {
+      const buy = signOrder({ assetId: gold, valueAssetId: usd, agent: signer.scriptHash, amount: units, price: 5n * U, client: buyer2.scriptHash, inputs: [{ prevHash: usdIn.txHash, prevIndex: usdIn.index }] }, { script: buyer2.script, keys: [buyer2.key] });
+      const fee = coin(signer);
+      const sold = units;
+      const paid = (sold * 4n * U) / U;
+      return signTransaction({
+        type: 'AgencyTransaction', version: 0, assetId: gold, valueAssetId: usd, agent: signer.scriptHash,
+        orders: [{ amount: buy.amount, price: buy.price, client: buy.client, inputs: buy.inputs, witnesses: buy.witnesses }, o],
+        splitOrder: sold < 10n * U ? { amount: -(10n * U - sold), price: 4n * U, client: seller.scriptHash } : undefined,
+        attributes: [], inputs: [fee.input], witnesses: [],
+        outputs: [
+          { assetId: gold, value: sold, scriptHash: buyer2.scriptHash },
+          { assetId: usd, value: usdIn.output.value - paid, scriptHash: buyer2.scriptHash },
+          { assetId: usd, value: paid, scriptHash: seller.scriptHash },
+          { assetId: gold, value: sellerHas - sold, scriptHash: seller.scriptHash },
+          { assetId: ANTCOIN_ID, value: fee.value - FEE, scriptHash: signer.scriptHash },
+        ],
+      } as Transaction, [{ script: signer.script, keys: [signer.key] }]);
+    };
+    // Not as it stands: another price, another amount; another agent's settlement.
+    expect(await code(settleWith(continuation({ price: 3n * U })))).toBe('AGENCY_NOT_A_CONTINUATION');
+    expect(await code(settleWith(continuation({ amount: -9n * U }), 9n * U))).toBe('AGENCY_NOT_A_CONTINUATION');
+    const other = account();
+    await step(net, [transfer(net, net.holder, other.scriptHash, ANTCOIN_ID, 1n * U, FEE)]);
+    expect(await code(settleWith(continuation(), 10n * U, other))).toBe('AGENCY_NOT_A_CONTINUATION');
+    // An order without a signature spending outputs of a transaction that left no split order
+    // (GOLD issued to the seller): refused.
+    const c = coin(issuer);
+    const issue = signTransaction({
+      type: 'IssueTransaction', version: 0, attributes: [], witnesses: [], inputs: [c.input],
+      outputs: [{ assetId: gold, value: 20n * U, scriptHash: seller.scriptHash }, { assetId: ANTCOIN_ID, value: c.value - FEE, scriptHash: issuer.scriptHash }],
+    }, [{ script: issuer.script, keys: [issuer.key] }]);
+    await step(net, [issue]);
+    const plain = { prevHash: transactionHash(issue), prevIndex: 0 };
+    expect(await code(settleWith(continuation({ inputs: [plain] }), 10n * U, agent, 20n * U))).toBe('AGENCY_NOT_A_CONTINUATION');
+    // Nor one mixing the split order's outputs with others.
+    expect(await code(settleWith(continuation({ inputs: [{ prevHash: sellerOut.txHash, prevIndex: sellerOut.index }, plain] }), 10n * U, agent, 110n * U))).toBe('AGENCY_NOT_A_CONTINUATION');
+    // Exactly as it stands: settled without the seller, at its limit or better.
+    const tx = settleWith(continuation(), 6n * U);
+    expect(await code(tx)).toBe('accepted');
+    await step(net, [tx]);
+    expect(net.ledger.balance(buyer2.scriptHash, gold)).toBe(6n * U);
+    expect(await code(tx)).toBe('TX_INPUT_ALREADY_SPENT'); // only once
+    // The continued split order is gone; the new remainder (4) stands in its place.
+    const now = [...net.ledger.splits.entries()];
+    expect(now).toHaveLength(1);
+    expect(now[0][0]).toBe(bytesToHex(transactionHash(tx)));
+    expect(now[0][1].amount).toBe(-4n * U);
   });
 
   it('settles a full match at a price between the limits', async () => {

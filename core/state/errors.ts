@@ -35,7 +35,8 @@ export type StateErrorCode =
   | 'AGENCY_PRICE_VIOLATED'
   | 'AGENCY_TWO_PARTIAL'
   | 'AGENCY_PARTIAL_NOT_WORST'
-  | 'AGENCY_SPLIT_ORDER_WRONG';
+  | 'AGENCY_SPLIT_ORDER_WRONG'
+  | 'AGENCY_NOT_A_CONTINUATION';
 
 /** A ledger rule that was broken. */
 export function stateError(code: StateErrorCode, message: string, data: Record<string, unknown> = {}): ProtocolError<StateErrorCode> {

@@ -24,7 +24,7 @@ import { assetHex, heightKey, outpointKey } from './keys.ts';
 import { stateError } from './errors.ts';
 import { genesisOf, type NetworkSettings } from './settings.ts';
 import {
-  AssetRecord, CandidateRecord, HeaderRecord, Journal, MetaRecord, SeatRecord, SnapshotChunk, Table, VoteRecord, type Delta, type HistoryRecord, type TxRecord, type Utxo,
+  AssetRecord, CandidateRecord, HeaderRecord, Journal, MetaRecord, SeatRecord, SnapshotChunk, SplitRecord, Table, VoteRecord, type Delta, type HistoryRecord, type TxRecord, type Utxo,
 } from './tables.ts';
 import { drawHolder, newAntCoin } from './antcoin.ts';
 import { encodeSnapshotChunk, historyCodec, schemaCodec, txCodec, utxoCodec } from './codecs.ts';
@@ -36,7 +36,7 @@ import { applyIssue, checkIssue } from './rules/issue.ts';
 import { applyEnrollment, checkEnrollment } from './rules/enrollment.ts';
 import { applyVoting, checkVoting } from './rules/voting.ts';
 import { checkMiner, checkMinerParticipation, expectedMinerOutputs } from './rules/miner.ts';
-import { checkAgency } from './rules/agency.ts';
+import { applyAgency, checkAgency } from './rules/agency.ts';
 import { expandOrder, verifyOrder } from '../tx/order.ts';
 
 const TIP = 'tip';
@@ -58,10 +58,15 @@ export function verifyBlockSignatures(block: Block, messages: readonly Uint8Arra
   return Promise.all([verifyHeaderSignatures(block, verifier), verifyBlockWitnesses(block, messages, verifier)]);
 }
 
-/** A transaction's witnesses, and for an AgencyTransaction its orders' (each signed by its client alone). */
+/**
+ * A transaction's witnesses, and for an AgencyTransaction its orders' (each signed by its client
+ * alone). An order without a witness continues a split order: the ledger's rules check that it is
+ * one (rules/agency.ts), as they need the state.
+ */
 async function verifyAllWitnesses(tx: Transaction, message: Uint8Array, verifier: SignatureVerifier): Promise<void> {
   if (tx.type === 'AgencyTransaction') {
     await Promise.all(tx.orders.map(async (o, i) => {
+      if (o.witnesses.length === 0) return;
       try {
         await verifyOrder(expandOrder(tx, o), verifier);
       } catch (e) {
@@ -105,6 +110,8 @@ export class Ledger {
   readonly meta: Table<MetaRecord>;
   /** Elected candidates' seats: when each took its seat, last dealt, may be elected again (election.ts). */
   readonly seats: Table<SeatRecord>;
+  /** Split orders left standing by AgencyTransactions (tables.ts, SplitRecord). */
+  readonly splits: Table<SplitRecord>;
   readonly #tables: Table<unknown>[];
 
   // Derived indexes, kept in step with the utxo table (never stored: rebuilt on load).
@@ -127,7 +134,8 @@ export class Ledger {
     this.history = new Table(7, 'history', historyCodec, j);
     this.meta = new Table(8, 'meta', schemaCodec(MetaRecord, 'MetaRecord'), j);
     this.seats = new Table(9, 'seats', schemaCodec(SeatRecord, 'SeatRecord'), j);
-    this.#tables = [this.utxos, this.txs, this.assets, this.candidates, this.votes, this.headers, this.history, this.meta, this.seats] as Table<unknown>[];
+    this.splits = new Table(10, 'splits', schemaCodec(SplitRecord, 'SplitRecord'), j);
+    this.#tables = [this.utxos, this.txs, this.assets, this.candidates, this.votes, this.headers, this.history, this.meta, this.seats, this.splits] as Table<unknown>[];
     this.utxos.onChange = (key, before, after) => {
       if (before) this.#index(key, before, false);
       if (after) this.#index(key, after, true);
@@ -499,6 +507,7 @@ export class Ledger {
       case 'IssueTransaction': return applyIssue(c);
       case 'EnrollmentTransaction': return applyEnrollment(c, c.tx);
       case 'VotingTransaction': return applyVoting(c, c.tx);
+      case 'AgencyTransaction': return applyAgency(c, c.tx);
       default: return;
     }
   }

@@ -213,3 +213,12 @@ export type Delta = P.UnwrapCoder<typeof Delta>;
 export const SnapshotEntry = P.struct({ table: P.U8, key: varString(256), value: varBytes(1 << 20) });
 /** A chunk of a snapshot (snapshots are written as a few large records). */
 export const SnapshotChunk = varArray(1 << 24, SnapshotEntry);
+
+/**
+ * The split order an AgencyTransaction left standing (docs/protocol.md, "Split orders"): the
+ * remainder of its one partly filled order, which a later AgencyTransaction of the same agent and
+ * pair may fill without a new signature of the client, by spending this transaction's outputs to
+ * the client. Keyed by the transaction's hash; gone once continued.
+ */
+export const SplitRecord = P.struct({ agent: UInt160, assetId: UInt256, valueAssetId: UInt256, client: UInt160, amount: Fixed8, price: Fixed8 });
+export type SplitRecord = P.UnwrapCoder<typeof SplitRecord>;

@@ -28,6 +28,9 @@ export function checkAgencyTransaction(tx: Extract<Transaction, { type: 'AgencyT
     throw txError('TX_AGENCY_SAME_ASSET', 'an asset cannot be traded against itself', { assetId: uintToString(tx.assetId) });
   }
   tx.orders.forEach((o, i) => {
+    if (o.witnesses.length > 1) {
+      throw txError('TX_AGENCY_ORDER_INVALID', "an order carries one witness, its client's (or none: a split order continued)", { order: i, witnesses: o.witnesses.length });
+    }
     if (o.amount === 0n || o.price <= 0n || o.inputs.length === 0) {
       throw txError('TX_AGENCY_ORDER_INVALID', 'an order needs a non-zero amount, a positive price and inputs', {
         order: i,

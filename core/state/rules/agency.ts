@@ -9,6 +9,15 @@
  *   buy, the highest sell), and its remainder is exactly the split order sent back;
  * - the value asset is a currency (Currency or AntCoin); each client has one order here.
  * Value is kept per asset by the common rules, so any spread is an output to someone: the agent.
+ *
+ * Split orders (docs/protocol.md, "Split orders"): the remainder of the partly filled order stays
+ * standing, recorded by the ledger (the `splits` table, by the transaction's hash). A later
+ * AgencyTransaction of the same agent and pair may fill it without a new signature of the client:
+ * the order then carries no witness, states exactly the split order (client, amount, price), and
+ * spends only outputs of the transaction that left it standing (outputs to the client: the
+ * common rule above). The client's signature on the original order is what authorises it; the
+ * client ends it at any time by spending those outputs. Once continued, the record is gone (the
+ * continuation leaves its own split order if it too is partly filled).
  */
 import { bytesToHex, equalBytes } from '../../encoding/bytes.ts';
 import { FIXED8_ONE, formatFixed8, uintToString } from '../../encoding/primitives.ts';
@@ -31,6 +40,7 @@ export function checkAgency(ctx: TxContext, tx: Agency): void {
     const client = bytesToHex(o.client);
     if (clients.has(client)) throw stateError('AGENCY_CLIENT_TWICE', 'a client has one order in a settlement', { order: i, client: uintToString(o.client) });
     clients.add(client);
+    if (o.witnesses.length === 0) checkContinuation(ctx, tx, i);
     let assetIn = 0n;
     let valueIn = 0n;
     for (const s of ctx.orderSpent[i]) {
@@ -77,4 +87,39 @@ export function checkAgency(ctx: TxContext, tx: Agency): void {
       expected: expected ? { amount: formatFixed8(expected.amount), price: formatFixed8(expected.price), client: uintToString(expected.client) } : null,
     });
   }
+}
+
+/** The split order that an order without a witness continues: the one its inputs' transaction left standing. */
+function continued(ctx: TxContext, tx: Agency, i: number): { key: string } {
+  const o = tx.orders[i];
+  const key = bytesToHex(o.inputs[0].prevHash);
+  if (!o.inputs.every((input) => bytesToHex(input.prevHash) === key)) {
+    throw stateError('AGENCY_NOT_A_CONTINUATION', 'an order without a signature spends the outputs of one transaction only: the one that left its split order', { order: i });
+  }
+  return { key };
+}
+
+/** An order without a witness must continue a standing split order exactly (see the top of this file). */
+function checkContinuation(ctx: TxContext, tx: Agency, i: number): void {
+  const o = tx.orders[i];
+  const { key } = continued(ctx, tx, i);
+  const split = ctx.ledger.splits.get(key);
+  const data = { order: i, from: uintToString(o.inputs[0].prevHash), client: uintToString(o.client) };
+  if (!split) throw stateError('AGENCY_NOT_A_CONTINUATION', 'an order without a signature must continue a split order, and that transaction left none standing', data);
+  const same = equalBytes(split.agent, tx.agent) && equalBytes(split.assetId, tx.assetId) && equalBytes(split.valueAssetId, tx.valueAssetId)
+    && equalBytes(split.client, o.client) && split.amount === o.amount && split.price === o.price;
+  if (!same) {
+    throw stateError('AGENCY_NOT_A_CONTINUATION', 'an order without a signature must be exactly the split order it continues: same agent, pair, client, amount and price', {
+      ...data, split: { amount: formatFixed8(split.amount), price: formatFixed8(split.price), client: uintToString(split.client) },
+    });
+  }
+}
+
+/** Records the split order this transaction leaves standing, and forgets those it continued. */
+export function applyAgency(ctx: TxContext, tx: Agency): void {
+  tx.orders.forEach((o, i) => {
+    if (o.witnesses.length === 0) ctx.ledger.splits.delete(continued(ctx, tx, i).key);
+  });
+  const s = tx.splitOrder;
+  if (s) ctx.ledger.splits.set(ctx.hashHex, { agent: tx.agent, assetId: tx.assetId, valueAssetId: tx.valueAssetId, client: s.client, amount: s.amount, price: s.price });
 }
