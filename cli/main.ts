@@ -9,6 +9,7 @@ import { keyCommand, addressCommand } from './keys.ts';
 import { decodeCommand } from './decode.ts';
 import { sigCommand } from './sig.ts';
 import { devnetCommand, nodeCommand, statusCommand } from './network.ts';
+import { agentCommand } from './agent.ts';
 
 const HELP = `ans: Antshares Web command line
 
@@ -29,6 +30,12 @@ const HELP = `ans: Antshares Web command line
                                            described by a devnet folder or its URL (default: the local network);
                                            its peer id is kept in DIR/peer.key; --relay serves browsers' circuit relay
   ans status [--url URL] [--json]          height, peers, validators, mempool, last block of the local network
+  ans agent --key FILE --data DIR [--network DIR|URL] [--fee BPS] [--http PORT] [--listen ADDR,...] [--bootstrap ADDR,...]
+                                           an exchange agent: takes orders (libp2p, HTTP POST /orders), one batch
+                                           auction per block, settlements paid from its AntCoin (docs/exchange.md)
+  ans agent audit --agent ADDRESS [--network DIR|URL] [--json]
+                                           replays an agent's signed book against its settlements on chain;
+                                           exit 1 with what it found (a fill worse than its batch's price, ...)
 
 Exit codes: 0 done (or valid), 1 invalid signature, 2 bad input.`;
 
@@ -44,6 +51,7 @@ export async function main(argv: readonly string[]): Promise<number> {
       case 'sig': return await sigCommand(rest);
       case 'devnet': return await devnetCommand(rest);
       case 'node': return await nodeCommand(rest);
+      case 'agent': return await agentCommand(rest);
       case 'status': return await statusCommand(rest);
       case undefined:
       case 'help':

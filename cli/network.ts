@@ -65,7 +65,7 @@ function port(text: string | undefined, fallback: number): number {
 }
 
 /** Reads a network description: a devnet data folder's network.json, or the URL of a local network's /network.json. */
-async function readNetwork(where: string): Promise<NetworkFile & { bootstrap?: string[] }> {
+export async function readNetwork(where: string): Promise<NetworkFile & { bootstrap?: string[] }> {
   if (/^https?:\/\//.test(where)) {
     const res = await fetch(where.endsWith('.json') ? where : `${where.replace(/\/$/, '')}/network.json`);
     if (!res.ok) throw new UsageError(`${where} answered ${res.status}`);
@@ -79,7 +79,7 @@ async function readNetwork(where: string): Promise<NetworkFile & { bootstrap?: s
   }
 }
 
-function readKey(path: string): Uint8Array {
+export function readKey(path: string): Uint8Array {
   let text: string;
   try {
     text = readFileSync(path, 'utf8').trim();
@@ -145,7 +145,7 @@ function checkAddress(address: string): void {
  * The peer's libp2p identity, kept in its data folder (peer.key, owner-only): a peer keeps its id
  * across restarts, so that the addresses others learned of it (`/p2p/ID`) still reach it.
  */
-async function peerIdentity(dir: string) {
+export async function peerIdentity(dir: string) {
   const path = join(dir, 'peer.key');
   let seed: Uint8Array;
   if (existsSync(path)) {

@@ -1,7 +1,7 @@
 /**
  * The local network's HTTP endpoint (loopback only):
  *   GET  /status        the first peer's status, and each local validator's (JSON)
- *   GET  /network.json  the genesis settings and the relay's addresses, for browsers and `ans node`
+ *   GET  /network.json  the genesis settings, the relay's addresses and the local exchange agent, for browsers and `ans node`
  *   POST /faucet        {"address": "A..."}: AntShare and AntCoin for a new address
  * Faucet requests are rate-limited per address and per client; every error is JSON
  * `{ "error": code, "message": text }` with a 4xx status.
@@ -127,7 +127,14 @@ export function serveStatus(node: Node, port: number, host = '127.0.0.1'): Promi
 /** Largest POST /tx body: a transaction of the protocol's largest size, as hex. */
 const MAX_TX_BODY = 2 * (1 << 20) + 16;
 
-export function serveHttp(params: { port: number; node: Node; validators: readonly { status(): Promise<NodeStatus> }[]; faucet: Faucet; network: NetworkFile; bootstrap: string[] }): Promise<HttpServer> {
+/** The local network's exchange agent, as network.json describes it to wallets. */
+export interface LocalAgentInfo {
+  readonly address: string;
+  readonly peer: string;
+  readonly http: string;
+}
+
+export function serveHttp(params: { port: number; node: Node; validators: readonly { status(): Promise<NodeStatus> }[]; faucet: Faucet; network: NetworkFile; bootstrap: string[]; agent?: () => LocalAgentInfo | undefined }): Promise<HttpServer> {
   const { node, validators, faucet, network, bootstrap } = params;
   const perAddress = new RateLimit(ADDRESS_WINDOW_MS, 1);
   const perClient = new RateLimit(CLIENT_WINDOW_MS, CLIENT_LIMIT);
@@ -139,7 +146,7 @@ export function serveHttp(params: { port: number; node: Node; validators: readon
         const local = await Promise.all(validators.map((v) => v.status().catch((e: Error) => ({ error: e.message }))));
         return send(res, 200, { ...nodeStatus(node), local });
       }
-      if (req.method === 'GET' && path === '/network.json') return send(res, 200, { ...network, bootstrap });
+      if (req.method === 'GET' && path === '/network.json') return send(res, 200, { ...network, bootstrap, ...(params.agent?.() ? { agent: params.agent() } : {}) });
       if (req.method === 'POST' && path === '/faucet') {
         let address: unknown;
         try {

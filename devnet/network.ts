@@ -17,6 +17,8 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { generateKeyPairFromSeed } from '@libp2p/crypto/keys';
 import { bytesToHex, hexToBytes } from '../core/encoding/bytes.ts';
+import { FIXED8_ONE } from '../core/encoding/primitives.ts';
+import { ANTCOIN_ID } from '../core/block/genesis.ts';
 import { generatePrivateKey, getPublicKey } from '../core/crypto/keys.ts';
 import { scriptHash, singleKeyScript } from '../core/script/accounts.ts';
 import { devnetFromFile, type NetworkFile, type NetworkSettings } from '../core/state/settings.ts';
@@ -34,6 +36,8 @@ interface SecretsFile {
   readonly validatorKeys: string[];
   readonly faucetKey: string;
   readonly relaySeed: string;
+  /** The exchange agent's key (added to a devnet made before agents existed). */
+  agentKey?: string;
 }
 
 /** The settings of a devnet's network.json. */
@@ -45,11 +49,16 @@ export function loadOrCreate(dir: string, validators = 4): { network: NetworkFil
   const networkPath = join(dir, 'network.json');
   const secretsPath = join(dir, 'secrets.json');
   if (existsSync(networkPath) && existsSync(secretsPath)) {
-    return { network: JSON.parse(readFileSync(networkPath, 'utf8')), secrets: JSON.parse(readFileSync(secretsPath, 'utf8')), created: false };
+    const secrets = JSON.parse(readFileSync(secretsPath, 'utf8')) as SecretsFile;
+    if (!secrets.agentKey) {
+      secrets.agentKey = bytesToHex(generatePrivateKey());
+      writeFileSync(secretsPath, JSON.stringify(secrets, null, 2) + '\n', { mode: 0o600 });
+    }
+    return { network: JSON.parse(readFileSync(networkPath, 'utf8')), secrets, created: false };
   }
   const keys = Array.from({ length: validators }, () => generatePrivateKey());
   const faucetKey = generatePrivateKey();
-  const secrets: SecretsFile = { validatorKeys: keys.map(bytesToHex), faucetKey: bytesToHex(faucetKey), relaySeed: bytesToHex(generatePrivateKey()) };
+  const secrets: SecretsFile = { validatorKeys: keys.map(bytesToHex), faucetKey: bytesToHex(faucetKey), relaySeed: bytesToHex(generatePrivateKey()), agentKey: bytesToHex(generatePrivateKey()) };
   const network: NetworkFile = {
     name: 'devnet',
     genesisTimestamp: Math.floor(Date.now() / 1000) - 60,
@@ -75,6 +84,18 @@ export interface LocalNetworkOptions {
    * (false) start faster, for tests that reach into their state.
    */
   readonly processes?: boolean;
+  /** Start the network's exchange agent (`ans agent`, in its own process; default true). */
+  readonly agent?: boolean;
+}
+
+/** The local network's exchange agent (docs/exchange.md). */
+export interface LocalAgent {
+  readonly address: string;
+  readonly peer: string;
+  /** Its HTTP endpoint: POST /orders, GET /book, GET /agent. */
+  readonly http: string;
+  readonly pid?: number;
+  stop(): Promise<void>;
 }
 
 /** A validator of the local network, in this process or its own. */
@@ -99,6 +120,7 @@ export interface LocalNetwork {
   readonly http: HttpServer;
   /** The relay's addresses: what other peers and browsers dial. */
   readonly bootstrap: string[];
+  readonly agent?: LocalAgent;
   stop(): Promise<void>;
 }
 
@@ -143,12 +165,29 @@ export async function startLocalNetwork(options: LocalNetworkOptions): Promise<L
       validators.push(v);
     }
     const faucet = new Faucet(relay, hexToBytes(secrets.faucetKey));
-    const http = await serveHttp({ port: options.httpPort ?? 4002, node: relay, validators, faucet, network, bootstrap });
+    let agent: LocalAgent | undefined;
+    const http = await serveHttp({ port: options.httpPort ?? 4002, node: relay, validators, faucet, network, bootstrap, agent: () => agent && { address: agent.address, peer: agent.peer, http: agent.http } });
+    started.push({ stop: () => http.close() });
     log(`status, faucet and network description at ${http.url}`);
+    if ((options.agent ?? true) && secrets.agentKey) {
+      const keyFile = join(options.dir, 'agent.key');
+      if (!existsSync(keyFile)) writeFileSync(keyFile, secrets.agentKey + '\n', { mode: 0o600 });
+      const child = await spawnChild('agent', ['agent', '--network', options.dir, '--data', join(options.dir, 'agent'), '--key', keyFile, '--bootstrap', bootstrap[0], '--http', '0', '--child'], log);
+      const ready = child.ready as { address: string; peer: string; http: string };
+      agent = { ...ready, pid: child.pid, stop: child.stop };
+      started.push(agent);
+      // Its AntCoin pays the chain's fee of every settlement (clients need none): from the faucet, while it has little.
+      const agentHash = scriptHash(singleKeyScript(getPublicKey(hexToBytes(secrets.agentKey))));
+      if (relay.chain.ledger.balance(agentHash, ANTCOIN_ID) < 5n * FIXED8_ONE) {
+        faucet.request(agentHash).catch((e: Error) => log(`the agent's AntCoin from the faucet: ${e.message}`));
+      }
+      log(`exchange agent ${agent.address}: orders at ${agent.http}/orders, book at ${agent.http}/book`);
+    }
     return {
-      settings, network, relay, validators, faucet, http, bootstrap,
+      settings, network, relay, validators, faucet, http, bootstrap, agent,
       async stop() {
         await http.close();
+        await agent?.stop();
         await Promise.all(validators.map((v) => v.stop()));
         await relay.stop();
       },
@@ -164,25 +203,8 @@ export async function startLocalNetwork(options: LocalNetworkOptions): Promise<L
  * statusUrl }), then its log; it stops when its standard input closes (so it never outlives us).
  */
 async function spawnValidator(index: number, args: string[], log: (line: string) => void): Promise<LocalValidator> {
-  const child: ChildProcess = spawn(process.execPath, [CLI, ...args], { stdio: ['pipe', 'pipe', 'pipe'] });
-  const lines = createInterface({ input: child.stdout! });
-  const errors: string[] = [];
-  createInterface({ input: child.stderr! }).on('line', (l) => {
-    errors.push(l);
-    log(`validator ${index}: ${l}`);
-  });
-  const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
-  const ready = await new Promise<{ height: number; addresses: string[]; statusUrl: string }>((resolve, reject) => {
-    lines.once('line', (first) => {
-      try {
-        resolve(JSON.parse(first));
-      } catch {
-        reject(new Error(`validator ${index} said: ${first}`));
-      }
-    });
-    void exited.then((code) => reject(new Error(`validator ${index} exited (${code}): ${errors.join(' ')}`)));
-  });
-  lines.on('line', (l) => log(`validator ${index}: ${l}`));
+  const child = await spawnChild(`validator ${index}`, args, log);
+  const ready = child.ready as { height: number; addresses: string[]; statusUrl: string };
   log(`validator ${index} (process ${child.pid}) at height ${ready.height}: ${ready.addresses[0]}`);
   return {
     index,
@@ -192,6 +214,37 @@ async function spawnValidator(index: number, args: string[], log: (line: string)
       const res = await fetch(`${ready.statusUrl}/status`);
       return (await res.json()) as NodeStatus;
     },
+    stop: child.stop,
+  };
+}
+
+/**
+ * Starts an `ans … --child` process: its first line is JSON (what it says when it is up), the
+ * rest its log; it stops when its standard input closes, or is killed 15 s after.
+ */
+async function spawnChild(name: string, args: string[], log: (line: string) => void): Promise<{ pid?: number; ready: unknown; stop(): Promise<void> }> {
+  const child: ChildProcess = spawn(process.execPath, [CLI, ...args], { stdio: ['pipe', 'pipe', 'pipe'] });
+  const lines = createInterface({ input: child.stdout! });
+  const errors: string[] = [];
+  createInterface({ input: child.stderr! }).on('line', (l) => {
+    errors.push(l);
+    log(`${name}: ${l}`);
+  });
+  const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
+  const ready = await new Promise<unknown>((resolve, reject) => {
+    lines.once('line', (first) => {
+      try {
+        resolve(JSON.parse(first));
+      } catch {
+        reject(new Error(`${name} said: ${first}`));
+      }
+    });
+    void exited.then((code) => reject(new Error(`${name} exited (${code}): ${errors.join(' ')}`)));
+  });
+  lines.on('line', (l) => log(`${name}: ${l}`));
+  return {
+    pid: child.pid,
+    ready,
     async stop() {
       if (child.exitCode !== null) return;
       child.stdin!.end();

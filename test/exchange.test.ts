@@ -10,8 +10,8 @@ import fc from 'fast-check';
 import { ProtocolError, bytesToHex, parseFixed8 } from '../core/encoding/index.ts';
 import { signTransaction, type Transaction } from '../core/tx/index.ts';
 import {
-  CancelOrder, OrderBook, PlacedOrder, buildSettlement, buyerMax, cancelOrder, checkPlacedOrder, clearingPrice, decodeCancel, decodePlacedOrder, feeOn, placeOrder,
-  placedOrderHash, planSettlements, sellerMin, valueOf, verifyCancel, type AgentTerms, type BookEntry,
+  CancelOrder, OrderBook, PlacedOrder, audit, buildSettlement, signBook, buyerMax, cancelOrder, checkPlacedOrder, clearingPrice, decodeCancel, decodePlacedOrder, feeOn, placeOrder,
+  orderFor, placedOrderHash, planSettlements, quote, sellerMin, valueOf, verifyCancel, type AgentTerms, type BookEntry,
 } from '../core/exchange/index.ts';
 import { ANTCOIN_ID, FIXED8_ONE, account, step, testNet, transactionHash, transfer, type Account, type TestNet } from './devnet.ts';
 
@@ -298,5 +298,87 @@ describe('a partial fill, then its split order filled in a later batch without t
     const got = net.ledger.balance(alice.scriptHash, cny) - aliceCny;
     expect(got * 1000n).toBeGreaterThanOrEqual(10n * 5n * U * 999n);
     expect(net.ledger.splits.size).toBe(0);
+  });
+});
+
+describe('auditing an agent against the chain', () => {
+  it('an honest settlement has no finding; one paying the seller less than the clearing price (the agent keeping the rest) is found, as are a fill after a cancel and crossing orders left standing', async () => {
+    const [seller, buyer] = [clients[20], clients[21]];
+    const terms: AgentTerms = { magic: net.settings.magic, agent: agent.scriptHash, feeBps: 10 };
+    const sell = placed(seller, 'sell', 6n * U, '5.00');
+    const buy = placed(buyer, 'buy', 6n * U, '5.20');
+    const book = new OrderBook();
+    book.add(await checkPlacedOrder(sell, net.ledger, terms));
+    book.add(await checkPlacedOrder(buy, net.ledger, terms));
+    const pair = book.pairs()[0];
+    const { bids, asks } = book.sides(pair.key);
+    const clearing = clearingPrice(bids, asks, 10, pair.grid)!;
+    const [plan] = planSettlements(bids, asks, clearing, 10, 90_000);
+    const outputs = new Map<string, { assetId: Uint8Array; value: bigint; scriptHash: Uint8Array }>();
+    for (const e of book.entries()) for (const i of e.inputs) outputs.set(`${bytesToHex(i.prevHash)}:${i.prevIndex}`, net.ledger.utxos.get(`${bytesToHex(i.prevHash)}:${i.prevIndex}`)!);
+    const coin = net.ledger.unspent(agent.scriptHash, ANTCOIN_ID)[0];
+    const params = {
+      settings: net.settings, agent: { script: agent.script, keys: [agent.key], scriptHash: agent.scriptHash }, feeBps: 10,
+      coin: { input: { prevHash: coin.txHash, prevIndex: coin.index }, value: coin.output.value },
+    };
+    const honest = buildSettlement(plan, net.ledger, params);
+    // The tampered agent pays the seller exactly its limit (5.00 a unit) and keeps the difference.
+    const tx = honest.tx as Extract<Transaction, { type: 'AgencyTransaction' }>;
+    const sellerGets = valueOf(6n * U, parseFixed8('5.00'));
+    const honestGets = tx.outputs.find((o) => bytesToHex(o.scriptHash) === bytesToHex(seller.scriptHash) && bytesToHex(o.assetId) === bytesToHex(cny))!.value;
+    const tampered = signTransaction({
+      ...tx, witnesses: [],
+      outputs: [
+        // (the seller's proceeds cut; the agent's AntCoin change less a little: one output more to pay bytes for)
+        ...tx.outputs.map((o) => (o.value === honestGets && bytesToHex(o.scriptHash) === bytesToHex(seller.scriptHash) ? { ...o, value: sellerGets }
+          : bytesToHex(o.assetId) === bytesToHex(ANTCOIN_ID) ? { ...o, value: o.value - U / 100n } : o)),
+        { assetId: cny, value: honestGets - sellerGets, scriptHash: agent.scriptHash },
+      ],
+    } as Transaction, [{ script: agent.script, keys: [agent.key] }]) as typeof tx;
+    expect(await code(tampered)).toBe('accepted'); // the chain's rules allow it: the seller got its limit
+    const outputOf = (h: Uint8Array, i: number) => outputs.get(`${bytesToHex(h)}:${i}`);
+    const at = net.ledger.height + 1;
+    const publish = (settled: typeof tx, extra: Partial<Parameters<typeof signBook>[0]> = {}) => signBook({
+      agent: agent.scriptHash, height: at, orders: [], history: [sell, buy], splits: [], cancels: [], settlements: [{ tx: transactionHash(settled), price: clearing.price, height: at }], ...extra,
+    }, agent.key, net.settings.magic);
+    const check = (settled: typeof tx, book = publish(settled)) => audit({ book, onChain: [{ tx: settled, hash: transactionHash(settled), height: at }], outputOf, feeBps: 10 }).map((f) => f.kind);
+    expect(check(tx)).toEqual([]);
+    expect(check(tampered)).toEqual(['price']);
+    // Settled three blocks after the cancel it published.
+    const cancel = cancelOrder(placedOrderHash(sell), agent.scriptHash, { script: seller.script, keys: [seller.key] }, net.settings.magic);
+    expect(check(tx, publish(tx, { cancels: [{ height: at - 3, cancel }] }))).toEqual(['after-cancel']);
+    // A settlement the book does not list.
+    expect(check(tx, publish(tx, { settlements: [] }))).toEqual(['unpublished']);
+    // Crossing orders standing for two blocks: a batch should have matched them.
+    const standing = publish(tx, { orders: [{ seq: 1, height: at - 2, order: sell }, { seq: 2, height: at - 2, order: buy }], history: [] });
+    expect(audit({ book: standing, onChain: [], outputOf, feeBps: 10 }).map((f) => f.kind)).toEqual(['crossing']);
+    expect(audit({ book: publish(tx, { orders: [{ seq: 1, height: at, order: sell }, { seq: 2, height: at, order: buy }], history: [], settlements: [] }), onChain: [], outputOf, feeBps: 10 })).toEqual([]);
+  });
+});
+
+describe("the client's side: an order's inputs, and a quote before signing", () => {
+  it('spends the fewest free outputs, never a reserved one; says plainly when it holds too little; quotes what the batch would give now', async () => {
+    const who = clients[30];
+    const request = { side: 'sell' as const, units: 5n * U, price: parseFixed8('5.00'), assetId: gold, valueAssetId: cny, agent: agent.scriptHash, client: who.scriptHash };
+    const { order, spends } = orderFor(net.ledger, request);
+    expect(order.inputs).toHaveLength(1);
+    expect(order.amount).toBe(-5n * U);
+    // Its only GOLD output reserved (a standing order spends it): nothing free to sell.
+    expect(() => orderFor(net.ledger, request, new Set(spends))).toThrow(expect.objectContaining({ code: 'EXCHANGE_UNDERFUNDED' }));
+    expect(() => orderFor(net.ledger, { ...request, units: 2000n * U })).toThrow(/you have 1000 free to sell; this order sells 2000/);
+    expect(() => orderFor(net.ledger, { ...request, price: parseFixed8('5.005') })).toThrow(expect.objectContaining({ code: 'EXCHANGE_OFF_GRID' }));
+    expect(() => orderFor(net.ledger, { ...request, side: 'buy', units: 30_000n * U })).toThrow(/may cost 150000/);
+
+    const terms: AgentTerms = { magic: net.settings.magic, agent: agent.scriptHash, feeBps: 10 };
+    const book = new OrderBook();
+    book.add(await checkPlacedOrder(placed(clients[31], 'sell', 10n * U, '5.00'), net.ledger, terms));
+    const mine = book.add(await checkPlacedOrder(placed(clients[32], 'buy', 6n * U, '5.20'), net.ledger, terms));
+    book.remove(mine.id);
+    const { bids, asks } = book.sides(mine.pair.key);
+    const q = quote(bids, asks, mine, 10);
+    expect(q.price).toBe(parseFixed8('5.01'));
+    expect(q.units).toBe(6n * U);
+    expect(q.value).toBe(parseFixed8('30.09')); // 30.06 and the 0.1% fee, rounded down to the fen
+    expect(quote([], [], mine, 10)).toEqual({ units: 0n, value: 0n, fee: 0n });
   });
 });

@@ -6,3 +6,6 @@ export * from './validate.ts';
 export * from './book.ts';
 export * from './auction.ts';
 export * from './settle.ts';
+export * from './announce.ts';
+export * from './audit.ts';
+export * from './client.ts';

@@ -70,6 +70,11 @@ export class Mempool {
     return this.#bytes;
   }
 
+  /** Whether a transaction in the pool spends the output `key` (outpoint key). */
+  spent(key: string): boolean {
+    return this.#spentBy.has(key);
+  }
+
   has(hash: Uint8Array): boolean {
     return this.#entries.has(bytesToHex(hash));
   }

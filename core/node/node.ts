@@ -33,6 +33,7 @@ import { decodeAnnouncement, encodeAnnouncement, encodeNodeAnnouncement } from '
 import { PeerBook } from '../p2p/peer-book.ts';
 import { MAX_INBOX_TAGS, inboxTag, offerError, sendOffer, serveOffers } from '../p2p/offers.ts';
 import { addBounded, setBounded } from '../util/bounded.ts';
+import { readAnnouncement, type AgentAnnouncement } from '../exchange/announce.ts';
 
 /** Rejections that can come from an honest peer that sees another state than ours: ignored, not punished. */
 const STATE_DEPENDENT = new Set([
@@ -59,6 +60,8 @@ const TARGET_NODE_PEERS_OF_BROWSER = 2;
 const STALL_INTERVALS = 3;
 /** How often a Node peer announces its addresses on the peers topic. */
 const NODE_ANNOUNCE_MS = 30_000;
+/** Most exchange agents kept in the directory of those heard of. */
+const MAX_AGENTS = 256;
 /** Syncs waiting their turn at most (a claim from a peer already waiting is not queued twice). */
 const MAX_QUEUED_SYNCS = 4;
 const PEER_BOOK_KEY = Uint8Array.of(0x70); // 'p', beside the chain's keys
@@ -163,6 +166,9 @@ export class Node {
   /** Accounts this browser peer takes offers for (script hashes), and who is told of an offer. */
   #inbox: Uint8Array[] = [];
   readonly #offerListeners: ((text: string, from: string) => boolean)[] = [];
+  /** Exchange agents heard on the agents topic, by public key (hex): the latest announcement of each. */
+  readonly #agents = new Map<string, { announcement: AgentAnnouncement; bytes: Uint8Array; at: number }>();
+  readonly #agentListeners: ((a: AgentAnnouncement) => void)[] = [];
   #announceSelf: () => void = () => {};
   #dialingBrowser = false;
   #dialing = new Set<string>();
@@ -251,6 +257,20 @@ export class Node {
     node.#timers.push(setInterval(() => node.#announceSelf(), wanted > 0 ? ANNOUNCE_MS : NODE_ANNOUNCE_MS));
     for (const ms of [1000, 3000, 7000]) node.#timers.push(setTimeout(() => node.#announceSelf(), ms)); // once connected (a browser: after its relay reservation)
     peer.subscribe(peer.topics.consensus, (data, from) => node.#onConsensus(data, from), () => {});
+    // Exchange agents' announcements: forwarded only when signed by the key they name; the
+    // latest of each agent is kept (for wallets and `ans agent audit`).
+    peer.subscribe(peer.topics.agents, async (data) => {
+      try {
+        const a = await readAnnouncement(data, options.settings.magic);
+        const known = node.#agents.get(bytesToHex(a.publicKey));
+        if (known && known.announcement.height > a.height) return 'ignore';
+        setBounded(node.#agents, bytesToHex(a.publicKey), { announcement: a, bytes: data, at: Date.now() }, MAX_AGENTS);
+        for (const listen of node.#agentListeners) listen(a);
+        return 'accept';
+      } catch (e) {
+        return { reject: (e as Error).message };
+      }
+    }, () => {});
     const first = peer.connections().map((remote) => node.syncFrom(remote));
     node.#started = true;
     if (options.syncOnStart !== false) await Promise.all(first);
@@ -462,9 +482,30 @@ export class Node {
     throw failure;
   }
 
-  /** Calls `listener` after each change of the tip. */
-  onTip(listener: () => void): void {
+  /** The exchange agents heard of (their latest signed announcements), most recent first. */
+  agents(): AgentAnnouncement[] {
+    return [...this.#agents.values()].sort((a, b) => b.at - a.at).map((a) => a.announcement);
+  }
+
+  /** Calls `listener` with each agent announcement heard (and checked). */
+  onAgent(listener: (a: AgentAnnouncement) => void): void {
+    this.#agentListeners.push(listener);
+  }
+
+  /** Publishes an agent's signed announcement (the agent's own node), and keeps it as heard. */
+  async announceAgent(bytes: Uint8Array): Promise<void> {
+    const a = await readAnnouncement(bytes, this.settings.magic);
+    setBounded(this.#agents, bytesToHex(a.publicKey), { announcement: a, bytes, at: Date.now() }, MAX_AGENTS);
+    await this.peer.publish(this.peer.topics.agents, bytes).catch(() => {});
+  }
+
+  /** Calls `listener` after each change of the tip; returns what stops it. */
+  onTip(listener: () => void): () => void {
     this.#tipListeners.push(listener);
+    return () => {
+      const i = this.#tipListeners.indexOf(listener);
+      if (i >= 0) this.#tipListeners.splice(i, 1);
+    };
   }
 
   #tipChanged(): void {

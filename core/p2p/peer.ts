@@ -35,6 +35,8 @@ export function topicsOf(magic: number) {
     consensus: `/antshares/${net}/consensus/1`,
     /** Browser peers announcing the WebRTC addresses (through a relay) where others can reach them. */
     peers: `/antshares/${net}/peers/1`,
+    /** Exchange agents announcing themselves, signed (core/exchange/announce.ts). */
+    agents: `/antshares/${net}/agents/1`,
   } as const;
 }
 
@@ -52,7 +54,7 @@ export const MAX_GOSSIP_MESSAGE = 4 << 20;
  * transactions (32 bytes each) with its shares, an announcement.
  */
 const MAX_TOPIC_MESSAGE: Record<keyof ReturnType<typeof topicsOf>, number> = {
-  transactions: MAX_GOSSIP_MESSAGE, blocks: MAX_GOSSIP_MESSAGE, consensus: MAX_GOSSIP_MESSAGE, peers: 4096,
+  transactions: MAX_GOSSIP_MESSAGE, blocks: MAX_GOSSIP_MESSAGE, consensus: MAX_GOSSIP_MESSAGE, peers: 4096, agents: 8192,
 };
 
 /**
@@ -79,12 +81,17 @@ export const DEFAULT_RATE_LIMITS = {
   blocks: { perSecond: 20, burst: 200 },
   consensus: { perSecond: 500, burst: 2_000 },
   peers: { perSecond: 5, burst: 50 },
+  agents: { perSecond: 2, burst: 20 },
   // Requests a peer may make of each request/response protocol (sync.ts, offers.ts): a node
   // syncing asks a range of blocks at a time, a validator a deal's transactions.
   blockRequests: { perSecond: 10, burst: 40 },
   headerRequests: { perSecond: 10, burst: 40 },
   txRequests: { perSecond: 50, burst: 200 },
   offers: { perSecond: 1, burst: 10 },
+  // Orders and cancels placed with an agent by one peer (a wallet places one at a time; a relay
+  // forwarding many clients' orders is not how orders travel: each wallet dials the agent).
+  orders: { perSecond: 20, burst: 100 },
+  books: { perSecond: 2, burst: 10 },
 } satisfies Record<string, RateLimit>;
 
 /** What a peer's messages and requests are counted against. */
@@ -298,6 +305,12 @@ export class Peer {
         else this.#serving.delete(key);
       }
     }, { maxInboundStreams: MAX_INBOUND_STREAMS, ...options });
+  }
+
+  /** Stops serving `protocol` (a service on the peer that stops before the peer does: an exchange agent). */
+  async unserve(protocol: string): Promise<void> {
+    this.#handlers.delete(protocol);
+    await this.node.unhandle(protocol);
   }
 
   /**

@@ -47,3 +47,29 @@ export function checkAgencyTransaction(tx: Extract<Transaction, { type: 'AgencyT
     throw txError('TX_AGENCY_ORDER_INVALID', 'the split order needs a non-zero amount and a positive price', { order: 'split' });
   }
 }
+
+/**
+ * What an order's client trades in an agency transaction: units bought (a buy) or sold, and value
+ * paid (a buy) or received, from the outputs its order spends (`spent`) and the outputs to it.
+ */
+export function orderFill(
+  tx: { readonly assetId: Uint8Array; readonly valueAssetId: Uint8Array; readonly outputs: readonly { assetId: Uint8Array; value: bigint; scriptHash: Uint8Array }[] },
+  order: { readonly amount: bigint; readonly client: Uint8Array },
+  spent: readonly { readonly assetId: Uint8Array; readonly value: bigint }[],
+): { buy: boolean; filled: bigint; value: bigint } {
+  let assetIn = 0n;
+  let valueIn = 0n;
+  for (const s of spent) {
+    if (equalBytes(s.assetId, tx.assetId)) assetIn += s.value;
+    else if (equalBytes(s.assetId, tx.valueAssetId)) valueIn += s.value;
+  }
+  let assetOut = 0n;
+  let valueOut = 0n;
+  for (const out of tx.outputs) {
+    if (!equalBytes(out.scriptHash, order.client)) continue;
+    if (equalBytes(out.assetId, tx.assetId)) assetOut += out.value;
+    else if (equalBytes(out.assetId, tx.valueAssetId)) valueOut += out.value;
+  }
+  const buy = order.amount > 0n;
+  return { buy, filled: buy ? assetOut - assetIn : assetIn - assetOut, value: buy ? valueIn - valueOut : valueOut - valueIn };
+}

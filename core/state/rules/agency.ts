@@ -22,6 +22,7 @@
 import { bytesToHex, equalBytes } from '../../encoding/bytes.ts';
 import { FIXED8_ONE, formatFixed8, uintToString } from '../../encoding/primitives.ts';
 import type { Transaction } from '../../tx/transaction.ts';
+import { orderFill } from '../../tx/agency.ts';
 import { stateError } from '../errors.ts';
 import { requireSigner } from './common.ts';
 import type { TxContext } from './context.ts';
@@ -41,25 +42,12 @@ export function checkAgency(ctx: TxContext, tx: Agency): void {
     if (clients.has(client)) throw stateError('AGENCY_CLIENT_TWICE', 'a client has one order in a settlement', { order: i, client: uintToString(o.client) });
     clients.add(client);
     if (o.witnesses.length === 0) checkContinuation(ctx, tx, i);
-    let assetIn = 0n;
-    let valueIn = 0n;
     for (const s of ctx.orderSpent[i]) {
       if (!equalBytes(s.scriptHash, o.client)) {
         throw stateError('AGENCY_ORDER_INPUT_NOT_CLIENTS', "an order spends only its client's outputs", { order: i, client: uintToString(o.client) });
       }
-      if (equalBytes(s.assetId, tx.assetId)) assetIn += s.value;
-      else if (equalBytes(s.assetId, tx.valueAssetId)) valueIn += s.value;
     }
-    let assetOut = 0n;
-    let valueOut = 0n;
-    for (const out of tx.outputs) {
-      if (!equalBytes(out.scriptHash, o.client)) continue;
-      if (equalBytes(out.assetId, tx.assetId)) assetOut += out.value;
-      else if (equalBytes(out.assetId, tx.valueAssetId)) valueOut += out.value;
-    }
-    const buy = o.amount > 0n;
-    const filled = buy ? assetOut - assetIn : assetIn - assetOut; // units bought or sold
-    const paid = buy ? valueIn - valueOut : valueOut - valueIn; // value paid (buy) or received (sell)
+    const { buy, filled, value: paid } = orderFill(tx, o, ctx.orderSpent[i]); // units bought or sold; value paid (buy) or received (sell)
     const limit = buy ? o.amount : -o.amount;
     const data = { order: i, client: uintToString(o.client), filled: formatFixed8(filled), limit: formatFixed8(limit), value: formatFixed8(paid), price: formatFixed8(o.price) };
     if (filled <= 0n || filled > limit) throw stateError('AGENCY_OVERFILLED', 'an order is filled by more than its amount, or not at all', data);
