@@ -61,7 +61,8 @@ export async function benchNetwork(tps = Number(process.env.BENCH_TPS ?? 1000), 
   const rawNow = sample.length / ((performance.now() - v0) / 1000);
   const dir = mkdtempSync(join(tmpdir(), 'ans-bench-net-'));
   const { secrets } = loadOrCreate(dir);
-  const network = await startLocalNetwork({ dir, relayPort: 0, httpPort: 0 });
+  // Without the exchange agent: a peer more on this 2-core machine would change what is measured against earlier runs.
+  const network = await startLocalNetwork({ dir, relayPort: 0, httpPort: 0, agent: false });
   try {
     const relay = network.relay;
     const ledger = relay.chain.ledger;
