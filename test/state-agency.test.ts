@@ -195,6 +195,45 @@ describe('the superconducting exchange (AgencyTransaction)', () => {
     expect(now[0][1].amount).toBe(-4n * U);
   });
 
+  it('trades a Share: the buyer\'s signed order is its consent to receive it; the admin still co-signs (whitepaper 1.6)', async () => {
+    const c = coin(issuer);
+    const reg = signTransaction({
+      type: 'RegisterTransaction', version: 0, assetType: 'Share', name: 'ACME', amount: -1n, precision: 0, issuer: issuer.publicKey, admin: issuer.scriptHash,
+      attributes: [], witnesses: [], inputs: [c.input], outputs: [{ assetId: ANTCOIN_ID, value: c.value - FEE - net.settings.fees.register, scriptHash: issuer.scriptHash }],
+    } as Transaction, [{ script: issuer.script, keys: [issuer.key] }]);
+    await step(net, [reg]);
+    const acme = transactionHash(reg);
+    const c2 = coin(issuer);
+    // Issuing a Share needs its receiver's consent too: the seller signs.
+    await step(net, [signTransaction({
+      type: 'IssueTransaction', version: 0, attributes: [], witnesses: [], inputs: [c2.input],
+      outputs: [{ assetId: acme, value: 100n * U, scriptHash: seller.scriptHash }, { assetId: ANTCOIN_ID, value: c2.value - FEE, scriptHash: issuer.scriptHash }],
+    }, [{ script: issuer.script, keys: [issuer.key] }, { script: seller.script, keys: [seller.key] }])]);
+    const shares = net.ledger.unspent(seller.scriptHash, acme)[0];
+    const usdIn = net.ledger.unspent(buyer.scriptHash, usd)[0];
+    const terms = { assetId: acme, valueAssetId: usd, agent: agent.scriptHash };
+    const buy = signOrder({ ...terms, amount: 10n * U, price: 5n * U, client: buyer.scriptHash, inputs: [{ prevHash: usdIn.txHash, prevIndex: usdIn.index }] }, { script: buyer.script, keys: [buyer.key] });
+    const sell = signOrder({ ...terms, amount: -10n * U, price: 5n * U, client: seller.scriptHash, inputs: [{ prevHash: shares.txHash, prevIndex: shares.index }] }, { script: seller.script, keys: [seller.key] });
+    const fee = coin(agent);
+    const compact = (o: Order) => ({ amount: o.amount, price: o.price, client: o.client, inputs: o.inputs, witnesses: o.witnesses });
+    const tx = {
+      type: 'AgencyTransaction', version: 0, ...terms, orders: [compact(buy), compact(sell)], attributes: [], inputs: [fee.input], witnesses: [],
+      outputs: [
+        { assetId: acme, value: 10n * U, scriptHash: buyer.scriptHash },
+        { assetId: usd, value: usdIn.output.value - 50n * U, scriptHash: buyer.scriptHash },
+        { assetId: usd, value: 50n * U, scriptHash: seller.scriptHash },
+        { assetId: acme, value: 90n * U, scriptHash: seller.scriptHash },
+        { assetId: ANTCOIN_ID, value: fee.value - FEE, scriptHash: agent.scriptHash },
+      ],
+    } as Transaction;
+    // Without the admin: refused. With it: the buyer and the seller receive Shares without signing the transaction.
+    expect(await code(signTransaction(tx, [{ script: agent.script, keys: [agent.key] }]))).toBe('TX_NOT_SIGNED');
+    const both = signTransaction(tx, [{ script: agent.script, keys: [agent.key] }, { script: issuer.script, keys: [issuer.key] }]);
+    expect(await code(both)).toBe('accepted');
+    await step(net, [both]);
+    expect(net.ledger.balance(buyer.scriptHash, acme)).toBe(10n * U);
+  });
+
   it('settles a full match at a price between the limits', async () => {
     const tx = settle();
     expect(await code(tx)).toBe('accepted');

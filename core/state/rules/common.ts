@@ -140,8 +140,12 @@ export function checkValueAndFees(ctx: TxContext): void {
 export function collectSigners(ctx: TxContext): void {
   for (const s of ctx.spent) requireSigner(ctx, s.scriptHash, 'owner of a spent output', s.account);
   for (const a of ctx.tx.attributes) if (a.usage === AttributeUsage.Script) requireSigner(ctx, a.data, 'named by a Script attribute');
+  // In a settlement of the exchange, a client's order (signed by it, or its split order standing
+  // on chain) is its consent to what the settlement gives it: its order names the asset.
+  const clients = ctx.tx.type === 'AgencyTransaction' ? new Set(ctx.tx.orders.map((o) => bytesToHex(o.client))) : undefined;
   ctx.tx.outputs.forEach((o, i) => {
     const asset = ctx.ledger.assets.get(ctx.outputs[i].asset);
+    if (clients?.has(ctx.outputs[i].account)) return;
     if (asset && (asset.assetType === 'Share' || asset.assetType === 'Invoice')) {
       requireSigner(ctx, o.scriptHash, `receiver of ${asset.assetType} ${uintToString(o.assetId)}`, ctx.outputs[i].account);
     }
