@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ProtocolError, bytesToHex, parseFixed8 } from '../core/encoding/index.ts';
 import { signOrder, signTransaction, type Order, type Transaction } from '../core/tx/index.ts';
+import { evaluateShareTransfer } from '../core/state/compliance.ts';
 import { ANTCOIN_ID, FIXED8_ONE, account, step, testNet, transactionHash, transfer, type Account, type TestNet } from './devnet.ts';
 
 const FEE = parseFixed8('0.02');
@@ -228,6 +229,10 @@ describe('the superconducting exchange (AgencyTransaction)', () => {
     } as Transaction;
     // Without the admin: refused. With it: the buyer and the seller receive Shares without signing the transaction.
     expect(await code(signTransaction(tx, [{ script: agent.script, keys: [agent.key] }]))).toBe('TX_NOT_SIGNED');
+    // The admin's policy reads the settlement as any transfer: what each account gives and gets.
+    expect(evaluateShareTransfer(net.ledger, tx, acme, { allowedHolders: [seller.scriptHash] }, [])).toMatchObject({ approve: false, reasons: [{ code: 'POLICY_HOLDER_NOT_ALLOWED' }] });
+    const decision = evaluateShareTransfer(net.ledger, tx, acme, { allowedHolders: [seller.scriptHash, buyer.scriptHash], maxTransferPerYearBps: 2000 }, []);
+    expect(decision).toEqual({ approve: true, transfers: [{ from: seller.scriptHash, units: 10n * U, time: net.ledger.tip.timestamp }] });
     const both = signTransaction(tx, [{ script: agent.script, keys: [agent.key] }, { script: issuer.script, keys: [issuer.key] }]);
     expect(await code(both)).toBe('accepted');
     await step(net, [both]);

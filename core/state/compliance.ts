@@ -8,7 +8,7 @@
  */
 import { bytesToHex, equalBytes } from '../encoding/bytes.ts';
 import { formatFixed8, uintToString } from '../encoding/primitives.ts';
-import type { Transaction } from '../tx/transaction.ts';
+import { allInputs, type Transaction } from '../tx/transaction.ts';
 import { precisionUnit } from '../tx/register.ts';
 import { outpointKey } from './keys.ts';
 import type { Ledger } from './ledger.ts';
@@ -58,7 +58,8 @@ export function evaluateShareTransfer(ledger: Ledger, tx: Transaction, assetId: 
     d.units += units;
     delta.set(k, d);
   };
-  for (const input of tx.inputs) {
+  // Every output it spends: an exchange settlement's orders spend theirs too.
+  for (const input of allInputs(tx)) {
     const u = ledger.utxos.get(outpointKey(input.prevHash, input.prevIndex));
     if (!u) {
       reasons.push({ code: 'POLICY_INPUT_UNKNOWN', message: 'the transaction spends an output the ledger does not know (spent, or not final yet)', data: { input: `${uintToString(input.prevHash)}:${input.prevIndex}` } });
