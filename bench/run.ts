@@ -14,6 +14,7 @@ import { benchNetwork } from './network.ts';
 import { benchWan } from './wan.ts';
 import { benchApp } from './app.ts';
 import { benchLighthouse } from './lighthouse.ts';
+import { benchExchange } from './exchange.ts';
 import { machine, report } from './util.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -25,6 +26,7 @@ console.log(host);
 await benchProtocol();
 await benchState();
 await benchNetwork();
+await benchExchange();
 await benchWan();
 await benchApp();
 await benchLighthouse();
