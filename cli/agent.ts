@@ -164,7 +164,11 @@ async function auditCommand(argv: readonly string[]): Promise<number> {
     while (node.height < found.height && Date.now() < end + waitMs) await new Promise((r) => setTimeout(r, 250));
     // The agent's own addresses, from its signed announcement: its book comes straight from it.
     if (!node.peer.connections().includes(found.peer)) {
-      const reached = await Promise.any(found.addresses.map((a) => node.peer.dial(a, 10_000).then(() => true))).catch(() => false);
+      let reached = false;
+      for (const a of found.addresses) {
+        reached = await node.peer.dial(a, 10_000).then(() => true, () => false);
+        if (reached) break;
+      }
       if (!reached) throw new UsageError(`agent ${address} announced ${found.addresses.join(', ') || 'no address'}, and none answers`);
     }
     const bytes = await fetchBook(node.peer, settings.magic, found.peer);
