@@ -17,7 +17,7 @@ import { hash256 } from '../crypto/hash.ts';
 import { ECPoint } from '../crypto/keys.ts';
 import { defaultVerifier, sign, type SignatureVerifier } from '../crypto/ecdsa.ts';
 import { exchangeError } from './errors.ts';
-import { CancelOrder, PlacedOrder } from './terms.ts';
+import { CancelOrder, PlacedOrder, u32 } from './terms.ts';
 import { TransactionInput } from '../tx/io.ts';
 
 export const ANNOUNCE_VERSION = 1;
@@ -68,7 +68,7 @@ const NO_SIGNATURE = new Uint8Array(64);
 
 function signedBytes<T extends { signature: Uint8Array }>(coder: P.CoderType<T>, value: T, domain: string, magic: number): Uint8Array {
   const body = coder.encode({ ...value, signature: NO_SIGNATURE });
-  return concatBytes(enc.encode(domain), Uint8Array.of(magic & 0xff, (magic >>> 8) & 0xff, (magic >>> 16) & 0xff, magic >>> 24), hash256(body));
+  return concatBytes(enc.encode(domain), u32(magic), hash256(body));
 }
 
 export function signAnnouncement(a: Omit<AgentAnnouncement, 'signature' | 'version'>, key: Uint8Array, magic: number): AgentAnnouncement {

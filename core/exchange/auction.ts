@@ -19,6 +19,7 @@
  * every fill passes the ledger's own check (rules/agency.ts: no buyer pays above its limit, no
  * seller gets below) whatever the fee's rounding.
  */
+import { bytesToHex } from '../encoding/bytes.ts';
 import { CompactOrder } from '../tx/order.ts';
 import type { BookEntry } from './book.ts';
 import type { Grid } from './grid.ts';
@@ -162,4 +163,4 @@ export function planSettlements(bids: readonly BookEntry[], asks: readonly BookE
   return plans;
 }
 
-const key = (e: BookEntry) => Array.from(e.client, (x) => x.toString(16).padStart(2, '0')).join('');
+const key = (e: BookEntry) => bytesToHex(e.client);

@@ -59,11 +59,7 @@ export class OrderBook {
       const crosses = o.side === 'buy' ? order.price >= e.price : order.price <= e.price;
       if (crosses) throw exchangeError('EXCHANGE_SELF_TRADE', `this order would trade with your own standing ${e.side} order at ${formatFixed8(e.price)}: cancel that one first`, { order: e.origin });
     }
-    return this.#put({
-      id: o.id, origin: o.id, pair: o.pair, side: o.side, client: order.client, price: order.price,
-      units: order.amount < 0n ? -order.amount : order.amount, amount: order.amount, inputs: order.inputs, witnesses: order.witnesses,
-      expires: o.placed.expires, maxFeeBps: o.placed.maxFeeBps, seq: ++this.#seq, spends: o.spends, placed: o.placed,
-    });
+    return this.#put(placedEntry(o.placed, o.id, o.pair, ++this.#seq));
   }
 
   /**
@@ -137,8 +133,8 @@ export class OrderBook {
     const bids: BookEntry[] = [];
     const asks: BookEntry[] = [];
     for (const e of this.#entries.values()) if (e.pair.key === pairKey) (e.side === 'buy' ? bids : asks).push(e);
-    bids.sort((a, b) => (a.price === b.price ? a.seq - b.seq : a.price > b.price ? -1 : 1));
-    asks.sort((a, b) => (a.price === b.price ? a.seq - b.seq : a.price < b.price ? -1 : 1));
+    bids.sort(bidPriority);
+    asks.sort(askPriority);
     return { bids, asks };
   }
 
@@ -159,6 +155,21 @@ export class OrderBook {
     }
     return dropped;
   }
+}
+
+/** Best bids first: the highest price, then the earliest in the book. */
+export const bidPriority = (a: BookEntry, b: BookEntry): number => (a.price === b.price ? a.seq - b.seq : a.price > b.price ? -1 : 1);
+/** Best asks first: the lowest price, then the earliest in the book. */
+export const askPriority = (a: BookEntry, b: BookEntry): number => (a.price === b.price ? a.seq - b.seq : a.price < b.price ? -1 : 1);
+
+/** The book entry of a placed order (`id`: its hash, hex) at place `seq`. */
+export function placedEntry(placed: PlacedOrder, id: string, pair: Pair, seq: number): BookEntry {
+  const o = placed.order;
+  return {
+    id, origin: id, pair, side: o.amount > 0n ? 'buy' : 'sell', client: o.client, price: o.price, units: o.amount < 0n ? -o.amount : o.amount, amount: o.amount,
+    inputs: o.inputs, witnesses: o.witnesses, expires: placed.expires, maxFeeBps: placed.maxFeeBps, seq,
+    spends: o.inputs.map((i) => outpointKey(i.prevHash, i.prevIndex)), placed,
+  };
 }
 
 /** An entry in plain words, for logs and errors. */

@@ -4,7 +4,6 @@
  * wallet until it is filled, cancelled or expired (`reserved`), so that no payment the wallet
  * builds conflicts with it.
  */
-import { bytesToHex } from '../encoding/bytes.ts';
 import { formatFixed8 } from '../encoding/primitives.ts';
 import type { Ledger } from '../state/ledger.ts';
 import { outpointKey } from '../state/keys.ts';
@@ -13,7 +12,7 @@ import { exchangeError } from './errors.ts';
 import { feeOn, valueOf } from './grid.ts';
 import { buyCost, pairOf, type Pair } from './validate.ts';
 import { buyerMax, clearingPrice, sellerMin } from './auction.ts';
-import type { BookEntry } from './book.ts';
+import { askPriority, bidPriority, type BookEntry } from './book.ts';
 
 export interface OrderRequest {
   readonly side: 'buy' | 'sell';
@@ -76,8 +75,8 @@ export interface Quote {
 
 export function quote(bids: readonly BookEntry[], asks: readonly BookEntry[], mine: BookEntry, feeBps: number): Quote {
   const withMine = mine.side === 'buy' ? { bids: [...bids, mine], asks } : { bids, asks: [...asks, mine] };
-  const sortBids = [...withMine.bids].sort((a, b) => (a.price === b.price ? a.seq - b.seq : a.price > b.price ? -1 : 1));
-  const sortAsks = [...withMine.asks].sort((a, b) => (a.price === b.price ? a.seq - b.seq : a.price < b.price ? -1 : 1));
+  const sortBids = [...withMine.bids].sort(bidPriority);
+  const sortAsks = [...withMine.asks].sort(askPriority);
   const c = clearingPrice(sortBids, sortAsks, feeBps, mine.pair.grid);
   if (!c) return { units: 0n, value: 0n, fee: 0n };
   // Fill by priority on my side up to the volume: what is ahead of me first.
@@ -96,5 +95,5 @@ export function quote(bids: readonly BookEntry[], asks: readonly BookEntry[], mi
 
 /** Keys of the outputs an entry spends, as the wallet reserves them. */
 export function reservedBy(entries: readonly { inputs: readonly { prevHash: Uint8Array; prevIndex: number }[] }[]): Set<string> {
-  return new Set(entries.flatMap((e) => e.inputs.map((i) => `${bytesToHex(i.prevHash)}:${i.prevIndex}`)));
+  return new Set(entries.flatMap((e) => e.inputs.map((i) => outpointKey(i.prevHash, i.prevIndex))));
 }

@@ -47,7 +47,8 @@ export const CancelOrder = P.struct({
 export type CancelOrder = P.UnwrapCoder<typeof CancelOrder>;
 
 const enc = new TextEncoder();
-const u32 = (n: number) => Uint8Array.of(n & 0xff, (n >>> 8) & 0xff, (n >>> 16) & 0xff, (n >>> 24) & 0xff);
+/** A u32, little-endian (the network's magic and heights in signed messages). */
+export const u32 = (n: number): Uint8Array => Uint8Array.of(n & 0xff, (n >>> 8) & 0xff, (n >>> 16) & 0xff, (n >>> 24) & 0xff);
 const u16 = (n: number) => Uint8Array.of(n & 0xff, (n >>> 8) & 0xff);
 
 /** What the client signs for the terms: a domain, the network, the order's hash, expiry and fee. */

@@ -16,13 +16,12 @@ import { ANTCOIN_ID } from '../block/genesis.ts';
 import { encodeTransaction, signTransaction, transactionHash, type Transaction } from '../tx/transaction.ts';
 import type { TransactionOutput } from '../tx/io.ts';
 import type { ChainLike } from '../state/chain.ts';
-import { orderHash } from '../tx/order.ts';
 import type { KeyValueStore } from '../store/kv.ts';
 import { outpointKey } from '../state/keys.ts';
 import { byteFee } from '../state/settings.ts';
 import {
   BookSplit, CancelOrder, OrderBook, PlacedOrder, buildSettlement, checkOrderInputs, checkPlacedOrder, clearingPrice, decodeCancel, decodePlacedOrder, exchangeError,
-  pairOf, planSettlements, signAnnouncement, signBook, verifyCancel, PublishedBook, AgentAnnouncement, bookHash, audit, readBook,
+  pairOf, placedEntry, placedOrderHash, planSettlements, signAnnouncement, signBook, verifyCancel, PublishedBook, AgentAnnouncement, bookHash, audit, readBook,
   type AgentTerms, type BookEntry, type Finding, type Settlement,
 } from '../exchange/index.ts';
 import { ORDER_CANCEL, ORDER_PLACE, serveOrders, unserveOrders, type OrderAnswer } from '../p2p/orders.ts';
@@ -210,7 +209,7 @@ export class Agent {
     const ledger = this.node.chain.ledger;
     for (const [, value] of await this.#store.range(key('p', ''), key('p', '\uffff'))) {
       const r = PlacedRecord.decode(value);
-      const id = bytesToHex(placedHash(r.placed));
+      const id = bytesToHex(placedOrderHash(r.placed));
       this.#placed.set(id, r);
     }
     for (const [, value] of await this.#store.range(key('c', ''), key('c', '\uffff'))) this.#cancels.push(CancelRecord.decode(value));
@@ -221,12 +220,7 @@ export class Agent {
       if (r.state !== STANDING) continue;
       const o = r.placed.order;
       try {
-        const pair = pairOf(ledger, o.assetId, o.valueAssetId);
-        const side = o.amount > 0n ? 'buy' : 'sell';
-        this.book.restore({
-          id, origin: id, pair, side, client: o.client, price: o.price, units: o.amount < 0n ? -o.amount : o.amount, amount: o.amount, inputs: o.inputs, witnesses: o.witnesses,
-          expires: r.placed.expires, maxFeeBps: r.placed.maxFeeBps, seq: r.seq, spends: o.inputs.map((i) => outpointKey(i.prevHash, i.prevIndex)), placed: r.placed,
-        });
+        this.book.restore(placedEntry(r.placed, id, pairOf(ledger, o.assetId, o.valueAssetId), r.seq));
       } catch (e) {
         this.#log(`order ${id.slice(0, 12)} not restored: ${(e as Error).message}`);
       }
@@ -396,8 +390,4 @@ export async function auditAgent(chain: ChainLike, bookBytes: Uint8Array, public
   }
   const findings = audit({ book, onChain, feeBps, outputOf: (prevHash, prevIndex) => outputs.get(`${bytesToHex(prevHash)}:${prevIndex}`) });
   return { book, findings, settlements: onChain.length };
-}
-
-function placedHash(p: PlacedOrder): Uint8Array {
-  return orderHash(p.order);
 }
